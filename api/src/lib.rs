@@ -1,0 +1,19 @@
+//! The HTTP layer: actix-web handlers, the OpenAPI contract (utoipa), middleware and the mapping
+//! of domain and database errors to RFC 9457 problems. Handlers extract, authorize, call one use
+//! case in one transaction off the worker thread, and map the result to a response DTO.
+
+pub mod app;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod routing;
+pub mod settings;
+pub mod state;
+pub mod telemetry;
+
+pub use app::{build_app, contract};
+pub use state::AppState;

@@ -1,0 +1,106 @@
+//! The `inps-api` command: `serve` (default), `migrate`, `export-openapi [--check]`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use diesel::{Connection, PgConnection};
+use inps_api::settings::Settings;
+use inps_api::{AppState, build_app, clock::SystemClock, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "inps-api",
+    version,
+    about = "INPS domestic-work and occasional-work API"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the database if missing, apply migrations and serve HTTP (the default).
+    Serve,
+    /// Create the database if missing and apply pending migrations.
+    Migrate,
+    /// Write the OpenAPI contract generated from the code.
+    ExportOpenapi {
+        /// Where to write it.
+        #[arg(long, default_value = "openapi/openapi.json")]
+        path: PathBuf,
+        /// Do not write: fail when the file differs from the generated contract.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::ExportOpenapi { path, check } => export_openapi(&path, check),
+        Command::Migrate => load_settings().and_then(|s| migrate(&s)),
+        Command::Serve => load_settings().and_then(serve),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("inps-api: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_settings() -> anyhow::Result<Settings> {
+    let settings = Settings::from_env()?;
+    telemetry::init(&settings)?;
+    Ok(settings)
+}
+
+fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    inps_persistence::ensure_database_exists(&settings.database_url)
+        .context("preparing the database (DATABASE_URL)")?;
+    let mut conn =
+        PgConnection::establish(&settings.database_url).context("connecting to DATABASE_URL")?;
+    let applied = inps_persistence::run_migrations(&mut conn)?;
+    tracing::info!(applied = applied.len(), "migrations applied");
+    Ok(())
+}
+
+fn export_openapi(path: &PathBuf, check: bool) -> anyhow::Result<()> {
+    let generated = serde_json::to_string_pretty(&inps_api::contract())? + "\n";
+    if check {
+        let current = std::fs::read_to_string(path).unwrap_or_default();
+        if current != generated {
+            anyhow::bail!(
+                "{} is out of date with the code: run `cargo run -p inps-api -- export-openapi` and commit it",
+                path.display()
+            );
+        }
+        return Ok(());
+    }
+    std::fs::write(path, generated).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    migrate(&settings)?;
+    let bind_addr = settings.bind_addr;
+    let workers = settings.http_workers;
+    let shutdown = settings.shutdown_timeout;
+    let state = AppState::new(settings, Arc::new(SystemClock))?;
+    actix_web::rt::System::new().block_on(async move {
+        let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))
+            .shutdown_timeout(shutdown.as_secs())
+            .bind(bind_addr)
+            .with_context(|| format!("binding BIND_ADDR={bind_addr}"))?;
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        tracing::info!(%bind_addr, "serving");
+        server.run().await.context("HTTP server")
+    })
+}

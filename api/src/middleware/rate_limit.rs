@@ -1,0 +1,164 @@
+//! Fixed-window rate limiting per caller, with the `X-RateLimit-*` headers of the Italian
+//! guidelines (RAC_ROBUSTEZZA_001) on every response and `429` + `Retry-After` past the limit.
+//!
+//! The caller is the bearer token when one is sent (one session = one identity), else the client
+//! IP. Counters live in this process: with several replicas each enforces its own share, which
+//! the deployment divides by the replica count.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpResponse, web};
+use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+
+/// `X-RateLimit-Limit`.
+pub const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+/// `X-RateLimit-Remaining`.
+pub const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+/// `X-RateLimit-Reset`: seconds until the window resets.
+pub const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+
+/// Counters per caller key.
+#[derive(Debug)]
+pub struct RateLimiter {
+    limit: u32,
+    window: Duration,
+    windows: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+/// The outcome of counting one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// Whether the request may proceed.
+    pub allowed: bool,
+    /// The configured limit.
+    pub limit: u32,
+    /// Requests left in this window.
+    pub remaining: u32,
+    /// Seconds until the window resets (at least 1).
+    pub reset_secs: u64,
+}
+
+/// Above this many tracked callers, expired windows are purged on the next request.
+const PURGE_THRESHOLD: usize = 10_000;
+
+impl RateLimiter {
+    /// A limiter allowing `limit` requests per `window` to each caller.
+    pub fn new(limit: u32, window: Duration) -> Self {
+        Self {
+            limit,
+            window,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one request of `key` at `now`.
+    pub fn check(&self, key: &str, now: Instant) -> Decision {
+        let mut windows = match self.windows.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if windows.len() > PURGE_THRESHOLD {
+            let window = self.window;
+            windows.retain(|_, (start, _)| now.duration_since(*start) < window);
+        }
+        let entry = windows.entry(key.to_owned()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
+            *entry = (now, 0);
+        }
+        let allowed = entry.1 < self.limit;
+        if allowed {
+            entry.1 += 1;
+        }
+        let elapsed = now.duration_since(entry.0);
+        let reset = self.window.saturating_sub(elapsed);
+        Decision {
+            allowed,
+            limit: self.limit,
+            remaining: self.limit - entry.1,
+            reset_secs: reset.as_secs().max(1),
+        }
+    }
+}
+
+fn caller_key(req: &ServiceRequest) -> String {
+    if let Some(token) = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        let digest = Sha256::digest(token.trim().as_bytes());
+        return format!("token:{}", hex::encode(&digest[..16]));
+    }
+    let ip = req
+        .peer_addr()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    format!("ip:{ip}")
+}
+
+fn set_headers(headers: &mut header::HeaderMap, d: Decision) {
+    headers.insert(LIMIT, HeaderValue::from(d.limit));
+    headers.insert(REMAINING, HeaderValue::from(d.remaining));
+    headers.insert(RESET, HeaderValue::from(d.reset_secs));
+}
+
+/// The middleware function.
+pub async fn rate_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    let decision = state.rate_limiter.check(&caller_key(&req), Instant::now());
+    if !decision.allowed {
+        let error = ApiError::new(ErrorCode::RateLimited)
+            .with_detail(
+                format!(
+                    "Limite di richieste raggiunto: riprovare tra {} secondi.",
+                    decision.reset_secs
+                ),
+                format!(
+                    "Request limit reached: retry in {} seconds.",
+                    decision.reset_secs
+                ),
+            )
+            .with_header(header::RETRY_AFTER, HeaderValue::from(decision.reset_secs));
+        let mut res = HttpResponse::from_error(error);
+        set_headers(res.headers_mut(), decision);
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    let mut res = next.call(req).await?;
+    set_headers(res.headers_mut(), decision);
+    Ok(res.map_into_left_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_per_key_and_resets_after_the_window() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let t0 = Instant::now();
+        assert!(limiter.check("a", t0).allowed);
+        let second = limiter.check("a", t0);
+        assert!(second.allowed);
+        assert_eq!(second.remaining, 0);
+        let third = limiter.check("a", t0 + Duration::from_secs(1));
+        assert!(!third.allowed);
+        assert_eq!(third.reset_secs, 59);
+        assert!(limiter.check("b", t0).allowed, "keys are independent");
+        assert!(limiter.check("a", t0 + Duration::from_secs(60)).allowed);
+    }
+}

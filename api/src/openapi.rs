@@ -1,0 +1,169 @@
+//! The contract. Operations come from the handlers' `#[utoipa::path]` (registered by the same call
+//! that mounts the route); [`finalize`] then applies the conventions every operation shares, so
+//! they are written once: paths relative to the `/v1` server, rate-limit and request-id headers
+//! on every response, `429`/`503` on every operation, and problem+json on every error response.
+
+use serde_json::{Map, Value, json};
+use utoipa::OpenApi;
+
+use crate::error::{Problem, ProblemFieldError};
+
+/// The base document: info, tags and shared schemas.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "INPS Lavoro domestico e Prestazioni occasionali API",
+        description = "Open REST backend of two INPS services: the *Cassetto previdenziale lavoro domestico* \
+(household employers and their intermediaries: employments, contributions, inquiries, appointment agenda) \
+and *Prestazioni occasionali* (Libretto Famiglia and PrestO: workers, clients, services, limits, payments).\n\n\
+Errors are RFC 9457 `application/problem+json`, in Italian by default and in English with `Accept-Language: en`. \
+Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
+        contact(name = "INPS API team", email = "api@inps.example", url = "https://inps.example/api"),
+        license(name = "EUPL-1.2", url = "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12"),
+    ),
+    components(schemas(Problem, ProblemFieldError)),
+    tags(
+        (name = "status", description = "Service health (RAC_REST_NAME_011)."),
+    )
+)]
+#[derive(Debug)]
+pub struct ApiDoc;
+
+/// Version of the contract (semver, RAC_GEN_002).
+pub const CONTRACT_VERSION: &str = "1.0.0";
+
+fn header_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/headers/{name}")})
+}
+
+fn problem_content() -> Value {
+    json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}})
+}
+
+fn shared_headers() -> Value {
+    json!({
+        "X-RateLimit-Limit": {
+            "description": "Requests allowed to this caller in the current window.",
+            "schema": {"type": "integer", "format": "int32", "minimum": 0}
+        },
+        "X-RateLimit-Remaining": {
+            "description": "Requests left to this caller in the current window.",
+            "schema": {"type": "integer", "format": "int32", "minimum": 0}
+        },
+        "X-RateLimit-Reset": {
+            "description": "Seconds until the current window resets.",
+            "schema": {"type": "integer", "format": "int32", "minimum": 0}
+        },
+        "Retry-After": {
+            "description": "Seconds to wait before retrying.",
+            "schema": {"type": "integer", "format": "int32", "minimum": 0}
+        },
+        "Cache-Control": {
+            "description": "`no-store` unless the operation documents otherwise: responses carry personal data.",
+            "schema": {"type": "string", "maxLength": 256}
+        },
+        "X-Request-Id": {
+            "description": "Identifier of this request (the caller's, when it sent a valid one).",
+            "schema": {"type": "string", "maxLength": 128, "pattern": "^[A-Za-z0-9._-]{1,128}$"}
+        }
+    })
+}
+
+fn standard_response(status: u16) -> Value {
+    match status {
+        429 => json!({"description": "Too many requests: retry after `Retry-After` seconds."}),
+        _ => {
+            json!({"description": "A dependency is unavailable: retry after `Retry-After` seconds."})
+        }
+    }
+}
+
+fn complete_response(status: &str, response: &mut Value) {
+    let Some(obj) = response.as_object_mut() else {
+        return;
+    };
+    let headers = obj
+        .entry("headers")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Some(headers) = headers.as_object_mut() {
+        for name in [
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "X-Request-Id",
+            "Cache-Control",
+        ] {
+            headers.entry(name).or_insert_with(|| header_ref(name));
+        }
+        if status == "429" || status == "503" {
+            headers
+                .entry("Retry-After")
+                .or_insert_with(|| header_ref("Retry-After"));
+        }
+    }
+    let is_error = status.starts_with('4') || status.starts_with('5');
+    if is_error && !obj.contains_key("content") {
+        obj.insert("content".into(), problem_content());
+    }
+}
+
+/// Applies the shared conventions to the document generated from the handlers.
+pub fn finalize(doc: utoipa::openapi::OpenApi) -> Value {
+    let mut value = serde_json::to_value(doc).unwrap_or(Value::Null);
+    let Some(root) = value.as_object_mut() else {
+        return value;
+    };
+    root.insert("openapi".into(), json!("3.1.0"));
+    if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
+        info.insert("version".into(), json!(CONTRACT_VERSION));
+        info.insert(
+            "x-summary".into(),
+            json!("Cassetto previdenziale lavoro domestico and Prestazioni occasionali (Libretto Famiglia, PrestO)"),
+        );
+        info.insert(
+            "termsOfService".into(),
+            json!("https://inps.example/api/terms"),
+        );
+        info.insert(
+            "x-api-id".into(),
+            json!("inps-lavoro-domestico-prestazioni-occasionali"),
+        );
+    }
+    root.insert(
+        "servers".into(),
+        json!([
+            {"url": "https://api.inps.example/v1", "description": "Production"},
+            {"url": "http://127.0.0.1:8080/v1", "description": "Local sandbox (inps-api serve)", "x-sandbox": true}
+        ]),
+    );
+    if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
+        let taken = std::mem::take(paths);
+        for (path, mut item) in taken {
+            let relative = path.strip_prefix("/v1").map_or(path.clone(), str::to_owned);
+            if let Some(ops) = item.as_object_mut() {
+                for (_, op) in ops.iter_mut() {
+                    let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
+                    else {
+                        continue;
+                    };
+                    for status in [429u16, 503] {
+                        responses
+                            .entry(status.to_string())
+                            .or_insert_with(|| standard_response(status));
+                    }
+                    for (status, response) in responses.iter_mut() {
+                        complete_response(status, response);
+                    }
+                }
+            }
+            paths.insert(relative, item);
+        }
+    }
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Some(components) = components.as_object_mut() {
+        components.insert("headers".into(), shared_headers());
+    }
+    value
+}

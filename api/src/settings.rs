@@ -1,0 +1,265 @@
+//! Typed configuration read from environment variables, validated before anything binds.
+//!
+//! Each variable has a documented default (README "Configuration"). A bad value stops the program
+//! with a message naming the variable; values of secret variables are never echoed.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Where the server runs. Sandbox enables the test identity provider; production never does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    /// Local runs, demos and CI (default).
+    Sandbox,
+    /// Real deployments.
+    Production,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line (default).
+    Json,
+    /// Human-readable lines for local work.
+    Text,
+}
+
+/// All settings of the server.
+#[derive(Clone)]
+pub struct Settings {
+    /// `DATABASE_URL`: PostgreSQL connection string.
+    pub database_url: String,
+    /// `BIND_ADDR`: socket address to listen on.
+    pub bind_addr: SocketAddr,
+    /// `APP_ENV`: `sandbox` or `production`.
+    pub app_env: AppEnv,
+    /// `LOG_FORMAT`: `json` or `text`.
+    pub log_format: LogFormat,
+    /// `LOG_LEVEL`: a tracing filter such as `info` or `info,inps_api=debug`.
+    pub log_level: String,
+    /// `DB_POOL_MAX_SIZE`: connections in the pool.
+    pub db_pool_max_size: u32,
+    /// `DB_CONNECT_TIMEOUT_MS`: how long a request waits for a pooled connection.
+    pub db_connect_timeout: Duration,
+    /// `DB_STATEMENT_TIMEOUT_MS`: `statement_timeout` of every connection.
+    pub db_statement_timeout: Duration,
+    /// `RATE_LIMIT_REQUESTS`: requests allowed per caller in one window.
+    pub rate_limit_requests: u32,
+    /// `RATE_LIMIT_WINDOW_SECONDS`: length of the rate-limit window.
+    pub rate_limit_window: Duration,
+    /// `MAX_JSON_BODY_BYTES`: largest JSON request body accepted.
+    pub max_json_body_bytes: usize,
+    /// `METRICS_TOKEN` (secret, optional): when set, `GET /metrics` requires `Bearer <token>`.
+    pub metrics_token: Option<String>,
+    /// `SHUTDOWN_TIMEOUT_SECONDS`: grace period for in-flight requests on SIGTERM/SIGINT.
+    pub shutdown_timeout: Duration,
+    /// `HTTP_WORKERS`: actix worker threads (0 = one per core).
+    pub http_workers: usize,
+}
+
+impl std::fmt::Debug for Settings {
+    // The database URL may carry a password and the metrics token is a secret: never print them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind_addr", &self.bind_addr)
+            .field("app_env", &self.app_env)
+            .field("log_format", &self.log_format)
+            .field("db_pool_max_size", &self.db_pool_max_size)
+            .field("rate_limit_requests", &self.rate_limit_requests)
+            .field("rate_limit_window", &self.rate_limit_window)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A configuration variable that could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {variable}: {message}")]
+pub struct ConfigError {
+    /// The environment variable at fault.
+    pub variable: &'static str,
+    /// What is wrong with it (never its value when the variable is secret).
+    pub message: String,
+}
+
+/// Default of `DATABASE_URL`.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/inps";
+
+struct Reader<F> {
+    lookup: F,
+}
+
+impl<F: Fn(&str) -> Option<String>> Reader<F> {
+    fn raw(&self, variable: &'static str) -> Option<String> {
+        (self.lookup)(variable)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn string(&self, variable: &'static str, default: &str) -> String {
+        self.raw(variable).unwrap_or_else(|| default.to_owned())
+    }
+
+    fn parsed<T: std::str::FromStr>(
+        &self,
+        variable: &'static str,
+        default: T,
+        expected: &str,
+        valid: impl Fn(&T) -> bool,
+    ) -> Result<T, ConfigError> {
+        let Some(raw) = self.raw(variable) else {
+            return Ok(default);
+        };
+        raw.parse::<T>()
+            .ok()
+            .filter(|v| valid(v))
+            .ok_or_else(|| ConfigError {
+                variable,
+                message: format!("expected {expected}, got {raw:?}"),
+            })
+    }
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let r = Reader { lookup };
+        let database_url = r.string("DATABASE_URL", DEFAULT_DATABASE_URL);
+        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError {
+                variable: "DATABASE_URL",
+                message: "expected a postgres:// or postgresql:// URL".into(),
+            });
+        }
+        let app_env = match r.string("APP_ENV", "sandbox").as_str() {
+            "sandbox" => AppEnv::Sandbox,
+            "production" => AppEnv::Production,
+            other => {
+                return Err(ConfigError {
+                    variable: "APP_ENV",
+                    message: format!("expected sandbox or production, got {other:?}"),
+                });
+            }
+        };
+        let log_format = match r.string("LOG_FORMAT", "json").as_str() {
+            "json" => LogFormat::Json,
+            "text" => LogFormat::Text,
+            other => {
+                return Err(ConfigError {
+                    variable: "LOG_FORMAT",
+                    message: format!("expected json or text, got {other:?}"),
+                });
+            }
+        };
+        let positive = |v: &u64| *v > 0;
+        Ok(Self {
+            database_url,
+            bind_addr: r.parsed(
+                "BIND_ADDR",
+                SocketAddr::from(([127, 0, 0, 1], 8080)),
+                "host:port such as 127.0.0.1:8080",
+                |_| true,
+            )?,
+            app_env,
+            log_format,
+            log_level: r.string("LOG_LEVEL", "info"),
+            db_pool_max_size: r.parsed("DB_POOL_MAX_SIZE", 10, "an integer 1..=200", |v| {
+                (1..=200).contains(v)
+            })?,
+            db_connect_timeout: Duration::from_millis(r.parsed(
+                "DB_CONNECT_TIMEOUT_MS",
+                3_000,
+                "a positive number of milliseconds",
+                positive,
+            )?),
+            db_statement_timeout: Duration::from_millis(r.parsed(
+                "DB_STATEMENT_TIMEOUT_MS",
+                5_000,
+                "a positive number of milliseconds",
+                positive,
+            )?),
+            rate_limit_requests: r.parsed(
+                "RATE_LIMIT_REQUESTS",
+                600,
+                "a positive integer",
+                |v| *v > 0,
+            )?,
+            rate_limit_window: Duration::from_secs(r.parsed(
+                "RATE_LIMIT_WINDOW_SECONDS",
+                60,
+                "a positive number of seconds",
+                positive,
+            )?),
+            max_json_body_bytes: r.parsed(
+                "MAX_JSON_BODY_BYTES",
+                64 * 1024,
+                "a positive number of bytes",
+                |v| *v > 0,
+            )?,
+            metrics_token: r.raw("METRICS_TOKEN"),
+            shutdown_timeout: Duration::from_secs(r.parsed(
+                "SHUTDOWN_TIMEOUT_SECONDS",
+                30,
+                "a number of seconds",
+                |_| true,
+            )?),
+            http_workers: r.parsed("HTTP_WORKERS", 0, "a number of threads", |_| true)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn read(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let s = read(&[]).unwrap();
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.bind_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.app_env, AppEnv::Sandbox);
+        assert_eq!(s.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (var, value) in [
+            ("BIND_ADDR", "nowhere"),
+            ("APP_ENV", "staging"),
+            ("LOG_FORMAT", "xml"),
+            ("RATE_LIMIT_REQUESTS", "0"),
+            ("DB_POOL_MAX_SIZE", "-1"),
+            ("DATABASE_URL", "mysql://x/y"),
+        ] {
+            let err = read(&[(var, value)]).unwrap_err();
+            assert_eq!(err.variable, var);
+            assert!(err.to_string().contains(var));
+        }
+    }
+
+    #[test]
+    fn secrets_are_not_echoed() {
+        let err = read(&[("DATABASE_URL", "mysql://user:hunter2@x/y")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"));
+        let s = read(&[
+            ("DATABASE_URL", "postgres://u:hunter2@h/db"),
+            ("METRICS_TOKEN", "s3cret"),
+        ])
+        .unwrap();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("s3cret"));
+    }
+}

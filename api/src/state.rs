@@ -1,0 +1,50 @@
+//! Shared application state, built once and cloned (cheaply) into every worker.
+
+use std::sync::Arc;
+
+use inps_persistence::PgPool;
+
+use crate::clock::Clock;
+use crate::metrics::Metrics;
+use crate::middleware::rate_limit::RateLimiter;
+use crate::settings::Settings;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Validated settings.
+    pub settings: Arc<Settings>,
+    /// The database pool.
+    pub pool: PgPool,
+    /// The source of "now".
+    pub clock: Arc<dyn Clock>,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+    /// Rate-limit counters, shared by all workers.
+    pub rate_limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// Builds the state: the pool (not yet connected), metrics and limiter.
+    pub fn new(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, prometheus::Error> {
+        let pool = inps_persistence::build_pool(
+            &settings.database_url,
+            &inps_persistence::PoolSettings {
+                max_size: settings.db_pool_max_size,
+                connection_timeout: settings.db_connect_timeout,
+                statement_timeout: settings.db_statement_timeout,
+            },
+        );
+        let rate_limiter = Arc::new(RateLimiter::new(
+            settings.rate_limit_requests,
+            settings.rate_limit_window,
+        ));
+        Ok(Self {
+            settings: Arc::new(settings),
+            pool,
+            clock,
+            metrics: Metrics::new()?,
+            rate_limiter,
+        })
+    }
+}

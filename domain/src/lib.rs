@@ -1,0 +1,10 @@
+//! Pure rules and types of the INPS services.
+//!
+//! Nothing here performs I/O or reads the clock: time is always a parameter. Types parse once at
+//! the edge ("parse, don't validate") and everything past the edge trusts them.
+
+pub mod calendar;
+mod check_tables;
+pub mod iban;
+pub mod money;
+pub mod tax_code;

@@ -1,0 +1,11 @@
+//! PostgreSQL persistence: the connection pool, database bootstrap, embedded migrations and the
+//! repositories that map domain types to tables.
+//!
+//! Repository functions take `&mut PgConnection`; the caller (a use case in the API crate) owns
+//! the transaction, so one use case is one transaction.
+
+pub mod bootstrap;
+pub mod pool;
+
+pub use bootstrap::{BootstrapError, ensure_database_exists, run_migrations};
+pub use pool::{PgPool, PoolSettings, PooledConn, build_pool};

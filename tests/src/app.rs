@@ -1,0 +1,147 @@
+//! The real application factory over a test database, called in-process.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::HeaderMap;
+use actix_web::test::{self, TestRequest};
+use inps_api::clock::ManualClock;
+use inps_api::settings::Settings;
+use inps_api::{AppState, build_app};
+use serde_json::Value;
+use time::macros::datetime;
+
+use crate::db::TestDb;
+
+/// One test's application: its own database, a manual clock and the real app factory.
+#[derive(Debug)]
+pub struct TestApp {
+    /// The test's database (`None` for apps built against an unreachable server).
+    pub db: Option<TestDb>,
+    /// The state every request is served with.
+    pub state: AppState,
+    /// The clock the app reads; move it with `advance`.
+    pub clock: ManualClock,
+}
+
+/// A response, fully read.
+#[derive(Debug)]
+pub struct TestResponse {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body bytes.
+    pub body: actix_web::web::Bytes,
+}
+
+impl TestResponse {
+    /// The body parsed as JSON (panics with the body text when it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts an RFC 9457 problem of `status` and returns it.
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "error responses are problem+json"
+        );
+        let body = self.json();
+        assert_eq!(body["status"], status);
+        assert!(
+            body["type"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(inps_api::error::PROBLEM_TYPE_BASE)),
+            "problem type URI: {body}"
+        );
+        assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+        body
+    }
+}
+
+/// The instant test clocks start at.
+pub const TEST_START: time::OffsetDateTime = datetime!(2026-03-02 09:00 UTC);
+
+impl TestApp {
+    /// An app on a fresh database with default settings.
+    pub fn new() -> Self {
+        Self::with_env(&[])
+    }
+
+    /// An app on a fresh database, with settings overridden as environment variables would.
+    pub fn with_env(vars: &[(&str, &str)]) -> Self {
+        let db = TestDb::new();
+        let mut env: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        env.insert("DATABASE_URL".into(), db.url.clone());
+        Self::build(Some(db), &env)
+    }
+
+    /// An app whose database server does not answer.
+    pub fn without_database() -> Self {
+        let env = HashMap::from([
+            (
+                "DATABASE_URL".to_owned(),
+                "postgres://postgres@127.0.0.1:1/inps".to_owned(),
+            ),
+            ("DB_CONNECT_TIMEOUT_MS".to_owned(), "300".to_owned()),
+        ]);
+        Self::build(None, &env)
+    }
+
+    fn build(db: Option<TestDb>, env: &HashMap<String, String>) -> Self {
+        let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("test settings");
+        let clock = ManualClock::new(TEST_START);
+        let state = AppState::new(settings, Arc::new(clock.clone())).expect("state");
+        Self { db, state, clock }
+    }
+
+    /// Sends `req` through the real application and reads the whole response.
+    pub async fn send(&self, req: TestRequest) -> TestResponse {
+        let service = test::init_service(build_app(self.state.clone())).await;
+        let req = req
+            .peer_addr("127.0.0.1:40000".parse().expect("addr"))
+            .to_request();
+        let res = test::call_service(&service, req).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = test::read_body(res).await;
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(TestRequest::get().uri(path)).await
+    }
+}
+
+impl Default for TestApp {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,12 @@
+//! Test harness for the integration tests in `tests/api/`.
+//!
+//! Every test gets its own PostgreSQL database, cloned from a template that is migrated once per
+//! migration set (`CREATE DATABASE ... TEMPLATE ...`, ~50 ms), and dropped when the test ends, so
+//! tests run in parallel under `cargo test` and `cargo nextest run`. The server to use comes from
+//! `DATABASE_URL`, with the same default as the application.
+
+pub mod app;
+pub mod db;
+
+pub use app::{TestApp, TestResponse};
+pub use db::TestDb;

@@ -1,0 +1,47 @@
+//! The checked-in contract must be exactly what the code generates.
+
+use std::path::Path;
+
+#[test]
+fn checked_in_contract_matches_the_code() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/openapi.json");
+    let generated = serde_json::to_string_pretty(&inps_api::contract()).unwrap() + "\n";
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == generated,
+        "openapi/openapi.json is out of date with the code.\n\
+         Regenerate it with:  cargo run -p inps-api -- export-openapi"
+    );
+}
+
+#[test]
+fn every_operation_documents_rate_limits_and_problem_errors() {
+    let contract = inps_api::contract();
+    for (path, item) in contract["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("429"), "{method} {path} lacks 429");
+            for (status, response) in responses {
+                let headers = response["headers"].as_object().unwrap();
+                assert!(
+                    headers.contains_key("X-RateLimit-Limit"),
+                    "{method} {path} {status}"
+                );
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert!(
+                        response["content"]
+                            .get("application/problem+json")
+                            .is_some(),
+                        "{method} {path} {status} must be problem+json"
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        contract["servers"][0]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/v1")
+    );
+}
