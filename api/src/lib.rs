@@ -3,9 +3,14 @@
 //! case in one transaction off the worker thread, and map the result to a response DTO.
 
 pub mod app;
+pub mod auth;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod etag;
+pub mod extract;
+pub mod idempotency;
+pub mod identity;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -14,6 +19,8 @@ pub mod routing;
 pub mod settings;
 pub mod state;
 pub mod telemetry;
+pub mod trust;
+pub mod wire;
 
 pub use app::{build_app, contract};
 pub use state::AppState;

@@ -24,6 +24,12 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
     components(schemas(Problem, ProblemFieldError)),
     tags(
         (name = "status", description = "Service health (RAC_REST_NAME_011)."),
+        (name = "sessions", description = "Login with an identity assertion (SPID, CIE, CNS, eIDAS) and logout."),
+        (name = "sandbox", description = "The sandbox identity provider (sandbox mode only)."),
+        (name = "me", description = "The caller: roles, onboarding, contacts, consents, notification preferences."),
+        (name = "intermediaries", description = "Qualified intermediaries (circ. INPS 49/2011) and role grants."),
+        (name = "delegations", description = "Delegations (deleghe) from subjects to qualified intermediaries."),
+        (name = "audit", description = "The accountability log (append-only, hash-chained)."),
     )
 )]
 #[derive(Debug)]
@@ -70,12 +76,41 @@ fn shared_headers() -> Value {
 }
 
 fn standard_response(status: u16) -> Value {
-    match status {
-        429 => json!({"description": "Too many requests: retry after `Retry-After` seconds."}),
-        _ => {
-            json!({"description": "A dependency is unavailable: retry after `Retry-After` seconds."})
+    let description = match status {
+        401 => "No session, or an expired or revoked one.",
+        403 => "Authenticated, but the caller's role does not allow this operation.",
+        404 => "Unknown, or not visible to the caller.",
+        422 => "Well-formed input that breaks a rule (`errors` names each field).",
+        429 => "Too many requests: retry after `Retry-After` seconds.",
+        _ => "A dependency is unavailable: retry after `Retry-After` seconds.",
+    };
+    json!({ "description": description })
+}
+
+fn is_protected(op: &Value) -> bool {
+    op.get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|reqs| reqs.iter().any(|r| r.get("bearer").is_some()))
+}
+
+/// The error statuses an operation may answer besides those its handler lists.
+fn implied_statuses(op: &Value, path: &str) -> Vec<u16> {
+    let mut statuses = vec![429, 503];
+    let has_input = op.get("requestBody").is_some()
+        || op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .is_some_and(|p| !p.is_empty());
+    if is_protected(op) {
+        statuses.extend([401, 403]);
+        if path.contains('{') {
+            statuses.push(404);
         }
     }
+    if has_input {
+        statuses.push(422);
+    }
+    statuses
 }
 
 fn complete_response(status: &str, response: &mut Value) {
@@ -142,11 +177,12 @@ pub fn finalize(doc: utoipa::openapi::OpenApi) -> Value {
             let relative = path.strip_prefix("/v1").map_or(path.clone(), str::to_owned);
             if let Some(ops) = item.as_object_mut() {
                 for (_, op) in ops.iter_mut() {
+                    let implied = implied_statuses(op, &relative);
                     let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
                     else {
                         continue;
                     };
-                    for status in [429u16, 503] {
+                    for status in implied {
                         responses
                             .entry(status.to_string())
                             .or_insert_with(|| standard_response(status));
@@ -164,6 +200,14 @@ pub fn finalize(doc: utoipa::openapi::OpenApi) -> Value {
         .or_insert_with(|| Value::Object(Map::new()));
     if let Some(components) = components.as_object_mut() {
         components.insert("headers".into(), shared_headers());
+        components.insert(
+            "securitySchemes".into(),
+            json!({"bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "Session token from `POST /v1/sessions` (an identity assertion exchanged for a session). Sessions expire after inactivity and at an absolute time."
+            }}),
+        );
     }
     value
 }

@@ -55,6 +55,22 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// `HTTP_WORKERS`: actix worker threads (0 = one per core).
     pub http_workers: usize,
+    /// `SESSION_IDLE_TIMEOUT_SECONDS`: a session unused this long expires.
+    pub session_idle_timeout: time::Duration,
+    /// `SESSION_ABSOLUTE_TIMEOUT_SECONDS`: a session ends this long after login, used or not.
+    pub session_absolute_timeout: time::Duration,
+    /// `IDENTITY_AUDIENCE`: the `aud` identity assertions must carry.
+    pub identity_audience: String,
+    /// `IDENTITY_JWKS_FILE`: the trusted assertion keys (JWKS); required in production.
+    pub identity_jwks_file: Option<std::path::PathBuf>,
+    /// `IDENTITY_ISSUER`: the `iss` of assertions signed by the JWKS keys.
+    pub identity_issuer: String,
+    /// `BOOTSTRAP_OPERATOR_TAX_CODE`: this person gets the operator role at login.
+    pub bootstrap_operator: Option<String>,
+    /// `PRIVACY_NOTICE_VERSION`: the privacy notice version people must accept.
+    pub privacy_notice_version: String,
+    /// `TERMS_OF_USE_VERSION`: the terms of use version people must accept.
+    pub terms_of_use_version: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -208,6 +224,45 @@ impl Settings {
                 |_| true,
             )?),
             http_workers: r.parsed("HTTP_WORKERS", 0, "a number of threads", |_| true)?,
+            session_idle_timeout: time::Duration::seconds(r.parsed(
+                "SESSION_IDLE_TIMEOUT_SECONDS",
+                1800,
+                "a positive number of seconds",
+                |v: &i64| *v > 0,
+            )?),
+            session_absolute_timeout: time::Duration::seconds(r.parsed(
+                "SESSION_ABSOLUTE_TIMEOUT_SECONDS",
+                8 * 3600,
+                "a positive number of seconds",
+                |v: &i64| *v > 0,
+            )?),
+            identity_audience: r.string("IDENTITY_AUDIENCE", "https://api.inps.example"),
+            identity_jwks_file: match (r.raw("IDENTITY_JWKS_FILE"), app_env) {
+                (Some(path), _) => Some(path.into()),
+                (None, AppEnv::Production) => {
+                    return Err(ConfigError {
+                        variable: "IDENTITY_JWKS_FILE",
+                        message: "required in production: nobody could log in without trusted keys"
+                            .into(),
+                    });
+                }
+                (None, AppEnv::Sandbox) => None,
+            },
+            identity_issuer: r.string("IDENTITY_ISSUER", "https://login.inps.example"),
+            bootstrap_operator: match r.raw("BOOTSTRAP_OPERATOR_TAX_CODE") {
+                None => None,
+                Some(raw) => Some(
+                    inps_domain::tax_code::TaxCode::parse(&raw)
+                        .map_err(|e| ConfigError {
+                            variable: "BOOTSTRAP_OPERATOR_TAX_CODE",
+                            message: format!("not a valid tax code: {e}"),
+                        })?
+                        .as_str()
+                        .to_owned(),
+                ),
+            },
+            privacy_notice_version: r.string("PRIVACY_NOTICE_VERSION", "2026-01"),
+            terms_of_use_version: r.string("TERMS_OF_USE_VERSION", "2026-01"),
         })
     }
 }
@@ -243,11 +298,24 @@ mod tests {
             ("RATE_LIMIT_REQUESTS", "0"),
             ("DB_POOL_MAX_SIZE", "-1"),
             ("DATABASE_URL", "mysql://x/y"),
+            ("SESSION_IDLE_TIMEOUT_SECONDS", "0"),
+            ("BOOTSTRAP_OPERATOR_TAX_CODE", "NOTACODE"),
         ] {
             let err = read(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var);
             assert!(err.to_string().contains(var));
         }
+    }
+
+    #[test]
+    fn production_requires_trusted_keys() {
+        let err = read(&[("APP_ENV", "production")]).unwrap_err();
+        assert_eq!(err.variable, "IDENTITY_JWKS_FILE");
+        let ok = read(&[
+            ("APP_ENV", "production"),
+            ("IDENTITY_JWKS_FILE", "/etc/inps/jwks.json"),
+        ]);
+        assert!(ok.is_ok());
     }
 
     #[test]

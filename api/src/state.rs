@@ -8,6 +8,7 @@ use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::middleware::rate_limit::RateLimiter;
 use crate::settings::Settings;
+use crate::trust::IdentityTrust;
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -22,11 +23,13 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Rate-limit counters, shared by all workers.
     pub rate_limiter: Arc<RateLimiter>,
+    /// Which identity assertions are trusted.
+    pub identity: Arc<IdentityTrust>,
 }
 
 impl AppState {
     /// Builds the state: the pool (not yet connected), metrics and limiter.
-    pub fn new(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, prometheus::Error> {
+    pub fn new(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let pool = inps_persistence::build_pool(
             &settings.database_url,
             &inps_persistence::PoolSettings {
@@ -39,7 +42,9 @@ impl AppState {
             settings.rate_limit_requests,
             settings.rate_limit_window,
         ));
+        let identity = Arc::new(IdentityTrust::from_settings(&settings)?);
         Ok(Self {
+            identity,
             settings: Arc::new(settings),
             pool,
             clock,

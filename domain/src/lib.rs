@@ -3,8 +3,12 @@
 //! Nothing here performs I/O or reads the clock: time is always a parameter. Types parse once at
 //! the edge ("parse, don't validate") and everything past the edge trusts them.
 
+pub mod audit;
+pub mod authorization;
 pub mod calendar;
 mod check_tables;
+pub mod delegation;
 pub mod iban;
+pub mod identity;
 pub mod money;
 pub mod tax_code;

@@ -4,8 +4,16 @@
 //! Repository functions take `&mut PgConnection`; the caller (a use case in the API crate) owns
 //! the transaction, so one use case is one transaction.
 
+pub mod audit;
 pub mod bootstrap;
+pub mod delegations;
+pub mod idempotency;
+pub mod intermediaries;
+pub mod persons;
 pub mod pool;
+pub mod profile;
+pub mod schema;
+pub mod sessions;
 
 pub use bootstrap::{BootstrapError, ensure_database_exists, run_migrations};
 pub use pool::{PgPool, PoolSettings, PooledConn, build_pool};

@@ -1,9 +1,36 @@
 //! The resources of the API, one module each. [`configure`] mounts them under `/v1`; each
 //! handler's `#[utoipa::path]` documents it in the contract through the same registration.
 
+pub mod audit_events;
+pub mod delegations;
+pub mod intermediaries;
+pub mod me;
+pub mod preferences;
+pub mod sandbox;
+pub mod sessions;
 pub mod status;
 
 /// Mounts every resource of `/v1`.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
-    cfg.service(status::show_status);
+    cfg.service(status::show_status)
+        .service(sessions::create_session)
+        .service(sessions::delete_current_session)
+        .service(sandbox::create_sandbox_assertion)
+        .service(me::show_me)
+        .service(me::replace_my_contacts)
+        .service(me::give_my_consents)
+        .service(preferences::show_my_notification_preferences)
+        .service(preferences::replace_my_notification_preferences)
+        .service(intermediaries::register_intermediary)
+        .service(intermediaries::show_intermediary)
+        .service(intermediaries::grant_role)
+        .service(intermediaries::revoke_role)
+        .service(delegations::list_delegations)
+        .service(delegations::create_delegation)
+        .service(delegations::show_delegation)
+        .service(delegations::accept_delegation)
+        .service(delegations::reject_delegation)
+        .service(delegations::revoke_delegation)
+        .service(audit_events::list_audit_events)
+        .service(audit_events::verify_audit_chain);
 }

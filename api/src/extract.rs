@@ -1,0 +1,313 @@
+//! Request extractors shared by every handler: a JSON body parsed and validated in one step
+//! ([`ValidatedJson`]), keyset pagination ([`PageQuery`]) and the `Idempotency-Key` header.
+//!
+//! Every refusal is an [`ApiError`]: a body that is not JSON is 400, one that does not fit the
+//! schema or breaks a `validator` rule is 422 naming each field (`errors[].field` is the JSON
+//! path), a body over the limit is 413 (refused from `Content-Length` before reading), a wrong
+//! media type 415.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt as _;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+use crate::error::{ApiError, ErrorCode, Text};
+use crate::state::AppState;
+
+/// A JSON body of type `T`, validated, with the SHA-256 of its bytes (the idempotency
+/// fingerprint).
+#[derive(Debug)]
+pub struct ValidatedJson<T> {
+    /// The parsed body.
+    pub value: T,
+    /// SHA-256 of the raw body.
+    pub fingerprint: [u8; 32],
+}
+
+fn media_type_ok(req: &HttpRequest, merge_patch: bool) -> bool {
+    let Some(ct) = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if merge_patch {
+        essence == "application/merge-patch+json"
+    } else {
+        essence == "application/json"
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(ErrorCode::PayloadTooLarge).with_detail(
+        "Il corpo della richiesta supera la dimensione massima.",
+        "The request body exceeds the maximum size.",
+    )
+}
+
+/// Reads the whole body, refusing it as soon as it passes `limit` bytes.
+pub async fn read_body_limited(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(ErrorCode::MalformedRequest)
+                .with_detail(
+                    "Corpo della richiesta illeggibile.",
+                    "Unreadable request body.",
+                )
+                .with_cause(e)
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn find_nul(value: &Value, path: &mut Vec<String>) -> Option<String> {
+    match value {
+        Value::String(s) if s.contains('\0') => Some(path.join(".")),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+            path.push(i.to_string());
+            let found = find_nul(v, path);
+            path.pop();
+            found
+        }),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                return Some(path.join("."));
+            }
+            path.push(k.clone());
+            let found = find_nul(v, path);
+            path.pop();
+            found
+        }),
+        _ => None,
+    }
+}
+
+fn collect_validation(errors: &ValidationErrors, prefix: &str, out: &mut ApiError) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    let en = e.message.as_ref().map_or_else(
+                        || format!("fails the `{}` rule", e.code),
+                        ToString::to_string,
+                    );
+                    let it = e.params.get("it").and_then(Value::as_str).map_or_else(
+                        || format!("non rispetta la regola `{}`", e.code),
+                        str::to_owned,
+                    );
+                    out.details.errors.push(crate::error::FieldError {
+                        field: path.clone(),
+                        reason: Text::new(it, en),
+                    });
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect_validation(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    collect_validation(inner, &format!("{path}[{i}]"), out);
+                }
+            }
+        }
+    }
+}
+
+/// Parses and validates a JSON body already read.
+pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(ErrorCode::MalformedRequest).with_detail(
+            format!("Il corpo non è JSON valido: {e}"),
+            format!("The body is not valid JSON: {e}"),
+        )
+    })?;
+    if let Some(path) = find_nul(&value, &mut Vec::new()) {
+        return Err(ApiError::invalid_field(
+            path,
+            Text::new(
+                "il carattere NUL non è ammesso",
+                "the NUL character is not allowed",
+            ),
+        ));
+    }
+    let parsed: T = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        ApiError::invalid_field(
+            if path == "." { "body".to_owned() } else { path },
+            Text::new(
+                format!("valore non valido: {inner}"),
+                format!("invalid value: {inner}"),
+            ),
+        )
+    })?;
+    if let Err(errors) = parsed.validate() {
+        let mut error = ApiError::new(ErrorCode::ValidationFailed);
+        collect_validation(&errors, "", &mut error);
+        return Err(error);
+    }
+    Ok(parsed)
+}
+
+async fn extract_json<T: DeserializeOwned + Validate>(
+    req: HttpRequest,
+    mut payload: Payload,
+    merge_patch: bool,
+) -> Result<ValidatedJson<T>, ApiError> {
+    if !media_type_ok(&req, merge_patch) {
+        let (it, en) = if merge_patch {
+            (
+                "Il corpo deve essere application/merge-patch+json.",
+                "The body must be application/merge-patch+json.",
+            )
+        } else {
+            (
+                "Il corpo deve essere application/json.",
+                "The body must be application/json.",
+            )
+        };
+        return Err(ApiError::new(ErrorCode::UnsupportedMediaType).with_detail(it, en));
+    }
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(64 * 1024, |s| s.settings.max_json_body_bytes);
+    let body = read_body_limited(&req, &mut payload, limit).await?;
+    let value = parse_json(&body)?;
+    Ok(ValidatedJson {
+        value,
+        fingerprint: Sha256::digest(&body).into(),
+    })
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        Box::pin(extract_json(req.clone(), payload.take(), false))
+    }
+}
+
+/// A JSON Merge Patch body (`application/merge-patch+json`), validated.
+#[derive(Debug)]
+pub struct MergePatch<T>(pub ValidatedJson<T>);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for MergePatch<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let fut = extract_json(req.clone(), payload.take(), true);
+        Box::pin(async move { fut.await.map(MergePatch) })
+    }
+}
+
+/// `?limit=&cursor=` of every collection.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page, 1..=200 (default 50).
+    #[param(minimum = 1, maximum = 200, format = Int32)]
+    pub limit: Option<i32>,
+    /// Opaque cursor from a previous page's `next_cursor`.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
+}
+
+impl PageQuery {
+    /// The page size, validated.
+    pub fn limit(&self) -> Result<i64, ApiError> {
+        match self.limit {
+            None => Ok(50),
+            Some(n) if (1..=200).contains(&n) => Ok(i64::from(n)),
+            Some(_) => Err(ApiError::invalid_field(
+                "limit",
+                Text::new("deve essere tra 1 e 200", "must be between 1 and 200"),
+            )),
+        }
+    }
+
+    /// The decoded cursor text, if any.
+    pub fn cursor(&self) -> Result<Option<String>, ApiError> {
+        use base64::Engine as _;
+        let Some(raw) = &self.cursor else {
+            return Ok(None);
+        };
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(raw)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::invalid_field("cursor", Text::new("cursore non valido", "invalid cursor"))
+            })
+    }
+}
+
+/// Encodes a cursor for `next_cursor`.
+pub fn encode_cursor(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+}
+
+/// The `Idempotency-Key` header, if sent (1..=128 visible ASCII characters).
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = match req.headers().get("idempotency-key") {
+            None => Ok(Self(None)),
+            Some(v) => match v.to_str() {
+                Ok(s)
+                    if (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic()) =>
+                {
+                    Ok(Self(Some(s.to_owned())))
+                }
+                _ => Err(ApiError::invalid_field(
+                    "Idempotency-Key",
+                    Text::new(
+                        "da 1 a 128 caratteri ASCII visibili",
+                        "1 to 128 visible ASCII characters",
+                    ),
+                )),
+            },
+        };
+        std::future::ready(result)
+    }
+}

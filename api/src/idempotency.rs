@@ -1,0 +1,86 @@
+//! Runs a creating use case under an `Idempotency-Key`: the key claim, the use case and the
+//! stored answer share one transaction, so a retry replays the first answer, the same key with
+//! another body is 422, and concurrent duplicates execute once.
+
+use actix_web::HttpResponse;
+use actix_web::http::{StatusCode, header};
+use diesel::PgConnection;
+use inps_persistence::idempotency::{self, Claim};
+use serde::Serialize;
+
+use crate::db;
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+
+/// How long a key is remembered.
+pub const KEY_TTL: time::Duration = time::Duration::hours(24);
+
+/// The answer of a creating use case.
+#[derive(Debug)]
+pub struct Created<T> {
+    /// The created resource.
+    pub body: T,
+    /// Its URL (`Location`).
+    pub location: String,
+}
+
+fn respond(status: u16, body: Vec<u8>, location: Option<String>, replayed: bool) -> HttpResponse {
+    let mut res = HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED));
+    res.content_type("application/json");
+    if let Some(location) = location {
+        res.insert_header((header::LOCATION, location));
+    }
+    if replayed {
+        res.insert_header(("Idempotent-Replayed", "true"));
+    }
+    res.body(body)
+}
+
+/// Runs `use_case` in one transaction, honouring `key` for `caller` when one was sent.
+pub async fn create<T, F>(
+    state: &AppState,
+    caller: String,
+    key: Option<String>,
+    fingerprint: [u8; 32],
+    use_case: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<Created<T>, ApiError> + Send + 'static,
+{
+    let now = state.clock.now();
+    let (status, body, location, replayed) = db::transaction(state, move |conn| {
+        if let Some(key) = &key {
+            match idempotency::claim(conn, &caller, key, &fingerprint, now, KEY_TTL)? {
+                Claim::Fresh => {}
+                Claim::Replay {
+                    status,
+                    body,
+                    location,
+                } => return Ok((u16::try_from(status).unwrap_or(201), body, location, true)),
+                Claim::Mismatch => {
+                    return Err(ApiError::new(ErrorCode::ValidationFailed)
+                        .with_type(
+                            "idempotency-key-reused",
+                            crate::error::Text::new(
+                                "Chiave di idempotenza già usata",
+                                "Idempotency key already used",
+                            ),
+                        )
+                        .with_detail(
+                            "Questa Idempotency-Key è già stata usata con una richiesta diversa.",
+                            "This Idempotency-Key was already used with a different request.",
+                        ));
+                }
+            }
+        }
+        let created = use_case(conn)?;
+        let body = serde_json::to_vec(&created.body).map_err(ApiError::internal)?;
+        if let Some(key) = &key {
+            idempotency::complete(conn, &caller, key, 201, &body, Some(&created.location))?;
+        }
+        Ok((201, body, Some(created.location), false))
+    })
+    .await?;
+    Ok(respond(status, body, location, replayed))
+}

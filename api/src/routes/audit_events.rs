@@ -1,0 +1,205 @@
+//! The accountability log: who did what on whose data. A subject sees who acted on its data, an
+//! intermediary its own actions, an operator everything; operators can verify the hash chain.
+
+use actix_web::{HttpResponse, get, web};
+use inps_persistence::audit::{self, AuditEventRow, AuditFilter};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::db;
+use crate::error::{ApiError, Text};
+use crate::extract::{PageQuery, encode_cursor};
+use crate::routes::intermediaries::tax_code_field;
+use crate::state::AppState;
+
+/// One event of the accountability log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEvent {
+    /// Position in the hash chain.
+    #[schema(format = Int64, minimum = 1)]
+    pub seq: i64,
+    /// Identifier.
+    pub id: uuid::Uuid,
+    /// When it happened.
+    pub occurred_at: OffsetDateTime,
+    /// Who acted (null for refused logins).
+    #[schema(max_length = 16)]
+    pub actor_tax_code: Option<String>,
+    /// Whose data.
+    #[schema(max_length = 16)]
+    pub subject_tax_code: Option<String>,
+    /// The delegation the actor used.
+    pub delegation_id: Option<uuid::Uuid>,
+    /// What was done (`session.create`, `delegation.accept`, `employer.read`, ...).
+    #[schema(max_length = 64)]
+    pub action: String,
+    /// The resource.
+    #[schema(max_length = 512)]
+    pub resource: String,
+    /// `success`, `success:<note>` or `refused:<reason>`.
+    #[schema(max_length = 128)]
+    pub outcome: String,
+    /// Request id.
+    #[schema(max_length = 128)]
+    pub request_id: Option<String>,
+    /// SHA-256 of this event chained on the previous one (hex).
+    #[schema(max_length = 64)]
+    pub hash: String,
+}
+
+impl From<AuditEventRow> for AuditEvent {
+    fn from(r: AuditEventRow) -> Self {
+        Self {
+            seq: r.seq,
+            id: r.id,
+            occurred_at: r.occurred_at,
+            actor_tax_code: r.actor_tax_code,
+            subject_tax_code: r.subject_tax_code,
+            delegation_id: r.delegation_id,
+            action: r.action,
+            resource: r.resource,
+            outcome: r.outcome,
+            request_id: r.request_id,
+            hash: hex::encode(r.hash),
+        }
+    }
+}
+
+/// A page of events.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEventPage {
+    /// Events, newest first.
+    pub items: Vec<AuditEvent>,
+    /// Cursor of the next page, or null on the last.
+    #[schema(max_length = 200)]
+    pub next_cursor: Option<String>,
+}
+
+/// Filters of the accountability log.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only events on this subject's data.
+    #[param(max_length = 22)]
+    pub subject_tax_code: Option<String>,
+    /// Only events by this actor.
+    #[param(max_length = 22)]
+    pub actor_tax_code: Option<String>,
+    /// From this instant (inclusive).
+    pub from: Option<OffsetDateTime>,
+    /// Up to this instant (exclusive).
+    pub to: Option<OffsetDateTime>,
+}
+
+/// Search the accountability log
+///
+/// Non-operators see only events on their own data or made by themselves; operators see all.
+#[utoipa::path(tag = "audit", operation_id = "list_audit_events",
+    params(AuditQuery, PageQuery),
+    responses((status = 200, description = "A page of events.", body = AuditEventPage),
+              (status = 400, description = "Malformed query."),
+              (status = 401, description = "No valid session."),
+              (status = 422, description = "Invalid filter, limit or cursor.")),
+    security(("bearer" = [])))]
+#[get("/audit-events")]
+pub async fn list_audit_events(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<AuditQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = page.limit()?;
+    let cursor = page
+        .cursor()?
+        .map(|c| {
+            c.parse::<i64>().map_err(|_| {
+                ApiError::invalid_field("cursor", Text::new("cursore non valido", "invalid cursor"))
+            })
+        })
+        .transpose()?;
+    let query = query.into_inner();
+    let subject = query
+        .subject_tax_code
+        .as_deref()
+        .map(|t| tax_code_field("subject_tax_code", t))
+        .transpose()?;
+    let actor = query
+        .actor_tax_code
+        .as_deref()
+        .map(|t| tax_code_field("actor_tax_code", t))
+        .transpose()?;
+    let rows = db::with_conn(&state, move |conn| {
+        let operator = caller.has(inps_domain::identity::Role::Operator);
+        let filter = AuditFilter {
+            subject: subject.as_ref().map(|t| t.as_str()),
+            actor: actor.as_ref().map(|t| t.as_str()),
+            visible_to: (!operator).then_some(caller.tax_code.as_str()),
+            from: query.from,
+            to: query.to,
+        };
+        Ok(audit::list(conn, &filter, cursor, limit + 1)?)
+    })
+    .await?;
+    let has_more = rows.len() as i64 > limit;
+    let mut items: Vec<AuditEvent> = rows.into_iter().map(AuditEvent::from).collect();
+    items.truncate(usize::try_from(limit).unwrap_or(50));
+    let next_cursor = if has_more {
+        items.last().map(|e| encode_cursor(&e.seq.to_string()))
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(AuditEventPage { items, next_cursor }))
+}
+
+/// The result of recomputing the chain.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChainVerification {
+    /// True when every event chains onto the previous one.
+    pub valid: bool,
+    /// Events checked.
+    #[schema(format = Int64, minimum = 0)]
+    pub events_checked: i64,
+    /// The first broken link, if any.
+    pub first_broken: Option<BrokenLink>,
+}
+
+/// A link of the chain that does not verify.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BrokenLink {
+    /// Position.
+    #[schema(format = Int64)]
+    pub seq: i64,
+    /// Event id.
+    #[schema(max_length = 36)]
+    pub id: String,
+    /// `PrevHashMismatch`, `HashMismatch` or `missing_event`.
+    #[schema(max_length = 64)]
+    pub reason: String,
+}
+
+/// Verify the accountability log
+///
+/// Operators only. Recomputes the hash chain from the first event and names the first broken
+/// link (an altered, removed or reordered event).
+#[utoipa::path(tag = "audit", operation_id = "verify_audit_chain",
+    responses((status = 200, description = "The verification result.", body = ChainVerification),
+              (status = 401, description = "No valid session."),
+              (status = 403, description = "Not an operator.")),
+    security(("bearer" = [])))]
+#[get("/audit-events/verification")]
+pub async fn verify_audit_chain(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_operator()?;
+    let report = db::with_conn(&state, |conn| Ok(audit::verify_chain(conn, 1000)?)).await?;
+    Ok(HttpResponse::Ok().json(ChainVerification {
+        valid: report.first_broken.is_none(),
+        events_checked: i64::try_from(report.checked).unwrap_or(i64::MAX),
+        first_broken: report
+            .first_broken
+            .map(|(seq, id, reason)| BrokenLink { seq, id, reason }),
+    }))
+}

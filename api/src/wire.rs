@@ -1,0 +1,142 @@
+//! Wire enums: the domain's enums as they appear in the contract. The domain crate carries no
+//! OpenAPI concerns, so each is mirrored here once, with lossless conversions both ways.
+
+use inps_domain::delegation::{
+    DelegationStatus as DDelegationStatus, Scope as DScope, Service as DService,
+};
+use inps_domain::identity::{
+    AssuranceLevel as DAssuranceLevel, IdentityProvider as DIdentityProvider,
+    IntermediaryQualification as DQualification, Role as DRole,
+};
+
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident <=> $domain:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl From<$name> for $domain {
+            fn from(v: $name) -> Self {
+                match v {
+                    $($name::$variant => $domain::$variant),+
+                }
+            }
+        }
+
+        impl From<$domain> for $name {
+            fn from(v: $domain) -> Self {
+                match v {
+                    $($domain::$variant => $name::$variant),+
+                }
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// A role a person holds.
+    Role <=> DRole {
+        /// Datore di lavoro domestico.
+        Employer,
+        /// Prestatore (occasional worker).
+        Worker,
+        /// Utilizzatore (occasional-work client).
+        Client,
+        /// Qualified intermediary (circ. INPS 49/2011).
+        Intermediary,
+        /// INPS territorial office staff.
+        Operator,
+    }
+}
+
+wire_enum! {
+    /// Authentication assurance level (SPID/CIE `acr`). L1 is never accepted.
+    AssuranceLevel <=> DAssuranceLevel {
+        /// SpidL1 (refused).
+        #[serde(rename = "L1")]
+        L1,
+        /// SpidL2.
+        #[serde(rename = "L2")]
+        L2,
+        /// SpidL3.
+        #[serde(rename = "L3")]
+        L3,
+    }
+}
+
+wire_enum! {
+    /// National identity scheme used to log in.
+    IdentityProvider <=> DIdentityProvider {
+        /// SPID.
+        Spid,
+        /// Carta d'identità elettronica.
+        Cie,
+        /// Carta nazionale dei servizi.
+        Cns,
+        /// eIDAS (EU identity).
+        Eidas,
+    }
+}
+
+wire_enum! {
+    /// Qualification of an intermediary (circ. INPS 49/2011).
+    Qualification <=> DQualification {
+        /// Consulente del lavoro.
+        LabourConsultant,
+        /// Commercialista.
+        Accountant,
+        /// Patronato (L. 152/2001).
+        Patronato,
+        /// Centro di assistenza fiscale.
+        Caf,
+        /// Associazione di categoria.
+        TradeAssociation,
+    }
+}
+
+wire_enum! {
+    /// The INPS service a delegation covers.
+    Service <=> DService {
+        /// Cassetto previdenziale lavoro domestico.
+        DomesticWork,
+        /// Prestazioni occasionali (Libretto Famiglia, PrestO).
+        OccasionalWork,
+    }
+}
+
+wire_enum! {
+    /// What a delegate may do.
+    Scope <=> DScope {
+        /// Read the subject's data.
+        Read,
+        /// Send inquiries (quesiti).
+        Inquiries,
+        /// Book and manage appointments.
+        Appointments,
+        /// Record and manage services (prestazioni).
+        Services,
+        /// Fund the wallet and follow payments.
+        Payments,
+        /// Register the subject and keep the registration.
+        Registration,
+    }
+}
+
+wire_enum! {
+    /// State of a delegation.
+    DelegationStatus <=> DDelegationStatus {
+        /// Created by the delegator, awaiting the intermediary's acceptance.
+        Pending,
+        /// In force (within its validity window).
+        Active,
+        /// Refused by the intermediary.
+        Rejected,
+        /// Revoked by either side, or replaced by a newer domestic-work delegation.
+        Revoked,
+        /// Past its validity window.
+        Expired,
+    }
+}

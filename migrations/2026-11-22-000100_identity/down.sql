@@ -1,0 +1,15 @@
+DROP TABLE idempotency_keys;
+DROP TABLE audit_events;
+DROP FUNCTION audit_events_append_only();
+DROP TABLE delegations;
+DROP TABLE notification_preferences;
+DROP TABLE consents;
+DROP TABLE contacts;
+DROP TABLE sessions;
+DROP TABLE sandbox_keys;
+DROP TABLE assertion_replays;
+DROP TABLE intermediaries;
+DROP TABLE pending_actions;
+DROP TABLE registry_records;
+DROP TABLE person_roles;
+DROP TABLE persons;

@@ -1,0 +1,99 @@
+//! `Idempotency-Key` records: the first successful answer of a creating POST, per caller.
+//!
+//! The claim is an `INSERT ... ON CONFLICT DO NOTHING` inside the use case's transaction: a
+//! concurrent duplicate blocks on the unique key until the first transaction ends, then sees
+//! its stored answer (or, if it rolled back, claims the key itself). So duplicates execute once.
+
+use diesel::prelude::*;
+use time::{Duration, OffsetDateTime};
+
+use crate::schema::idempotency_keys;
+
+/// What claiming a key found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// First use: run the use case and [`complete`] the key.
+    Fresh,
+    /// Seen before with the same request: replay this answer.
+    Replay {
+        /// HTTP status.
+        status: i32,
+        /// Body bytes.
+        body: Vec<u8>,
+        /// `Location` header, if any.
+        location: Option<String>,
+    },
+    /// Seen before with another request.
+    Mismatch,
+}
+
+/// Claims `key` for `caller` with the request `fingerprint`.
+pub fn claim(
+    conn: &mut PgConnection,
+    caller: &str,
+    key: &str,
+    fingerprint: &[u8],
+    now: OffsetDateTime,
+    ttl: Duration,
+) -> QueryResult<Claim> {
+    let this = idempotency_keys::table
+        .filter(idempotency_keys::caller.eq(caller))
+        .filter(idempotency_keys::key.eq(key));
+    diesel::delete(this.filter(idempotency_keys::expires_at.le(now))).execute(conn)?;
+    let inserted = diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::caller.eq(caller),
+            idempotency_keys::key.eq(key),
+            idempotency_keys::fingerprint.eq(fingerprint),
+            idempotency_keys::created_at.eq(now),
+            idempotency_keys::expires_at.eq(now + ttl),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    if inserted == 1 {
+        return Ok(Claim::Fresh);
+    }
+    let (stored_fingerprint, status, body, location) = this
+        .select((
+            idempotency_keys::fingerprint,
+            idempotency_keys::response_status,
+            idempotency_keys::response_body,
+            idempotency_keys::response_location,
+        ))
+        .first::<(Vec<u8>, Option<i32>, Option<Vec<u8>>, Option<String>)>(conn)?;
+    if stored_fingerprint != fingerprint {
+        return Ok(Claim::Mismatch);
+    }
+    Ok(match (status, body) {
+        (Some(status), Some(body)) => Claim::Replay {
+            status,
+            body,
+            location,
+        },
+        // Claimed and committed without an answer cannot happen (both are one transaction).
+        _ => Claim::Mismatch,
+    })
+}
+
+/// Stores the answer of a fresh claim.
+pub fn complete(
+    conn: &mut PgConnection,
+    caller: &str,
+    key: &str,
+    status: i32,
+    body: &[u8],
+    location: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(
+        idempotency_keys::table
+            .filter(idempotency_keys::caller.eq(caller))
+            .filter(idempotency_keys::key.eq(key)),
+    )
+    .set((
+        idempotency_keys::response_status.eq(Some(status)),
+        idempotency_keys::response_body.eq(Some(body)),
+        idempotency_keys::response_location.eq(location),
+    ))
+    .execute(conn)
+    .map(drop)
+}

@@ -1,0 +1,187 @@
+//! Diesel table definitions, matching `migrations/`.
+
+diesel::table! {
+    persons (tax_code) {
+        tax_code -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        created_at -> Timestamptz,
+        last_login_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    person_roles (tax_code, role) {
+        tax_code -> Text,
+        role -> Text,
+        granted_at -> Timestamptz,
+        granted_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    registry_records (tax_code) {
+        tax_code -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    pending_actions (id) {
+        id -> Uuid,
+        kind -> Text,
+        tax_code -> Text,
+        details -> Jsonb,
+        created_at -> Timestamptz,
+        resolved_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    intermediaries (tax_code) {
+        tax_code -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        qualification -> Text,
+        registration_number -> Nullable<Text>,
+        active -> Bool,
+        registered_at -> Timestamptz,
+        registered_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    assertion_replays (jti) {
+        jti -> Text,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sandbox_keys (kid) {
+        kid -> Text,
+        private_pem -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Uuid,
+        token_hash -> Bytea,
+        tax_code -> Text,
+        level -> Text,
+        idp -> Text,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        absolute_expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    contacts (tax_code) {
+        tax_code -> Text,
+        email -> Nullable<Text>,
+        email_verified -> Bool,
+        pec -> Nullable<Text>,
+        pec_verified -> Bool,
+        mobile -> Nullable<Text>,
+        mobile_verified -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    consents (tax_code, document, version) {
+        tax_code -> Text,
+        document -> Text,
+        version -> Text,
+        given_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_preferences (tax_code, event_type) {
+        tax_code -> Text,
+        event_type -> Text,
+        channels -> Array<Text>,
+        frequency -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    delegations (id) {
+        id -> Uuid,
+        delegator_tax_code -> Text,
+        delegate_tax_code -> Text,
+        service -> Text,
+        scopes -> Array<Text>,
+        valid_from -> Date,
+        valid_until -> Date,
+        status -> Text,
+        verification_code_hash -> Bytea,
+        failed_attempts -> Int4,
+        version -> Int4,
+        created_at -> Timestamptz,
+        created_by -> Text,
+        activated_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        closed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> Int8,
+        id -> Uuid,
+        occurred_at -> Timestamptz,
+        actor_tax_code -> Nullable<Text>,
+        subject_tax_code -> Nullable<Text>,
+        delegation_id -> Nullable<Uuid>,
+        action -> Text,
+        resource -> Text,
+        outcome -> Text,
+        request_id -> Nullable<Text>,
+        prev_hash -> Bytea,
+        hash -> Bytea,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (caller, key) {
+        caller -> Text,
+        key -> Text,
+        fingerprint -> Bytea,
+        response_status -> Nullable<Int4>,
+        response_body -> Nullable<Bytea>,
+        response_location -> Nullable<Text>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(person_roles -> persons (tax_code));
+diesel::joinable!(sessions -> persons (tax_code));
+diesel::joinable!(contacts -> persons (tax_code));
+diesel::joinable!(delegations -> intermediaries (delegate_tax_code));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    persons,
+    person_roles,
+    registry_records,
+    pending_actions,
+    intermediaries,
+    assertion_replays,
+    sandbox_keys,
+    sessions,
+    contacts,
+    consents,
+    notification_preferences,
+    delegations,
+    audit_events,
+    idempotency_keys,
+);

@@ -1,0 +1,147 @@
+//! Sessions (only the token's hash is stored), replayed-assertion ids and the sandbox key.
+
+use diesel::prelude::*;
+use time::{Duration, OffsetDateTime};
+
+use crate::schema::{assertion_replays, sandbox_keys, sessions};
+
+/// A session row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    /// Identifier.
+    pub id: uuid::Uuid,
+    /// Whose session.
+    pub tax_code: String,
+    /// Assurance level of the login (`L2`, `L3`).
+    pub level: String,
+    /// Identity provider of the login.
+    pub idp: String,
+    /// Login time.
+    pub created_at: OffsetDateTime,
+    /// Latest request.
+    pub last_seen_at: OffsetDateTime,
+    /// Hard end of the session.
+    pub absolute_expires_at: OffsetDateTime,
+}
+
+/// A new session.
+#[derive(Debug)]
+pub struct NewSession<'a> {
+    /// Identifier.
+    pub id: uuid::Uuid,
+    /// SHA-256 of the bearer token.
+    pub token_hash: &'a [u8],
+    /// Whose session.
+    pub tax_code: &'a str,
+    /// Assurance level.
+    pub level: &'a str,
+    /// Identity provider.
+    pub idp: &'a str,
+    /// Login time.
+    pub now: OffsetDateTime,
+    /// Hard end of the session.
+    pub absolute_expires_at: OffsetDateTime,
+}
+
+/// Stores a new session.
+pub fn insert(conn: &mut PgConnection, s: &NewSession<'_>) -> QueryResult<()> {
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(s.id),
+            sessions::token_hash.eq(s.token_hash),
+            sessions::tax_code.eq(s.tax_code),
+            sessions::level.eq(s.level),
+            sessions::idp.eq(s.idp),
+            sessions::created_at.eq(s.now),
+            sessions::last_seen_at.eq(s.now),
+            sessions::absolute_expires_at.eq(s.absolute_expires_at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Finds the live session of `token_hash` and extends its inactivity window, in one statement:
+/// a revoked session, one idle for longer than `idle`, or one past its absolute end is `None`.
+pub fn touch(
+    conn: &mut PgConnection,
+    token_hash: &[u8],
+    now: OffsetDateTime,
+    idle: Duration,
+) -> QueryResult<Option<SessionRow>> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::token_hash.eq(token_hash))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::last_seen_at.ge(now - idle))
+            .filter(sessions::absolute_expires_at.gt(now)),
+    )
+    .set(sessions::last_seen_at.eq(now))
+    .returning(SessionRow::as_returning())
+    .get_result(conn)
+    .optional()
+}
+
+/// Revokes a session (logout).
+pub fn revoke(conn: &mut PgConnection, id: uuid::Uuid, now: OffsetDateTime) -> QueryResult<bool> {
+    diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(Some(now)))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Records an assertion id; false when it was seen before (a replay). Expired ids are purged.
+pub fn record_assertion_id(
+    conn: &mut PgConnection,
+    jti: &str,
+    expires_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> QueryResult<bool> {
+    diesel::delete(assertion_replays::table.filter(assertion_replays::expires_at.lt(now)))
+        .execute(conn)?;
+    diesel::insert_into(assertion_replays::table)
+        .values((
+            assertion_replays::jti.eq(jti),
+            assertion_replays::expires_at.eq(expires_at),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// The stored sandbox signing key, storing `generate()`'s when there is none yet. Replicas that
+/// race both insert; the first key (by creation time, then kid) wins for everyone.
+pub fn sandbox_key_or_insert(
+    conn: &mut PgConnection,
+    generate: impl FnOnce() -> Option<(String, String)>,
+    now: OffsetDateTime,
+) -> QueryResult<Option<String>> {
+    let existing = sandbox_keys::table
+        .order((sandbox_keys::created_at, sandbox_keys::kid))
+        .select(sandbox_keys::private_pem)
+        .first::<String>(conn)
+        .optional()?;
+    if existing.is_some() {
+        return Ok(existing);
+    }
+    let Some((kid, pem)) = generate() else {
+        return Ok(None);
+    };
+    diesel::insert_into(sandbox_keys::table)
+        .values((
+            sandbox_keys::kid.eq(kid),
+            sandbox_keys::private_pem.eq(pem),
+            sandbox_keys::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    sandbox_keys::table
+        .order((sandbox_keys::created_at, sandbox_keys::kid))
+        .select(sandbox_keys::private_pem)
+        .first::<String>(conn)
+        .optional()
+}
