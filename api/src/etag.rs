@@ -1,41 +1,90 @@
 //! `ETag` / `If-Match` for mutable resources: a strong ETag from the row version, 412 when the
-//! client's copy is stale, 428 when an action requires `If-Match` and none was sent.
+//! client's copy is stale (or the header names no entity tag at all: such a precondition can
+//! never hold), 400 for an oversized header, 428 when an action requires `If-Match` and none
+//! was sent.
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
 
 use crate::error::{ApiError, ErrorCode};
 
+/// Longest `If-Match` accepted (the contract's `maxLength`).
+pub const MAX_IF_MATCH_LEN: usize = 256;
+
 /// The ETag of version `version` of a resource.
 pub fn etag(version: i32) -> String {
     format!("\"v{version}\"")
 }
 
-/// Checks `If-Match` against the current `version`. With `required`, a missing header is 428.
-pub fn check_if_match(req: &HttpRequest, version: i32, required: bool) -> Result<(), ApiError> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return if required {
-            Err(ApiError::new(ErrorCode::PreconditionRequired).with_detail(
-                "Inviare If-Match con l'ETag letto in precedenza.",
-                "Send If-Match with the ETag read before.",
-            ))
-        } else {
-            Ok(())
+/// A parsed `If-Match`: `*` or a list of entity tags (RFC 9110 §13.1.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// `*`: any current version.
+    Any,
+    /// The listed tags (weak tags never match: `If-Match` uses strong comparison).
+    Tags(Vec<String>),
+}
+
+fn malformed() -> ApiError {
+    ApiError::new(ErrorCode::MalformedRequest).with_detail(
+        "Intestazione If-Match troppo lunga o non testuale.",
+        "If-Match header too long or not text.",
+    )
+}
+
+impl IfMatch {
+    /// The request's `If-Match`, if sent; 400 when it is not well-formed.
+    pub fn from_request(req: &HttpRequest) -> Result<Option<Self>, ApiError> {
+        let Some(value) = req.headers().get(header::IF_MATCH) else {
+            return Ok(None);
         };
-    };
-    let current = etag(version);
-    let matches = value.to_str().is_ok_and(|v| {
-        v.split(',')
-            .map(str::trim)
-            .any(|tag| tag == "*" || tag == current)
-    });
-    if matches {
-        Ok(())
-    } else {
-        Err(ApiError::new(ErrorCode::PreconditionFailed).with_detail(
-            "La risorsa è cambiata: rileggerla e riprovare.",
-            "The resource has changed: read it again and retry.",
-        ))
+        let text = value.to_str().map_err(|_| malformed())?.trim();
+        if text.len() > MAX_IF_MATCH_LEN {
+            return Err(malformed());
+        }
+        if text == "*" {
+            return Ok(Some(Self::Any));
+        }
+        let mut tags = Vec::new();
+        for item in text.split(',') {
+            let item = item.trim();
+            let strong = item.strip_prefix("W/").is_none();
+            let quoted = item.trim_start_matches("W/");
+            let well_formed = quoted.len() >= 2
+                && quoted.starts_with('"')
+                && quoted.ends_with('"')
+                && !quoted[1..quoted.len() - 1].contains('"');
+            // Something that is not an entity tag matches no version: the precondition fails.
+            if strong && well_formed {
+                tags.push(quoted.to_owned());
+            }
+        }
+        Ok(Some(Self::Tags(tags)))
+    }
+
+    /// 412 unless this matches the current `version`.
+    pub fn check(&self, version: i32) -> Result<(), ApiError> {
+        let current = etag(version);
+        match self {
+            Self::Any => Ok(()),
+            Self::Tags(tags) if tags.contains(&current) => Ok(()),
+            Self::Tags(_) => Err(ApiError::new(ErrorCode::PreconditionFailed).with_detail(
+                "La risorsa è cambiata: rileggerla e riprovare.",
+                "The resource has changed: read it again and retry.",
+            )),
+        }
+    }
+}
+
+/// Checks the request's `If-Match` against `version`. With `required`, a missing header is 428.
+pub fn check_if_match(req: &HttpRequest, version: i32, required: bool) -> Result<(), ApiError> {
+    match IfMatch::from_request(req)? {
+        Some(if_match) => if_match.check(version),
+        None if required => Err(ApiError::new(ErrorCode::PreconditionRequired).with_detail(
+            "Inviare If-Match con l'ETag letto in precedenza.",
+            "Send If-Match with the ETag read before.",
+        )),
+        None => Ok(()),
     }
 }
 
@@ -43,6 +92,12 @@ pub fn check_if_match(req: &HttpRequest, version: i32, required: bool) -> Result
 mod tests {
     use super::*;
     use actix_web::test::TestRequest;
+
+    fn with(value: &str) -> HttpRequest {
+        TestRequest::default()
+            .insert_header((header::IF_MATCH, value))
+            .to_http_request()
+    }
 
     #[test]
     fn missing_is_428_only_when_required() {
@@ -54,18 +109,30 @@ mod tests {
 
     #[test]
     fn stale_is_412_and_current_or_star_pass() {
-        let stale = TestRequest::default()
-            .insert_header((header::IF_MATCH, "\"v2\""))
-            .to_http_request();
-        assert_eq!(
-            check_if_match(&stale, 3, true).unwrap_err().code,
-            ErrorCode::PreconditionFailed
-        );
+        let err = check_if_match(&with("\"v2\""), 3, true).unwrap_err();
+        assert_eq!(err.code, ErrorCode::PreconditionFailed);
         for ok in ["\"v3\"", "\"v1\", \"v3\"", "*"] {
-            let req = TestRequest::default()
-                .insert_header((header::IF_MATCH, ok))
-                .to_http_request();
-            assert!(check_if_match(&req, 3, true).is_ok(), "{ok}");
+            assert!(check_if_match(&with(ok), 3, true).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn weak_tags_never_match() {
+        let err = check_if_match(&with("W/\"v3\""), 3, true).unwrap_err();
+        assert_eq!(err.code, ErrorCode::PreconditionFailed);
+    }
+
+    #[test]
+    fn values_that_are_not_entity_tags_never_match() {
+        for bad in ["v3", "null", "0", "\"v3", "\"a\"b\""] {
+            let err = check_if_match(&with(bad), 3, false).unwrap_err();
+            assert_eq!(err.code, ErrorCode::PreconditionFailed, "{bad}");
+        }
+    }
+
+    #[test]
+    fn oversized_headers_are_400() {
+        let err = check_if_match(&with(&format!("\"{}\"", "x".repeat(300))), 3, false).unwrap_err();
+        assert_eq!(err.code, ErrorCode::MalformedRequest);
     }
 }

@@ -77,6 +77,7 @@ fn shared_headers() -> Value {
 
 fn standard_response(status: u16) -> Value {
     let description = match status {
+        400 => "Malformed request: unparsable body, query or header.",
         401 => "No session, or an expired or revoked one.",
         403 => "Authenticated, but the caller's role does not allow this operation.",
         404 => "Unknown, or not visible to the caller.",
@@ -108,9 +109,42 @@ fn implied_statuses(op: &Value, path: &str) -> Vec<u16> {
         }
     }
     if has_input {
-        statuses.push(422);
+        statuses.extend([400, 422]);
     }
     statuses
+}
+
+/// HTTP parameters are absent or text, never JSON `null`: utoipa renders `Option<T>` as
+/// nullable, which would tell clients (and fuzzers) that the string `null` is acceptable.
+fn strip_null_from_parameters(op: &mut Value) {
+    let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for param in params {
+        let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if let Some(Value::Array(types)) = schema.get_mut("type") {
+            types.retain(|t| t != "null");
+            if types.len() == 1 {
+                let only = types.remove(0);
+                schema.insert("type".into(), only);
+            }
+        }
+        for key in ["oneOf", "anyOf"] {
+            let Some(Value::Array(variants)) = schema.get_mut(key) else {
+                continue;
+            };
+            variants.retain(|v| v.get("type").and_then(Value::as_str) != Some("null"));
+            if variants.len() == 1 {
+                let only = variants.remove(0);
+                schema.remove(key);
+                if let Value::Object(inner) = only {
+                    schema.extend(inner);
+                }
+            }
+        }
+    }
 }
 
 fn complete_response(status: &str, response: &mut Value) {
@@ -177,6 +211,7 @@ pub fn finalize(doc: utoipa::openapi::OpenApi) -> Value {
             let relative = path.strip_prefix("/v1").map_or(path.clone(), str::to_owned);
             if let Some(ops) = item.as_object_mut() {
                 for (_, op) in ops.iter_mut() {
+                    strip_null_from_parameters(op);
                     let implied = implied_statuses(op, &relative);
                     let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
                     else {

@@ -9,6 +9,14 @@ use inps_domain::identity::{
     IntermediaryQualification as DQualification, Role as DRole,
 };
 
+// `YYYY-MM-DD` (RFC 3339 full-date) for `time::Date` fields (`#[serde(with = "iso_date")]`):
+// `time`'s own serde format is a tuple, which is not what the contract says.
+time::serde::format_description!(
+    pub iso_date,
+    Date,
+    "[year]-[month]-[day]"
+);
+
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident <=> $domain:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
         $(#[$meta])*

@@ -13,6 +13,7 @@ use serde_json::Value;
 use time::macros::datetime;
 
 use crate::db::TestDb;
+use crate::personas::Persona;
 
 /// One test's application: its own database, a manual clock and the real app factory.
 #[derive(Debug)]
@@ -95,6 +96,8 @@ impl TestApp {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         env.insert("DATABASE_URL".into(), db.url.clone());
+        env.entry("BOOTSTRAP_OPERATOR_TAX_CODE".into())
+            .or_insert_with(|| crate::personas::operator().tax_code);
         Self::build(Some(db), &env)
     }
 
@@ -137,6 +140,107 @@ impl TestApp {
     /// `GET path`.
     pub async fn get(&self, path: &str) -> TestResponse {
         self.send(TestRequest::get().uri(path)).await
+    }
+
+    /// `method path` with an optional bearer token and an optional JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> TestResponse {
+        let mut req = TestRequest::default()
+            .method(method.parse().expect("method"))
+            .uri(path);
+        if let Some(token) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        if let Some(body) = body {
+            req = req.set_json(body);
+        }
+        self.send(req).await
+    }
+
+    /// `GET path` as the holder of `token`.
+    pub async fn get_as(&self, token: &str, path: &str) -> TestResponse {
+        self.call("GET", path, Some(token), None).await
+    }
+
+    /// `POST path` with a JSON body as the holder of `token`.
+    pub async fn post_as(&self, token: &str, path: &str, body: Value) -> TestResponse {
+        self.call("POST", path, Some(token), Some(body)).await
+    }
+
+    /// `PUT path` with a JSON body as the holder of `token`.
+    pub async fn put_as(&self, token: &str, path: &str, body: Value) -> TestResponse {
+        self.call("PUT", path, Some(token), Some(body)).await
+    }
+
+    /// A sandbox assertion for `persona` at `level` (`L1`, `L2`, `L3`).
+    pub async fn assertion(&self, persona: &Persona, level: &str) -> String {
+        let res = self
+            .call(
+                "POST",
+                "/v1/sandbox/assertions",
+                None,
+                Some(serde_json::json!({
+                    "tax_code": persona.tax_code,
+                    "level": level,
+                    "idp": "spid",
+                    "given_name": persona.given_name,
+                    "family_name": persona.family_name,
+                })),
+            )
+            .await;
+        assert_eq!(res.status, 201, "sandbox assertion: {:?}", res.body);
+        res.json()["assertion"]
+            .as_str()
+            .expect("assertion")
+            .to_owned()
+    }
+
+    /// Logs `persona` in (SPID level 2) and returns the session token.
+    pub async fn login(&self, persona: &Persona) -> String {
+        let assertion = self.assertion(persona, "L2").await;
+        let res = self
+            .call(
+                "POST",
+                "/v1/sessions",
+                None,
+                Some(serde_json::json!({ "assertion": assertion })),
+            )
+            .await;
+        assert_eq!(res.status, 201, "login: {:?}", res.body);
+        res.json()["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Logs the bootstrap operator in.
+    pub async fn login_operator(&self) -> String {
+        self.login(&crate::personas::operator()).await
+    }
+
+    /// Registers `persona` as a qualified intermediary (as the operator).
+    pub async fn register_intermediary(&self, persona: &Persona) {
+        let operator = self.login_operator().await;
+        let res = self
+            .post_as(
+                &operator,
+                "/v1/intermediaries",
+                serde_json::json!({
+                    "tax_code": persona.tax_code,
+                    "given_name": persona.given_name,
+                    "family_name": persona.family_name,
+                    "qualification": "labour_consultant",
+                }),
+            )
+            .await;
+        assert_eq!(res.status, 201, "register intermediary: {:?}", res.body);
+    }
+
+    /// Moves the app's clock forward.
+    pub fn advance(&self, by: time::Duration) {
+        self.clock.advance(by);
     }
 }
 

@@ -7,6 +7,8 @@
 
 pub mod app;
 pub mod db;
+pub mod personas;
 
 pub use app::{TestApp, TestResponse};
 pub use db::TestDb;
+pub use personas::Persona;

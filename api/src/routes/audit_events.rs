@@ -23,6 +23,7 @@ pub struct AuditEvent {
     /// Identifier.
     pub id: uuid::Uuid,
     /// When it happened.
+    #[serde(with = "time::serde::rfc3339")]
     pub occurred_at: OffsetDateTime,
     /// Who acted (null for refused logins).
     #[schema(max_length = 16)]
@@ -88,8 +89,10 @@ pub struct AuditQuery {
     #[param(max_length = 22)]
     pub actor_tax_code: Option<String>,
     /// From this instant (inclusive).
+    #[serde(default, with = "time::serde::rfc3339::option")]
     pub from: Option<OffsetDateTime>,
     /// Up to this instant (exclusive).
+    #[serde(default, with = "time::serde::rfc3339::option")]
     pub to: Option<OffsetDateTime>,
 }
 

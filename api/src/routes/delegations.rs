@@ -23,7 +23,7 @@ use validator::Validate;
 use crate::auth::Caller;
 use crate::db;
 use crate::error::{ApiError, ErrorCode, Text};
-use crate::etag::etag;
+use crate::etag::{IfMatch, etag};
 use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, encode_cursor};
 use crate::idempotency::{self, Created};
 use crate::routes::intermediaries::tax_code_field;
@@ -46,16 +46,21 @@ pub struct Delegation {
     /// What the delegate may do (`read` always included).
     pub scopes: Vec<Scope>,
     /// First day in force.
+    #[serde(with = "crate::wire::iso_date")]
     pub valid_from: Date,
     /// Last day in force.
+    #[serde(with = "crate::wire::iso_date")]
     pub valid_until: Date,
     /// State (expiry by date is applied when read).
     pub status: DelegationStatus,
     /// When it was created.
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     /// When it became active.
+    #[serde(default, with = "time::serde::rfc3339::option")]
     pub activated_at: Option<OffsetDateTime>,
     /// When it was rejected or revoked.
+    #[serde(default, with = "time::serde::rfc3339::option")]
     pub closed_at: Option<OffsetDateTime>,
     /// The code the delegator hands to the intermediary; shown only in the creation answer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,7 +115,7 @@ fn respond(row: &DelegationRow, today: Date) -> Result<HttpResponse, ApiError> {
 /// A new delegation, given by the caller.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"delegate_tax_code": "BNCLRA80A41H501Y", "service": "domestic_work", "scopes": ["read", "inquiries", "appointments"], "valid_from": "2026-03-02", "valid_until": "2027-03-01"}))]
+#[schema(example = json!({"delegate_tax_code": "BNCLRA80A41H501D", "service": "domestic_work", "scopes": ["read", "inquiries", "appointments"], "valid_from": "2030-01-07", "valid_until": "2030-12-31"}))]
 pub struct NewDelegation {
     /// The intermediary's tax code.
     #[validate(length(min = 11, max = 22))]
@@ -123,8 +128,10 @@ pub struct NewDelegation {
     #[schema(min_items = 1, max_items = 6)]
     pub scopes: Vec<Scope>,
     /// First day in force (today or later).
+    #[serde(with = "crate::wire::iso_date")]
     pub valid_from: Date,
     /// Last day in force (occasional work: at most 12 months after `valid_from`).
+    #[serde(with = "crate::wire::iso_date")]
     pub valid_until: Date,
 }
 
@@ -403,13 +410,21 @@ pub async fn show_delegation(
     respond(&row, today)
 }
 
+fn eight_digits(code: &str) -> Result<(), validator::ValidationError> {
+    if code.len() == 8 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("eight_digits").with_message("must be 8 digits".into()))
+    }
+}
+
 /// Accepting a delegation.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"verification_code": "04718263"}))]
 pub struct AcceptDelegation {
     /// The code the delegator received at creation.
-    #[validate(length(equal = 8))]
+    #[validate(custom(function = "eight_digits"))]
     #[schema(min_length = 8, max_length = 8, pattern = "^[0-9]{8}$")]
     pub verification_code: String,
 }
@@ -447,7 +462,7 @@ fn transition_error(e: &rules::TransitionError) -> ApiError {
 fn apply(
     conn: &mut PgConnection,
     caller: &Caller,
-    req_if_match: Option<String>,
+    if_match: Option<IfMatch>,
     id: uuid::Uuid,
     action: DelegationAction,
     code: Option<&str>,
@@ -460,16 +475,8 @@ fn apply(
         .filter(|row| party_of(caller, row).is_some())
         .ok_or_else(ApiError::not_found)?;
     let party = party_of(caller, &row).ok_or_else(ApiError::not_found)?;
-    if let Some(tag) = req_if_match
-        && tag
-            .split(',')
-            .map(str::trim)
-            .all(|t| t != "*" && t != etag(row.version))
-    {
-        return Err(ApiError::new(ErrorCode::PreconditionFailed).with_detail(
-            "La delega è cambiata: rileggerla e riprovare.",
-            "The delegation has changed: read it again and retry.",
-        ));
+    if let Some(if_match) = if_match {
+        if_match.check(row.version)?;
     }
     let effective = rules::effective_status(status_of(&row)?, row.valid_until, today);
     let next = rules::transition(effective, action, party).map_err(|e| transition_error(&e))?;
@@ -533,10 +540,7 @@ async fn act(
     code: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let if_match = req
-        .headers()
-        .get(header::IF_MATCH)
-        .map(|v| v.to_str().unwrap_or("\"invalid\"").to_owned());
+    let if_match = IfMatch::from_request(&req)?;
     let step = db::transaction(&state, move |conn| {
         apply(conn, &caller, if_match, id, action, code.as_deref(), now)
     })
@@ -563,7 +567,7 @@ async fn act(
 #[utoipa::path(tag = "delegations", operation_id = "accept_delegation",
     request_body = AcceptDelegation,
     params(("id" = uuid::Uuid, Path, description = "Delegation id."),
-           ("If-Match" = Option<String>, Header, description = "ETag read before.", max_length = 64)),
+           ("If-Match" = Option<String>, Header, description = "ETag read before (`*` or quoted tags).", max_length = 256)),
     responses((status = 200, description = "Now active.", body = Delegation),
               (status = 400, description = "The body is not JSON."),
               (status = 401, description = "No valid session."),
@@ -599,7 +603,7 @@ pub async fn accept_delegation(
 /// The delegated intermediary refuses a pending delegation. Optional `If-Match`.
 #[utoipa::path(tag = "delegations", operation_id = "reject_delegation",
     params(("id" = uuid::Uuid, Path, description = "Delegation id."),
-           ("If-Match" = Option<String>, Header, description = "ETag read before.", max_length = 64)),
+           ("If-Match" = Option<String>, Header, description = "ETag read before (`*` or quoted tags).", max_length = 256)),
     responses((status = 200, description = "Rejected.", body = Delegation),
               (status = 401, description = "No valid session."),
               (status = 403, description = "Only the delegate can reject."),
@@ -630,7 +634,7 @@ pub async fn reject_delegation(
 /// Either side (or an operator) ends a pending or active delegation. Optional `If-Match`.
 #[utoipa::path(tag = "delegations", operation_id = "revoke_delegation",
     params(("id" = uuid::Uuid, Path, description = "Delegation id."),
-           ("If-Match" = Option<String>, Header, description = "ETag read before.", max_length = 64)),
+           ("If-Match" = Option<String>, Header, description = "ETag read before (`*` or quoted tags).", max_length = 256)),
     responses((status = 200, description = "Revoked.", body = Delegation),
               (status = 401, description = "No valid session."),
               (status = 404, description = "Unknown or not visible."),

@@ -32,7 +32,7 @@ pub fn tax_code_field(field: &str, raw: &str) -> Result<TaxCode, ApiError> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Intermediary {
     /// Codice fiscale.
-    #[schema(max_length = 16, example = "BNCLRA80A41H501Y")]
+    #[schema(max_length = 16, example = "BNCLRA80A41H501D")]
     pub tax_code: String,
     /// Given name (or name of the body).
     #[schema(max_length = 100)]
@@ -48,6 +48,7 @@ pub struct Intermediary {
     /// Whether it may act as a delegate.
     pub active: bool,
     /// When it was registered.
+    #[serde(with = "time::serde::rfc3339")]
     pub registered_at: OffsetDateTime,
 }
 
@@ -70,7 +71,7 @@ fn view(row: IntermediaryRow) -> Result<Intermediary, ApiError> {
 /// A new intermediary.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"tax_code": "BNCLRA80A41H501Y", "given_name": "Laura", "family_name": "Bianchi", "qualification": "labour_consultant", "registration_number": "RM-1234"}))]
+#[schema(example = json!({"tax_code": "BNCLRA80A41H501D", "given_name": "Laura", "family_name": "Bianchi", "qualification": "labour_consultant", "registration_number": "RM-1234"}))]
 pub struct NewIntermediary {
     /// Codice fiscale (16-character personal or 11-digit numeric).
     #[validate(length(min = 11, max = 22))]

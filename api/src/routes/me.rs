@@ -47,6 +47,8 @@ pub struct Me {
     pub person: PersonView,
     /// Roles held.
     pub roles: Vec<Role>,
+    /// Contacts on file.
+    pub contacts: Contacts,
     /// Onboarding state.
     pub onboarding: Onboarding,
     /// What is still to do.
@@ -166,6 +168,7 @@ pub struct Consent {
     #[schema(max_length = 32)]
     pub version: String,
     /// When.
+    #[serde(with = "time::serde::rfc3339")]
     pub given_at: OffsetDateTime,
     /// Whether it is the current version.
     pub current: bool,
@@ -240,6 +243,7 @@ pub async fn show_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpR
                 family_name: person.family_name,
             },
             roles: caller.roles.iter().map(|r| Role::from(*r)).collect(),
+            contacts: Contacts::from(contacts),
             onboarding: Onboarding {
                 consents_given,
                 contacts_given,

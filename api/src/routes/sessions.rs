@@ -51,8 +51,10 @@ pub struct SessionCreated {
     #[schema(max_length = 64)]
     pub token: String,
     /// When the session expires if unused (each request moves it forward).
+    #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
     /// When the session ends regardless of use.
+    #[serde(with = "time::serde::rfc3339")]
     pub absolute_expires_at: OffsetDateTime,
     /// Inactivity timeout in seconds.
     #[schema(format = Int64, minimum = 1)]

@@ -45,3 +45,36 @@ fn every_operation_documents_rate_limits_and_problem_errors() {
             .ends_with("/v1")
     );
 }
+
+fn collect_tax_code_examples(value: &serde_json::Value, key: Option<&str>, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                collect_tax_code_examples(v, Some(k), out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                collect_tax_code_examples(v, key, out);
+            }
+        }
+        serde_json::Value::String(s) if key.is_some_and(|k| k.ends_with("tax_code")) => {
+            out.push(s.clone());
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn tax_codes_in_the_contract_examples_are_valid() {
+    let contract = inps_api::contract();
+    let mut codes = Vec::new();
+    collect_tax_code_examples(&contract, None, &mut codes);
+    assert!(!codes.is_empty());
+    for code in codes {
+        assert!(
+            inps_domain::tax_code::TaxCode::parse(&code).is_ok(),
+            "example tax code {code} is invalid"
+        );
+    }
+}
