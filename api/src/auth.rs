@@ -118,6 +118,9 @@ async fn resolve(req: HttpRequest) -> Result<Caller, ApiError> {
     .await?
     .ok_or_else(unauthenticated)?;
     let tax_code = TaxCode::parse(&session.tax_code).map_err(ApiError::internal)?;
+    state
+        .rate_limiter
+        .remember_identity(&token, tax_code.as_str());
     Ok(Caller {
         session_id: session.id,
         tax_code,
@@ -190,7 +193,7 @@ pub fn authorize_subject(
         service,
         scope,
         &facts,
-        now.date(),
+        inps_domain::rome_time::rome_date(now),
     )
     .map_err(|_| ApiError::not_found())?;
     if let Some(id) = access.delegation_id() {

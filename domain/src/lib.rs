@@ -11,4 +11,5 @@ pub mod delegation;
 pub mod iban;
 pub mod identity;
 pub mod money;
+pub mod rome_time;
 pub mod tax_code;

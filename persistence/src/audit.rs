@@ -218,7 +218,7 @@ pub fn verify_chain(conn: &mut PgConnection, batch: i64) -> QueryResult<ChainRep
         for row in &rows {
             if row.seq != expected_seq {
                 return Ok(ChainReport {
-                    checked: verifier.checked(),
+                    checked: verifier.checked() + 1,
                     first_broken: Some((row.seq, row.id.to_string(), "missing_event".into())),
                 });
             }

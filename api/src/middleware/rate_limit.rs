@@ -1,9 +1,10 @@
 //! Fixed-window rate limiting per caller, with the `X-RateLimit-*` headers of the Italian
 //! guidelines (RAC_ROBUSTEZZA_001) on every response and `429` + `Retry-After` past the limit.
 //!
-//! The caller is the bearer token when one is sent (one session = one identity), else the client
-//! IP. Counters live in this process: with several replicas each enforces its own share, which
-//! the deployment divides by the replica count.
+//! The caller is the person behind the bearer token once a request of that session has been
+//! authenticated (so several sessions of one person share one budget), the token itself before
+//! that, and the client IP without a token. Counters live in this process: with several
+//! replicas each enforces its own share, which the deployment divides by the replica count.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -33,6 +34,8 @@ pub struct RateLimiter {
     limit: u32,
     window: Duration,
     windows: Mutex<HashMap<String, (Instant, u32)>>,
+    /// Token key → person, learnt when a session is authenticated.
+    identities: Mutex<HashMap<String, String>>,
 }
 
 /// The outcome of counting one request.
@@ -58,7 +61,29 @@ impl RateLimiter {
             limit,
             window,
             windows: Mutex::new(HashMap::new()),
+            identities: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Records that `token` belongs to `person`, so its requests count against the person.
+    pub fn remember_identity(&self, token: &str, person: &str) {
+        let mut identities = match self.identities.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if identities.len() > PURGE_THRESHOLD {
+            identities.clear();
+        }
+        identities.insert(token_key(token), format!("person:{person}"));
+    }
+
+    fn key_for_token(&self, token: &str) -> String {
+        let key = token_key(token);
+        let identities = match self.identities.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        identities.get(&key).cloned().unwrap_or(key)
     }
 
     /// Counts one request of `key` at `now`.
@@ -90,15 +115,19 @@ impl RateLimiter {
     }
 }
 
-fn caller_key(req: &ServiceRequest) -> String {
+fn token_key(token: &str) -> String {
+    let digest = Sha256::digest(token.trim().as_bytes());
+    format!("token:{}", hex::encode(&digest[..16]))
+}
+
+fn caller_key(limiter: &RateLimiter, req: &ServiceRequest) -> String {
     if let Some(token) = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        let digest = Sha256::digest(token.trim().as_bytes());
-        return format!("token:{}", hex::encode(&digest[..16]));
+        return limiter.key_for_token(token);
     }
     let ip = req
         .peer_addr()
@@ -120,7 +149,9 @@ pub async fn rate_limit(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
-    let decision = state.rate_limiter.check(&caller_key(&req), Instant::now());
+    let decision = state
+        .rate_limiter
+        .check(&caller_key(&state.rate_limiter, &req), Instant::now());
     if !decision.allowed {
         let error = ApiError::new(ErrorCode::RateLimited)
             .with_detail(

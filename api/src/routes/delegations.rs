@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use inps_domain::rome_time::rome_date;
+
 use crate::auth::Caller;
 use crate::db;
 use crate::error::{ApiError, ErrorCode, Text};
@@ -202,7 +204,7 @@ pub async fn create_delegation(
     body: ValidatedJson<NewDelegation>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let today = now.date();
+    let today = rome_date(now);
     let input = body.value;
     let delegate = tax_code_field("delegate_tax_code", &input.delegate_tax_code)?;
     let terms = rules::validate_terms(
@@ -338,7 +340,7 @@ pub async fn list_delegations(
         .as_deref()
         .map(|t| tax_code_field("delegate_tax_code", t))
         .transpose()?;
-    let today = state.clock.now().date();
+    let today = rome_date(state.clock.now());
     let rows = db::with_conn(&state, move |conn| {
         let me = caller.tax_code.as_str();
         let operator = caller.has(inps_domain::identity::Role::Operator);
@@ -400,7 +402,7 @@ pub async fn show_delegation(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let today = state.clock.now().date();
+    let today = rome_date(state.clock.now());
     let row = db::with_conn(&state, move |conn| {
         repo::find(conn, id)?
             .filter(|row| party_of(&caller, row).is_some())
@@ -468,7 +470,7 @@ fn apply(
     code: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<Step, ApiError> {
-    let today = now.date();
+    let today = rome_date(now);
     let probe = repo::find(conn, id)?.ok_or_else(ApiError::not_found)?;
     repo::lock_delegator(conn, &probe.delegator_tax_code)?;
     let row = repo::find_for_update(conn, id)?
@@ -546,7 +548,7 @@ async fn act(
     })
     .await?;
     match step {
-        Step::Done(row) => respond(&row, now.date()),
+        Step::Done(row) => respond(&row, rome_date(now)),
         Step::WrongCode => Err(ApiError::new(ErrorCode::ValidationFailed)
             .with_type(
                 "wrong-verification-code",

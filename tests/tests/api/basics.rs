@@ -185,3 +185,26 @@ async fn contract_and_swagger_ui_are_served() {
     assert_eq!(redirect.status, 308);
     assert_eq!(redirect.header("location"), Some("/swagger-ui/"));
 }
+
+#[actix_web::test]
+async fn the_rate_limit_counts_per_person_across_sessions() {
+    let app = TestApp::with_env(&[("RATE_LIMIT_REQUESTS", "6")]);
+    let person = inps_tests::personas::employer();
+    let first = app.login(&person).await;
+    let second = app.login(&person).await;
+    // A session's first request is counted under its token: who holds it is learnt then.
+    assert_eq!(app.get_as(&first, "/v1/me").await.status, 200);
+    assert_eq!(app.get_as(&second, "/v1/me").await.status, 200);
+    // From then on both sessions draw on the person's one budget.
+    let res = app.get_as(&second, "/v1/me").await;
+    assert_eq!(res.header("x-ratelimit-remaining"), Some("5"));
+    let res = app.get_as(&first, "/v1/me").await;
+    assert_eq!(res.header("x-ratelimit-remaining"), Some("4"));
+    for _ in 0..4 {
+        assert_eq!(app.get_as(&first, "/v1/me").await.status, 200);
+    }
+    app.get_as(&second, "/v1/me").await.problem(429);
+    // Another person has a budget of their own.
+    let other = app.login(&inps_tests::personas::other_person()).await;
+    assert_eq!(app.get_as(&other, "/v1/me").await.status, 200);
+}

@@ -681,8 +681,6 @@ async fn concurrent_acceptances_never_leave_two_active_domestic_work_delegations
 }
 
 #[actix_web::test]
-#[ignore = "bug: api/src/routes/delegations.rs derives `today` from the UTC clock (now.date()), \
-            but domain::delegation::validate_terms/effective_status expect the date in Italy"]
 async fn a_delegation_expires_at_midnight_in_italy_not_at_midnight_utc() {
     let (app, p) = setup().await;
     let id = create_active(
