@@ -52,10 +52,43 @@ impl Caller {
         }
     }
 
+    /// Who this caller is for the accountability log.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            tax_code: Some(self.tax_code.as_str().to_owned()),
+            request_id: self.request_id.clone(),
+        }
+    }
+
     /// An audit event by this caller.
     pub fn audit(&self, action: &str, resource: &str, subject: Option<&str>) -> NewAuditEvent {
+        self.actor().audit(action, resource, subject)
+    }
+}
+
+/// Who performs a use case, as the accountability log records it: a caller over HTTP, or an
+/// administrator at the command line (no tax code, request id `cli`).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The acting person, when known.
+    pub tax_code: Option<String>,
+    /// The request id (`cli` for the command line).
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// The command line.
+    pub fn cli() -> Self {
+        Self {
+            tax_code: None,
+            request_id: Some("cli".to_owned()),
+        }
+    }
+
+    /// A successful event by this actor.
+    pub fn audit(&self, action: &str, resource: &str, subject: Option<&str>) -> NewAuditEvent {
         NewAuditEvent {
-            actor_tax_code: Some(self.tax_code.as_str().to_owned()),
+            actor_tax_code: self.tax_code.clone(),
             subject_tax_code: subject.map(str::to_owned),
             delegation_id: None,
             action: action.to_owned(),

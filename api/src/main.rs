@@ -27,6 +27,54 @@ enum Command {
     Serve,
     /// Create the database if missing and apply pending migrations.
     Migrate,
+    /// Print an identity assertion signed by the sandbox identity provider (sandbox only).
+    SandboxAssertion {
+        /// Codice fiscale of the person.
+        #[arg(long)]
+        tax_code: String,
+        /// Assurance level: L1 (refused at login, for tests), L2 or L3.
+        #[arg(long, default_value = "L2")]
+        level: String,
+        /// Identity scheme: spid, cie, cns or eidas.
+        #[arg(long, default_value = "spid")]
+        idp: String,
+        /// Given name.
+        #[arg(long, default_value = "Sandbox")]
+        given_name: String,
+        /// Family name.
+        #[arg(long, default_value = "User")]
+        family_name: String,
+    },
+    /// Grant a role (employer, worker, client, intermediary, operator) to a person.
+    GrantRole {
+        /// Codice fiscale of the person.
+        #[arg(long)]
+        tax_code: String,
+        /// The role.
+        #[arg(long)]
+        role: String,
+        /// Revoke the role instead.
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// Register a qualified intermediary (circ. INPS 49/2011).
+    RegisterIntermediary {
+        /// Codice fiscale of the professional or body.
+        #[arg(long)]
+        tax_code: String,
+        /// Given name (or name of the body).
+        #[arg(long)]
+        given_name: String,
+        /// Family name (or legal form).
+        #[arg(long)]
+        family_name: String,
+        /// labour_consultant, accountant, patronato, caf or trade_association.
+        #[arg(long)]
+        qualification: String,
+        /// Number in the professional register.
+        #[arg(long)]
+        registration_number: Option<String>,
+    },
     /// Write the OpenAPI contract generated from the code.
     ExportOpenapi {
         /// Where to write it.
@@ -44,6 +92,62 @@ fn main() -> ExitCode {
         Command::ExportOpenapi { path, check } => export_openapi(&path, check),
         Command::Migrate => load_settings().and_then(|s| migrate(&s)),
         Command::Serve => load_settings().and_then(serve),
+        Command::SandboxAssertion {
+            tax_code,
+            level,
+            idp,
+            given_name,
+            family_name,
+        } => load_settings().and_then(|s| {
+            let assertion = inps_api::cli::sandbox_assertion(
+                &s,
+                &inps_api::cli::SandboxAssertionArgs {
+                    tax_code,
+                    level,
+                    idp,
+                    given_name,
+                    family_name,
+                },
+                time::OffsetDateTime::now_utc(),
+            )?;
+            print_line(&assertion)
+        }),
+        Command::GrantRole {
+            tax_code,
+            role,
+            revoke,
+        } => load_settings().and_then(|s| {
+            let roles = inps_api::cli::grant_role(
+                &s,
+                &tax_code,
+                &role,
+                revoke,
+                time::OffsetDateTime::now_utc(),
+            )?;
+            print_line(&format!("{tax_code}: {}", roles.join(", ")))
+        }),
+        Command::RegisterIntermediary {
+            tax_code,
+            given_name,
+            family_name,
+            qualification,
+            registration_number,
+        } => load_settings().and_then(|s| {
+            let input = inps_api::routes::intermediaries::NewIntermediary {
+                tax_code: tax_code.clone(),
+                given_name,
+                family_name,
+                qualification: inps_api::cli::qualification(&qualification)?.into(),
+                registration_number,
+            };
+            inps_api::cli::register_intermediary(
+                &s,
+                &tax_code,
+                &input,
+                time::OffsetDateTime::now_utc(),
+            )?;
+            print_line(&format!("{tax_code}: registered"))
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -52,6 +156,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn print_line(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    writeln!(std::io::stdout(), "{text}")?;
+    Ok(())
 }
 
 fn load_settings() -> anyhow::Result<Settings> {

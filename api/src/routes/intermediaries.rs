@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::auth::Caller;
+use crate::auth::{Actor, Caller};
 use crate::db;
 use crate::error::{ApiError, ErrorCode, Text};
 use crate::extract::{IdempotencyKey, ValidatedJson};
@@ -93,6 +93,55 @@ pub struct NewIntermediary {
     pub registration_number: Option<String>,
 }
 
+/// Registers a qualified intermediary and gives the person the `intermediary` role (the use
+/// case behind `POST /v1/intermediaries` and `inps-api register-intermediary`).
+pub fn register(
+    conn: &mut diesel::PgConnection,
+    actor: &Actor,
+    tax_code: &TaxCode,
+    input: &NewIntermediary,
+    now: OffsetDateTime,
+) -> Result<IntermediaryRow, ApiError> {
+    let row = IntermediaryRow {
+        tax_code: tax_code.as_str().to_owned(),
+        given_name: input.given_name.trim().to_owned(),
+        family_name: input.family_name.trim().to_owned(),
+        qualification: inps_domain::identity::IntermediaryQualification::from(input.qualification)
+            .as_str()
+            .to_owned(),
+        registration_number: input.registration_number.clone(),
+        active: true,
+        registered_at: now,
+        registered_by: actor.tax_code.clone(),
+    };
+    if !intermediaries::insert(conn, &row)? {
+        return Err(ApiError::new(ErrorCode::Conflict).with_detail(
+            "Intermediario già registrato.",
+            "Intermediary already registered.",
+        ));
+    }
+    if tax_code.kind() == TaxCodeKind::Personal {
+        persons::ensure_exists(conn, &row.tax_code, &row.given_name, &row.family_name, now)?;
+        persons::grant_role(
+            conn,
+            &row.tax_code,
+            DRole::Intermediary.as_str(),
+            actor.tax_code.as_deref(),
+            now,
+        )?;
+    }
+    inps_persistence::audit::append(
+        conn,
+        actor.audit(
+            "intermediary.register",
+            &format!("/v1/intermediaries/{}", row.tax_code),
+            Some(&row.tax_code),
+        ),
+        now,
+    )?;
+    Ok(row)
+}
+
 /// Register an intermediary
 ///
 /// Operators only. Adds a qualified intermediary (circ. INPS 49/2011) to the registry and gives
@@ -126,51 +175,10 @@ pub async fn register_intermediary(
         key.0,
         body.fingerprint,
         move |conn| {
-            let row = IntermediaryRow {
-                tax_code: tax_code.as_str().to_owned(),
-                given_name: input.given_name.trim().to_owned(),
-                family_name: input.family_name.trim().to_owned(),
-                qualification: inps_domain::identity::IntermediaryQualification::from(
-                    input.qualification,
-                )
-                .as_str()
-                .to_owned(),
-                registration_number: input.registration_number,
-                active: true,
-                registered_at: now,
-                registered_by: Some(caller.tax_code.as_str().to_owned()),
-            };
-            if !intermediaries::insert(conn, &row)? {
-                return Err(ApiError::new(ErrorCode::Conflict).with_detail(
-                    "Intermediario già registrato.",
-                    "Intermediary already registered.",
-                ));
-            }
-            if tax_code.kind() == TaxCodeKind::Personal {
-                persons::ensure_exists(
-                    conn,
-                    &row.tax_code,
-                    &row.given_name,
-                    &row.family_name,
-                    now,
-                )?;
-                persons::grant_role(
-                    conn,
-                    &row.tax_code,
-                    DRole::Intermediary.as_str(),
-                    Some(caller.tax_code.as_str()),
-                    now,
-                )?;
-            }
-            let location = format!("/v1/intermediaries/{}", row.tax_code);
-            inps_persistence::audit::append(
-                conn,
-                caller.audit("intermediary.register", &location, Some(&row.tax_code)),
-                now,
-            )?;
+            let row = register(conn, &caller.actor(), &tax_code, &input, now)?;
             Ok(Created {
+                location: format!("/v1/intermediaries/{}", row.tax_code),
                 body: view(row)?,
-                location,
             })
         },
     )
@@ -217,6 +225,35 @@ struct RolePath {
     role: Role,
 }
 
+/// Grants or revokes `role` (the use case behind the role endpoints and `inps-api grant-role`);
+/// returns the roles now held.
+pub fn set_role(
+    conn: &mut diesel::PgConnection,
+    actor: &Actor,
+    tax_code: &TaxCode,
+    role: DRole,
+    grant: bool,
+    now: OffsetDateTime,
+) -> Result<Vec<String>, ApiError> {
+    let code = tax_code.as_str();
+    if grant {
+        persons::grant_role(conn, code, role.as_str(), actor.tax_code.as_deref(), now)?;
+    } else {
+        persons::revoke_role(conn, code, role.as_str())?;
+    }
+    let action = if grant { "role.grant" } else { "role.revoke" };
+    inps_persistence::audit::append(
+        conn,
+        actor.audit(
+            action,
+            &format!("/v1/persons/{code}/roles/{}", role.as_str()),
+            Some(code),
+        ),
+        now,
+    )?;
+    Ok(persons::roles_of(conn, code)?)
+}
+
 async fn change_role(
     state: web::Data<AppState>,
     caller: Caller,
@@ -229,36 +266,13 @@ async fn change_role(
     let now = state.clock.now();
     let code_text = tax_code.as_str().to_owned();
     let roles = db::transaction(&state, move |conn| {
-        let code = tax_code.as_str();
-        if persons::find(conn, code)?.is_none() {
+        if persons::find(conn, tax_code.as_str())?.is_none() {
             return Err(ApiError::not_found().with_detail(
                 "Persona mai autenticata: i ruoli si assegnano dopo il primo accesso.",
                 "This person never logged in: roles are granted after the first login.",
             ));
         }
-        let role = DRole::from(role);
-        if grant {
-            persons::grant_role(
-                conn,
-                code,
-                role.as_str(),
-                Some(caller.tax_code.as_str()),
-                now,
-            )?;
-        } else {
-            persons::revoke_role(conn, code, role.as_str())?;
-        }
-        let action = if grant { "role.grant" } else { "role.revoke" };
-        inps_persistence::audit::append(
-            conn,
-            caller.audit(
-                action,
-                &format!("/v1/persons/{code}/roles/{}", role.as_str()),
-                Some(code),
-            ),
-            now,
-        )?;
-        Ok(persons::roles_of(conn, code)?)
+        set_role(conn, &caller.actor(), &tax_code, role.into(), grant, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(PersonRoles {

@@ -2,6 +2,7 @@
 
 mod audit;
 mod basics;
+mod cli;
 mod contract;
 mod delegations;
 mod idempotency;
