@@ -21,6 +21,7 @@ pub mod settings;
 pub mod state;
 pub mod telemetry;
 pub mod trust;
+pub mod upload;
 pub mod wire;
 
 pub use app::{build_app, contract};

@@ -30,6 +30,10 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         (name = "intermediaries", description = "Qualified intermediaries (circ. INPS 49/2011) and role grants."),
         (name = "delegations", description = "Delegations (deleghe) from subjects to qualified intermediaries."),
         (name = "audit", description = "The accountability log (append-only, hash-chained)."),
+        (name = "employers", description = "Cassetto previdenziale: the household employer's data."),
+        (name = "employments", description = "Rapporti di lavoro domestico."),
+        (name = "contributions", description = "Quarterly contributions: paid in the last 5 years and due, with deadlines."),
+        (name = "inquiries", description = "Quesiti (comunicazione bidirezionale) and their topics."),
     )
 )]
 #[derive(Debug)]

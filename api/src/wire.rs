@@ -1,9 +1,11 @@
 //! Wire enums: the domain's enums as they appear in the contract. The domain crate carries no
 //! OpenAPI concerns, so each is mirrored here once, with lossless conversions both ways.
 
+use inps_domain::contribution::ContributionStatus as DContributionStatus;
 use inps_domain::delegation::{
     DelegationStatus as DDelegationStatus, Scope as DScope, Service as DService,
 };
+use inps_domain::employment::EmploymentType as DEmploymentType;
 use inps_domain::identity::{
     AssuranceLevel as DAssuranceLevel, IdentityProvider as DIdentityProvider,
     IntermediaryQualification as DQualification, Role as DRole,
@@ -146,5 +148,46 @@ wire_enum! {
         Revoked,
         /// Past its validity window.
         Expired,
+    }
+}
+
+wire_enum! {
+    /// Kind of domestic work.
+    EmploymentType <=> DEmploymentType {
+        /// Collaboratore familiare (housework).
+        Colf,
+        /// Assistente familiare (care of elderly, sick or disabled people).
+        Badante,
+        /// Baby-sitter.
+        BabySitter,
+    }
+}
+
+/// An amount of money: `{"amount": "123.45", "currency": "EUR"}` (the amount is a decimal string,
+/// never a floating-point number). The schema of `inps_domain::money::Money` on the wire.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = Money, example = json!({"amount": "123.45", "currency": "EUR"}))]
+pub struct MoneySchema {
+    /// Decimal amount with at most two decimals.
+    #[schema(pattern = "^[0-9]{1,13}(\\.[0-9]{1,2})?$", max_length = 16)]
+    pub amount: String,
+    /// ISO 4217 currency: always EUR.
+    #[schema(pattern = "^EUR$", max_length = 3)]
+    pub currency: String,
+}
+
+wire_enum! {
+    /// State of a quarter's contribution.
+    ContributionStatus <=> DContributionStatus {
+        /// Fully paid (on time or late).
+        Paid,
+        /// Not yet due, or in its payment window.
+        Due,
+        /// Deadline passed, nothing paid.
+        Overdue,
+        /// Something paid, less than the amount.
+        Partial,
+        /// More than 5 years after the deadline: it can no longer be paid (L. 335/1995 art. 3 c.9).
+        Prescribed,
     }
 }

@@ -3,13 +3,17 @@
 //! Nothing here performs I/O or reads the clock: time is always a parameter. Types parse once at
 //! the edge ("parse, don't validate") and everything past the edge trusts them.
 
+pub mod attachment;
 pub mod audit;
 pub mod authorization;
 pub mod calendar;
 mod check_tables;
+pub mod contribution;
 pub mod delegation;
+pub mod employment;
 pub mod iban;
 pub mod identity;
+pub mod inquiry;
 pub mod money;
 pub mod rome_time;
 pub mod tax_code;

@@ -6,8 +6,11 @@
 
 pub mod audit;
 pub mod bootstrap;
+pub mod contributions;
 pub mod delegations;
+pub mod employers;
 pub mod idempotency;
+pub mod inquiries;
 pub mod intermediaries;
 pub mod persons;
 pub mod pool;

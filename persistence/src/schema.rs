@@ -164,10 +164,117 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    employers (tax_code) {
+        tax_code -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        address_street -> Nullable<Text>,
+        address_postal_code -> Nullable<Text>,
+        address_municipality -> Nullable<Text>,
+        address_province -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    employments (code) {
+        code -> Text,
+        employer_tax_code -> Text,
+        worker_tax_code -> Text,
+        worker_given_name -> Text,
+        worker_family_name -> Text,
+        employment_type -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        weekly_hours -> Numeric,
+        hourly_pay -> Numeric,
+        live_in -> Bool,
+        fixed_term -> Bool,
+        cuaf -> Bool,
+        created_at -> Timestamptz,
+        created_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    contribution_rates (year, band) {
+        year -> Int4,
+        band -> Text,
+        max_hourly_pay -> Nullable<Numeric>,
+        open_ended_cuaf -> Numeric,
+        open_ended_no_cuaf -> Numeric,
+        fixed_term_cuaf -> Numeric,
+        fixed_term_no_cuaf -> Numeric,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    contribution_payments (id) {
+        id -> Uuid,
+        employment_code -> Text,
+        year -> Int4,
+        quarter -> Int4,
+        pagopa_notice_number -> Text,
+        paid_on -> Date,
+        amount -> Numeric,
+        recorded_at -> Timestamptz,
+        recorded_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    inquiry_topics (code) {
+        code -> Text,
+        title_it -> Text,
+        title_en -> Text,
+        answer_deadline_days -> Int4,
+        version -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    inquiries (id) {
+        id -> Uuid,
+        protocol_number -> Text,
+        employment_code -> Text,
+        employer_tax_code -> Text,
+        topic -> Text,
+        text -> Text,
+        sent_at -> Timestamptz,
+        sent_by -> Text,
+        delegation_id -> Nullable<Uuid>,
+        outcome -> Nullable<Text>,
+        answer_text -> Nullable<Text>,
+        answered_at -> Nullable<Timestamptz>,
+        answered_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Uuid,
+        owner_kind -> Text,
+        owner_id -> Uuid,
+        file_name -> Text,
+        media_type -> Text,
+        size_bytes -> Int4,
+        sha256 -> Bytea,
+        content -> Bytea,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(person_roles -> persons (tax_code));
 diesel::joinable!(sessions -> persons (tax_code));
 diesel::joinable!(contacts -> persons (tax_code));
 diesel::joinable!(delegations -> intermediaries (delegate_tax_code));
+diesel::joinable!(employments -> employers (employer_tax_code));
+diesel::joinable!(contribution_payments -> employments (employment_code));
+diesel::joinable!(inquiries -> employments (employment_code));
+diesel::joinable!(inquiries -> inquiry_topics (topic));
 
 diesel::allow_tables_to_appear_in_same_query!(
     persons,
@@ -184,4 +291,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     delegations,
     audit_events,
     idempotency_keys,
+    employers,
+    employments,
+    contribution_rates,
+    contribution_payments,
+    inquiry_topics,
+    inquiries,
+    attachments,
 );

@@ -2,7 +2,10 @@
 //! handler's `#[utoipa::path]` documents it in the contract through the same registration.
 
 pub mod audit_events;
+pub mod contributions;
 pub mod delegations;
+pub mod employers;
+pub mod employments;
 pub mod intermediaries;
 pub mod me;
 pub mod preferences;
@@ -32,5 +35,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(delegations::reject_delegation)
         .service(delegations::revoke_delegation)
         .service(audit_events::list_audit_events)
-        .service(audit_events::verify_audit_chain);
+        .service(audit_events::verify_audit_chain)
+        .service(employers::show_employer)
+        .service(employments::create_employment)
+        .service(employments::list_employer_employments)
+        .service(employments::show_employment)
+        .service(contributions::list_contributions)
+        .service(contributions::record_contribution_payment);
 }

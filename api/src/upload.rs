@@ -1,0 +1,232 @@
+//! Reading `multipart/form-data` uploads under the attachment rules (DOMAIN.md: at most 3 files,
+//! PDF, JPEG, PNG or TIFF recognised from their bytes, 3 MiB in total), shared by inquiries,
+//! appointments and messages.
+//!
+//! A body is refused as early as possible: from `Content-Length` before reading anything (413),
+//! while streaming as soon as the files pass the total (413), at a file's first bytes when they
+//! are not an accepted type (415), at the fourth file (422). Nothing is stored here: the caller
+//! stores what this returns inside its transaction.
+
+use std::collections::BTreeMap;
+
+use actix_multipart::Multipart;
+use actix_web::http::header;
+use actix_web::{HttpRequest, web};
+use futures_util::StreamExt as _;
+use inps_domain::attachment::{self, AttachmentError, AttachmentKind};
+use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, ErrorCode, Text};
+
+/// Room for the text fields, boundaries and part headers on top of the files.
+pub const FORM_OVERHEAD_BYTES: u64 = 64 * 1024;
+/// Largest text field.
+pub const MAX_TEXT_FIELD_BYTES: usize = 16 * 1024;
+
+/// A file accepted from a form.
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    /// The last component of the name the client gave.
+    pub file_name: String,
+    /// The type recognised from the bytes.
+    pub kind: AttachmentKind,
+    /// The content.
+    pub bytes: Vec<u8>,
+    /// SHA-256 of the content.
+    pub sha256: [u8; 32],
+}
+
+/// A form read under the rules.
+#[derive(Debug, Default)]
+pub struct Form {
+    /// Text fields by name.
+    pub fields: BTreeMap<String, String>,
+    /// Files, in the order sent.
+    pub files: Vec<UploadedFile>,
+}
+
+impl Form {
+    /// A fingerprint of the whole form (for `Idempotency-Key`).
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        for (name, value) in &self.fields {
+            hasher.update(name.as_bytes());
+            hasher.update([0]);
+            hasher.update(value.as_bytes());
+            hasher.update([0]);
+        }
+        for file in &self.files {
+            hasher.update(file.file_name.as_bytes());
+            hasher.update(file.sha256);
+        }
+        hasher.finalize().into()
+    }
+}
+
+/// What the form may contain.
+#[derive(Debug, Clone, Copy)]
+pub struct FormRules<'a> {
+    /// Accepted text fields.
+    pub text_fields: &'a [&'a str],
+    /// Name of the file field.
+    pub file_field: &'a str,
+    /// Files already attached to the owner.
+    pub existing_files: usize,
+    /// Bytes already attached to the owner.
+    pub existing_bytes: u64,
+}
+
+fn attachment_problem(e: &AttachmentError) -> ApiError {
+    match e {
+        AttachmentError::TooLarge { .. } => ApiError::new(ErrorCode::PayloadTooLarge)
+            .with_type(
+                "attachments-too-large",
+                Text::new("Allegati troppo grandi", "Attachments too large"),
+            )
+            .with_detail(
+                "Gli allegati superano 3 MiB in totale.",
+                "The attachments exceed 3 MiB in total.",
+            ),
+        AttachmentError::TooMany { .. } => ApiError::new(ErrorCode::ValidationFailed)
+            .with_type(
+                "too-many-attachments",
+                Text::new("Troppi allegati", "Too many attachments"),
+            )
+            .with_detail("Al massimo 3 allegati.", "At most 3 attachments."),
+        AttachmentError::UnsupportedType | AttachmentError::Empty => {
+            ApiError::new(ErrorCode::UnsupportedMediaType)
+                .with_type(
+                    "unsupported-attachment-type",
+                    Text::new(
+                        "Tipo di allegato non ammesso",
+                        "Attachment type not accepted",
+                    ),
+                )
+                .with_detail(
+                    "Sono ammessi solo PDF, JPEG, PNG e TIFF, riconosciuti dal contenuto.",
+                    "Only PDF, JPEG, PNG and TIFF are accepted, recognised from their content.",
+                )
+        }
+        AttachmentError::InvalidName { .. } => ApiError::invalid_field(
+            "attachments",
+            Text::new("nome del file non valido", "invalid file name"),
+        ),
+    }
+}
+
+fn malformed(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(ErrorCode::MalformedRequest)
+        .with_detail(
+            "Modulo multipart non leggibile.",
+            "Unreadable multipart form.",
+        )
+        .with_cause(e)
+}
+
+/// Reads a `multipart/form-data` body under `rules`.
+pub async fn read_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+    rules: FormRules<'_>,
+) -> Result<Form, ApiError> {
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    if !is_multipart {
+        return Err(ApiError::new(ErrorCode::UnsupportedMediaType).with_detail(
+            "Il corpo deve essere multipart/form-data.",
+            "The body must be multipart/form-data.",
+        ));
+    }
+    let budget = attachment::MAX_TOTAL_BYTES.saturating_sub(rules.existing_bytes);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > budget + FORM_OVERHEAD_BYTES) {
+        return Err(attachment_problem(&AttachmentError::TooLarge {
+            max_bytes: attachment::MAX_TOTAL_BYTES,
+            total: declared.unwrap_or(0),
+        }));
+    }
+    let mut multipart = Multipart::new(req.headers(), payload);
+    let mut form = Form::default();
+    let mut file_bytes: u64 = 0;
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(malformed)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field
+            .content_disposition()
+            .and_then(|cd| cd.get_filename())
+            .map(str::to_owned);
+        if name == rules.file_field {
+            attachment::check_count(rules.existing_files, form.files.len() + 1)
+                .map_err(|e| attachment_problem(&e))?;
+            let file_name = attachment::validate_file_name(file_name.as_deref().unwrap_or(""))
+                .map_err(|e| attachment_problem(&e))?;
+            let mut bytes = Vec::new();
+            let mut kind = None;
+            while let Some(chunk) = field.next().await {
+                let chunk = chunk.map_err(malformed)?;
+                file_bytes += chunk.len() as u64;
+                attachment::check_total(rules.existing_bytes, file_bytes)
+                    .map_err(|e| attachment_problem(&e))?;
+                bytes.extend_from_slice(&chunk);
+                if kind.is_none() && bytes.len() >= attachment::SNIFF_LEN {
+                    kind = Some(attachment::identify(&bytes).map_err(|e| attachment_problem(&e))?);
+                }
+            }
+            let kind = match kind {
+                Some(kind) => kind,
+                None => attachment::identify(&bytes).map_err(|e| attachment_problem(&e))?,
+            };
+            form.files.push(UploadedFile {
+                file_name,
+                kind,
+                sha256: Sha256::digest(&bytes).into(),
+                bytes,
+            });
+        } else if rules.text_fields.contains(&name.as_str()) && file_name.is_none() {
+            let mut value = Vec::new();
+            while let Some(chunk) = field.next().await {
+                let chunk = chunk.map_err(malformed)?;
+                if value.len() + chunk.len() > MAX_TEXT_FIELD_BYTES {
+                    return Err(ApiError::invalid_field(
+                        name,
+                        Text::new("testo troppo lungo", "text too long"),
+                    ));
+                }
+                value.extend_from_slice(&chunk);
+            }
+            let value = String::from_utf8(value).map_err(|_| {
+                ApiError::invalid_field(
+                    name.clone(),
+                    Text::new("testo non UTF-8", "text is not UTF-8"),
+                )
+            })?;
+            if form.fields.insert(name.clone(), value).is_some() {
+                return Err(ApiError::invalid_field(
+                    name,
+                    Text::new("campo ripetuto", "repeated field"),
+                ));
+            }
+        } else {
+            return Err(ApiError::invalid_field(
+                if name.is_empty() {
+                    "form".to_owned()
+                } else {
+                    name
+                },
+                Text::new("campo non previsto", "unexpected field"),
+            ));
+        }
+    }
+    Ok(form)
+}

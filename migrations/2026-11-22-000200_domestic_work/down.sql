@@ -1,0 +1,9 @@
+DROP TABLE attachments;
+DROP TABLE inquiries;
+DROP SEQUENCE inquiry_protocol_seq;
+DROP TABLE inquiry_topics;
+DROP TABLE contribution_payments;
+DROP TABLE contribution_rates;
+DROP TABLE employments;
+DROP SEQUENCE employment_code_seq;
+DROP TABLE employers;
