@@ -10,6 +10,7 @@ use inps_domain::identity::{
     AssuranceLevel as DAssuranceLevel, IdentityProvider as DIdentityProvider,
     IntermediaryQualification as DQualification, Role as DRole,
 };
+use inps_domain::inquiry::{InquiryOutcome as DInquiryOutcome, InquiryState as DInquiryState};
 
 // `YYYY-MM-DD` (RFC 3339 full-date) for `time::Date` fields (`#[serde(with = "iso_date")]`):
 // `time`'s own serde format is a tuple, which is not what the contract says.
@@ -189,5 +190,27 @@ wire_enum! {
         Partial,
         /// More than 5 years after the deadline: it can no longer be paid (L. 335/1995 art. 3 c.9).
         Prescribed,
+    }
+}
+
+wire_enum! {
+    /// The answer to an inquiry.
+    InquiryOutcome <=> DInquiryOutcome {
+        /// Esito positivo: resolved.
+        Positive,
+        /// Esito negativo: not resolved (the inquiry may be brought to an appointment).
+        Negative,
+    }
+}
+
+wire_enum! {
+    /// Where an inquiry stands.
+    InquiryState <=> DInquiryState {
+        /// Sent, no answer yet.
+        AwaitingAnswer,
+        /// Answered, positive.
+        AnsweredPositive,
+        /// Answered, negative.
+        AnsweredNegative,
     }
 }

@@ -6,6 +6,7 @@ pub mod contributions;
 pub mod delegations;
 pub mod employers;
 pub mod employments;
+pub mod inquiries;
 pub mod intermediaries;
 pub mod me;
 pub mod preferences;
@@ -41,5 +42,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(employments::list_employer_employments)
         .service(employments::show_employment)
         .service(contributions::list_contributions)
-        .service(contributions::record_contribution_payment);
+        .service(contributions::record_contribution_payment)
+        .service(inquiries::list_inquiry_topics)
+        .service(inquiries::change_inquiry_topic)
+        .service(inquiries::send_inquiry_endpoint)
+        .service(inquiries::list_inquiries)
+        .service(inquiries::show_inquiry)
+        .service(inquiries::download_inquiry_attachment)
+        .service(inquiries::answer_inquiry_endpoint);
 }

@@ -2,9 +2,12 @@
 
 mod audit;
 mod basics;
+mod cassetto;
 mod cli;
 mod contract;
 mod delegations;
+mod demo;
 mod idempotency;
 mod identity;
+mod inquiries;
 mod me;
