@@ -2,6 +2,7 @@
 //! sandbox identity provider that mints such assertions outside production.
 
 pub mod assertion;
+pub mod keys;
 pub mod sandbox;
 
 pub use assertion::{
