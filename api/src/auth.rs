@@ -176,7 +176,8 @@ impl FromRequest for Caller {
 
 /// Loads the facts and applies the authorization rule for `caller` acting on `subject`'s
 /// resource. Denied is 404: a foreign resource's existence is never revealed. A read through a
-/// delegation is recorded in the accountability log (`action`, `resource`).
+/// delegation is recorded in the accountability log (`action`, `resource`); a write through one
+/// is recorded by the use case that performs it, with the delegation id.
 #[expect(
     clippy::too_many_arguments,
     reason = "the rule's facts, named at every call site"
@@ -229,7 +230,8 @@ pub fn authorize_subject(
         inps_domain::rome_time::rome_date(now),
     )
     .map_err(|_| ApiError::not_found())?;
-    if let Some(id) = access.delegation_id() {
+    // Delegated reads are logged here; a delegated write is logged once, by its use case.
+    if let Some(id) = access.delegation_id().filter(|_| scope == Scope::Read) {
         let mut event = caller.audit(action, resource, Some(subject.as_str()));
         event.delegation_id = uuid::Uuid::parse_str(id).ok();
         inps_persistence::audit::append(conn, event, now)?;

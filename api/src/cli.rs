@@ -13,7 +13,8 @@ use crate::routes::intermediaries::{NewIntermediary, register, set_role};
 use crate::settings::Settings;
 use crate::trust::IdentityTrust;
 
-fn api_error(e: ApiError) -> anyhow::Error {
+/// An error of a use case as a command-line message (English title and detail).
+pub(crate) fn api_error(e: ApiError) -> anyhow::Error {
     let problem = e.to_problem(Lang::En, "cli");
     match problem.detail {
         Some(detail) => anyhow::anyhow!("{}: {detail}", problem.title),
@@ -21,7 +22,8 @@ fn api_error(e: ApiError) -> anyhow::Error {
     }
 }
 
-fn connect(settings: &Settings) -> anyhow::Result<PgConnection> {
+/// Creates the database if missing, connects and applies pending migrations.
+pub(crate) fn connect(settings: &Settings) -> anyhow::Result<PgConnection> {
     inps_persistence::ensure_database_exists(&settings.database_url)?;
     let mut conn = PgConnection::establish(&settings.database_url)?;
     inps_persistence::run_migrations(&mut conn)?;

@@ -1,4 +1,5 @@
-//! The `inps-api` command: `serve` (default), `migrate`, `export-openapi [--check]`.
+//! The `inps-api` command: `serve` (default), `migrate`, `export-openapi [--check]`, the
+//! administration commands, `import employments` and `seed-demo`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -75,6 +76,14 @@ enum Command {
         #[arg(long)]
         registration_number: Option<String>,
     },
+    /// Import data in bulk (all or nothing).
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Create a demo dataset and print the personas with sandbox assertions (sandbox only).
+    SeedDemo,
     /// Write the OpenAPI contract generated from the code.
     ExportOpenapi {
         /// Where to write it.
@@ -83,6 +92,16 @@ enum Command {
         /// Do not write: fail when the file differs from the generated contract.
         #[arg(long)]
         check: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Employments from a CSV file (see docs/examples/employments.csv), in one transaction.
+    Employments {
+        /// The CSV file, with a header row.
+        #[arg(long)]
+        file: PathBuf,
     },
 }
 
@@ -125,6 +144,18 @@ fn main() -> ExitCode {
                 time::OffsetDateTime::now_utc(),
             )?;
             print_line(&format!("{tax_code}: {}", roles.join(", ")))
+        }),
+        Command::Import {
+            what: ImportCommand::Employments { file },
+        } => load_settings().and_then(|s| {
+            let codes =
+                inps_api::import::import_employments(&s, &file, time::OffsetDateTime::now_utc())?;
+            print_line(&format!("imported {} employments", codes.len()))?;
+            codes.iter().try_for_each(|code| print_line(code))
+        }),
+        Command::SeedDemo => load_settings().and_then(|s| {
+            let report = inps_api::demo::seed_demo(&s, time::OffsetDateTime::now_utc())?;
+            print_line(report.render().trim_end())
         }),
         Command::RegisterIntermediary {
             tax_code,

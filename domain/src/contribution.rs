@@ -724,9 +724,27 @@ pub fn can_still_be_paid(due_by: Date, today: Date) -> bool {
 pub fn status(amount: Money, paid: Money, due_by: Date, today: Date) -> ContributionStatus {
     if paid >= amount {
         ContributionStatus::Paid
-    } else if !can_still_be_paid(due_by, today) {
+    } else {
+        not_fully_paid(!paid.is_zero(), due_by, today)
+    }
+}
+
+/// The status of a quarter whose amount is unknown because its year has no rate table. The
+/// amount is never guessed: payments recorded for the quarter (imported from INPS's records)
+/// make it paid; without any it is due, overdue or prescribed by date alone.
+pub fn status_of_unknown_amount(paid: Money, due_by: Date, today: Date) -> ContributionStatus {
+    if paid.is_zero() {
+        not_fully_paid(false, due_by, today)
+    } else {
+        ContributionStatus::Paid
+    }
+}
+
+/// Prescription wins over partial and overdue, since a prescribed quarter cannot be paid.
+fn not_fully_paid(paid_something: bool, due_by: Date, today: Date) -> ContributionStatus {
+    if !can_still_be_paid(due_by, today) {
         ContributionStatus::Prescribed
-    } else if !paid.is_zero() {
+    } else if paid_something {
         ContributionStatus::Partial
     } else if today > due_by {
         ContributionStatus::Overdue

@@ -171,6 +171,16 @@ pub fn eligibility(
     answer_deadline_days: u32,
     now: OffsetDateTime,
 ) -> Eligibility {
+    eligibility_by(
+        facts,
+        answer_deadline(facts.sent_at, answer_deadline_days),
+        now,
+    )
+}
+
+/// [`eligibility`] with the answer deadline already fixed: a quesito keeps the deadline it was
+/// given when it was sent, even if its topic's deadline changes later.
+pub fn eligibility_by(facts: &InquiryFacts, deadline: Date, now: OffsetDateTime) -> Eligibility {
     if facts.on_active_appointment {
         return Eligibility::NotEligible(NotEligibleBecause::AlreadyOnAppointment);
     }
@@ -182,7 +192,6 @@ pub fn eligibility(
             Eligibility::Eligible(EligibleBecause::NegativeAnswer)
         }
         None => {
-            let deadline = answer_deadline(facts.sent_at, answer_deadline_days);
             if rome_date(now) > deadline {
                 Eligibility::Eligible(EligibleBecause::NoAnswerInTime)
             } else {

@@ -88,6 +88,8 @@ pub struct InquiryRow {
     pub answered_at: Option<OffsetDateTime>,
     /// Which operator answered.
     pub answered_by: Option<String>,
+    /// The day by which INPS should answer, fixed when it was sent.
+    pub answer_deadline: time::Date,
 }
 
 /// The next protocol sequence number.

@@ -250,6 +250,7 @@ diesel::table! {
         answer_text -> Nullable<Text>,
         answered_at -> Nullable<Timestamptz>,
         answered_by -> Nullable<Text>,
+        answer_deadline -> Date,
     }
 }
 

@@ -115,6 +115,13 @@ impl TestApp {
 
     fn build(db: Option<TestDb>, env: &HashMap<String, String>) -> Self {
         let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("test settings");
+        // `TEST_LOG=1` shows the application's logs (5xx causes included) in a failing test.
+        if std::env::var_os("TEST_LOG").is_some() {
+            let mut log_settings = settings.clone();
+            log_settings.log_format = inps_api::settings::LogFormat::Text;
+            log_settings.log_level = "info".into();
+            inps_api::telemetry::init(&log_settings).expect("log settings");
+        }
         let clock = ManualClock::new(TEST_START);
         let state = AppState::new(settings, Arc::new(clock.clone())).expect("state");
         Self { db, state, clock }
@@ -241,6 +248,73 @@ impl TestApp {
     /// Moves the app's clock forward.
     pub fn advance(&self, by: time::Duration) {
         self.clock.advance(by);
+    }
+
+    /// A `multipart/form-data` body with the text `fields` and the `files`
+    /// (`(field name, file name, bytes)`), and the `Content-Type` that announces its boundary.
+    pub fn multipart_body(
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> (String, Vec<u8>) {
+        const BOUNDARY: &str = "----inps-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(value.as_bytes());
+            body.extend_from_slice(b"\r\n");
+        }
+        for (name, file_name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                     filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+    }
+
+    /// `POST path` with a `multipart/form-data` body (see [`Self::multipart_body`]) as the
+    /// holder of `token`.
+    pub async fn post_multipart(
+        &self,
+        token: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> TestResponse {
+        let (content_type, body) = Self::multipart_body(fields, files);
+        self.send(
+            TestRequest::post()
+                .uri(path)
+                .insert_header(("Authorization", format!("Bearer {token}")))
+                .insert_header(("Content-Type", content_type))
+                .set_payload(body),
+        )
+        .await
+    }
+
+    /// Records an employment as the holder of the operator's `token` (asserting 201) and
+    /// returns its `employment_code`.
+    pub async fn record_employment(&self, token: &str, body: Value) -> String {
+        let res = self.post_as(token, "/v1/employments", body).await;
+        assert_eq!(
+            res.status,
+            201,
+            "record employment: {}",
+            String::from_utf8_lossy(&res.body)
+        );
+        res.json()["employment_code"]
+            .as_str()
+            .expect("employment_code")
+            .to_owned()
     }
 }
 

@@ -222,8 +222,10 @@ pub fn contributions_of(
             Err(ContributionError::NoRatesForYear { .. }) => (None, None, true),
             Err(e) => return Err(ApiError::internal(e)),
         };
-        // Without a rate table the amount is unknown: what was paid is what is shown as due.
-        let status = rules::status(amount_due.unwrap_or(paid), paid, due_by, today);
+        let status = match amount_due {
+            Some(amount) => rules::status(amount, paid, due_by, today),
+            None => rules::status_of_unknown_amount(paid, due_by, today),
+        };
         out.push(Contribution {
             quarter: quarter.to_string(),
             weeks: i32::try_from(weeks).unwrap_or(i32::MAX),

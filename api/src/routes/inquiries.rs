@@ -254,7 +254,7 @@ pub fn inquiry_view(
     let eligibility = rules::eligibility(&facts, days, now);
     let attachments = repo::attachments_of(conn, "inquiry", row.id)?;
     Ok(Inquiry {
-        answer_deadline: rules::answer_deadline(row.sent_at, days),
+        answer_deadline: row.answer_deadline,
         state: rules::state(&facts).into(),
         outcome: facts.answer.map(|(o, _)| o.into()),
         eligible_for_appointment: eligibility.is_eligible(),
@@ -302,12 +302,13 @@ pub fn send_inquiry(
     files: &[UploadedFile],
     now: OffsetDateTime,
 ) -> Result<InquiryRow, ApiError> {
-    if repo::topic(conn, topic)?.is_none() {
+    let Some(topic_row) = repo::topic(conn, topic)? else {
         return Err(ApiError::invalid_field(
             "topic",
             Text::new("argomento sconosciuto", "unknown topic"),
         ));
-    }
+    };
+    let days = u32::try_from(topic_row.answer_deadline_days).map_err(ApiError::internal)?;
     let text = clean_text("text", text)?;
     let sequence =
         u64::try_from(repo::next_protocol_sequence(conn)?).map_err(ApiError::internal)?;
@@ -325,6 +326,7 @@ pub fn send_inquiry(
         answer_text: None,
         answered_at: None,
         answered_by: None,
+        answer_deadline: rules::answer_deadline(now, days),
     };
     repo::insert(conn, &row)?;
     for file in files {

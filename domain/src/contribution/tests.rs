@@ -688,3 +688,30 @@ proptest! {
         prop_assert_eq!(QuarterId::containing(quarter.last_day()), quarter);
     }
 }
+
+#[test]
+fn an_unknown_amount_is_never_taken_as_paid_without_payments() {
+    let due_by = date!(2021 - 04 - 10);
+    let zero = Money::zero();
+    assert_eq!(
+        status_of_unknown_amount(zero, due_by, date!(2021 - 04 - 10)),
+        ContributionStatus::Due
+    );
+    assert_eq!(
+        status_of_unknown_amount(zero, due_by, date!(2021 - 04 - 11)),
+        ContributionStatus::Overdue
+    );
+    assert_eq!(
+        status_of_unknown_amount(zero, due_by, date!(2026 - 04 - 10)),
+        ContributionStatus::Overdue
+    );
+    assert_eq!(
+        status_of_unknown_amount(zero, due_by, date!(2026 - 04 - 11)),
+        ContributionStatus::Prescribed
+    );
+    let some = Money::from_cents(12_000).unwrap();
+    assert_eq!(
+        status_of_unknown_amount(some, due_by, date!(2030 - 01 - 01)),
+        ContributionStatus::Paid
+    );
+}

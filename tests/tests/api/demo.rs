@@ -1,1 +1,398 @@
-//! (being written)
+//! `inps-api import employments` and `inps-api seed-demo`: the bulk import is all or nothing and
+//! names every bad line; the demo dataset is complete, idempotent, and its printed assertions
+//! log in.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use diesel::prelude::*;
+use inps_api::clock::Clock as _;
+use inps_api::demo::{DemoPersona, DemoReport, seed_demo};
+use inps_api::import::{import_employments, parse_employments_csv};
+use inps_api::settings::{AppEnv, Settings};
+use inps_persistence::schema;
+use inps_tests::TestApp;
+use serde_json::{Value, json};
+
+fn sample_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/employments.csv")
+}
+
+fn sample() -> String {
+    std::fs::read_to_string(sample_path()).expect("sample CSV")
+}
+
+fn settings(app: &TestApp) -> Settings {
+    (*app.state.settings).clone()
+}
+
+/// Writes `content` to a file of its own and returns the path.
+fn temp_csv(content: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("inps-import-{}.csv", uuid::Uuid::new_v4()));
+    std::fs::write(&path, content).expect("write temp CSV");
+    path
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct Counts {
+    employments: i64,
+    payments: i64,
+    inquiries: i64,
+    attachments: i64,
+    delegations: i64,
+    intermediaries: i64,
+}
+
+fn counts(app: &TestApp) -> Counts {
+    let mut conn = app.db.as_ref().expect("database").connect();
+    let mut n = |table: &str| -> i64 {
+        diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut conn)
+            .expect("count")
+            .n
+    };
+    Counts {
+        employments: n("employments"),
+        payments: n("contribution_payments"),
+        inquiries: n("inquiries"),
+        attachments: n("attachments"),
+        delegations: n("delegations"),
+        intermediaries: n("intermediaries"),
+    }
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+fn employment_count(app: &TestApp) -> i64 {
+    let mut conn = app.db.as_ref().expect("database").connect();
+    schema::employments::table
+        .count()
+        .get_result(&mut conn)
+        .expect("count employments")
+}
+
+async fn login_with(app: &TestApp, assertion: &str) -> String {
+    let res = app
+        .call(
+            "POST",
+            "/v1/sessions",
+            None,
+            Some(json!({ "assertion": assertion })),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        201,
+        "login: {}",
+        String::from_utf8_lossy(&res.body)
+    );
+    res.json()["token"].as_str().expect("token").to_owned()
+}
+
+async fn items(app: &TestApp, token: &str, path: &str) -> Vec<Value> {
+    let res = app.get_as(token, path).await;
+    assert_eq!(
+        res.status,
+        200,
+        "{path}: {}",
+        String::from_utf8_lossy(&res.body)
+    );
+    res.json()["items"].as_array().expect("items").clone()
+}
+
+fn persona(report: &DemoReport, pick: impl Fn(&DemoPersona) -> bool) -> &DemoPersona {
+    report.personas.iter().find(|p| pick(p)).expect("persona")
+}
+
+#[actix_web::test]
+async fn importing_the_sample_csv_records_five_employments() {
+    let app = TestApp::new();
+    let parsed = parse_employments_csv(sample().as_bytes()).expect("the sample is valid");
+    assert_eq!(parsed.len(), 5);
+
+    let codes = import_employments(&settings(&app), &sample_path(), app.clock.now()).unwrap();
+    assert_eq!(codes.len(), 5);
+    assert_eq!(employment_count(&app), 5);
+
+    let operator = app.login_operator().await;
+    let mut seen = BTreeSet::new();
+    for input in &parsed {
+        let tax_code = &input.employer.tax_code;
+        let path = format!("/v1/employers/{tax_code}/employments");
+        for item in items(&app, &operator, &path).await {
+            assert_eq!(item["employer_tax_code"], tax_code.as_str());
+            seen.insert(item["employment_code"].as_str().expect("code").to_owned());
+        }
+    }
+    assert_eq!(seen, codes.iter().cloned().collect::<BTreeSet<_>>());
+
+    let rossi = items(
+        &app,
+        &operator,
+        "/v1/employers/RSSMRA85T10A562S/employments",
+    )
+    .await;
+    assert_eq!(rossi.len(), 1);
+    assert_eq!(rossi[0]["employment_type"], "colf");
+    assert_eq!(rossi[0]["worker"]["family_name"], "Ferri");
+    assert_eq!(rossi[0]["weekly_hours"], "12.00");
+    assert_eq!(rossi[0]["end_date"], Value::Null);
+    let employer = app
+        .get_as(&operator, "/v1/employers/BRNLCU70E50L219N")
+        .await
+        .json();
+    assert_eq!(employer["address"]["street"], "Via Po 18, scala B");
+}
+
+#[actix_web::test]
+async fn a_file_with_bad_lines_names_every_one_and_stores_nothing() {
+    let app = TestApp::new();
+    let mut lines: Vec<String> = sample().lines().map(str::to_owned).collect();
+    lines[2] = lines[2].replacen("RSSMRA45D25F205N", "RSSMRA45D25F205X", 1);
+    lines[4] = lines[4].replacen(",20.00,", ",99,", 1);
+    let path = temp_csv(&(lines.join("\n") + "\n"));
+
+    let err = import_employments(&settings(&app), &path, app.clock.now())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 3: employer_tax_code:"), "{err}");
+    assert!(err.contains("line 5: weekly_hours:"), "{err}");
+    assert!(err.contains("nothing imported"), "{err}");
+    for good in ["line 2", "line 4", "line 6"] {
+        assert!(!err.contains(good), "{good} is valid: {err}");
+    }
+    assert_eq!(employment_count(&app), 0, "all or nothing");
+
+    let errors = parse_employments_csv(lines.join("\n").as_bytes()).unwrap_err();
+    assert_eq!(
+        errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect::<Vec<_>>(),
+        [(3, "employer_tax_code"), (5, "weekly_hours")]
+    );
+    let _ = std::fs::remove_file(path);
+}
+
+#[actix_web::test]
+async fn an_empty_file_or_a_missing_column_is_refused() {
+    let app = TestApp::new();
+    let empty = parse_employments_csv(&b""[..]).unwrap_err();
+    assert_eq!((empty[0].line, empty[0].field.as_str()), (1, "header"));
+
+    let text = sample();
+    let header_only = text.lines().next().expect("header").to_owned() + "\n";
+    let none = parse_employments_csv(header_only.as_bytes()).unwrap_err();
+    assert_eq!(none[0].field, "file", "{none:?}");
+
+    let without_cuaf: String = text
+        .lines()
+        .map(|l| l.rsplit_once(',').expect("columns").0.to_owned() + "\n")
+        .collect();
+    let missing = parse_employments_csv(without_cuaf.as_bytes()).unwrap_err();
+    assert_eq!(missing[0].to_string(), "line 1: cuaf: missing column");
+
+    let short = text.replacen(",9.80,false,false,true", ",9.80,false,false", 1);
+    let errors = parse_employments_csv(short.as_bytes()).unwrap_err();
+    assert_eq!(errors[0].line, 2, "{errors:?}");
+
+    for content in ["", header_only.as_str(), without_cuaf.as_str()] {
+        let path = temp_csv(content);
+        let err = import_employments(&settings(&app), &path, app.clock.now()).unwrap_err();
+        assert!(err.to_string().contains("line "), "{err}");
+        let _ = std::fs::remove_file(path);
+    }
+    assert!(
+        import_employments(
+            &settings(&app),
+            Path::new("/nonexistent.csv"),
+            app.clock.now()
+        )
+        .is_err()
+    );
+    assert_eq!(employment_count(&app), 0);
+}
+
+#[actix_web::test]
+async fn the_demo_employer_logs_in_and_sees_a_lived_in_cassetto() {
+    let app = TestApp::new();
+    let report = seed_demo(&settings(&app), app.clock.now()).unwrap();
+    assert!(report.created);
+    assert_eq!(report.personas.len(), 6);
+    let rendered = report.render();
+    for p in &report.personas {
+        assert!(!p.roles.is_empty(), "{p:?}");
+        assert!(rendered.contains(&p.tax_code) && rendered.contains(&p.assertion));
+    }
+
+    let employer = persona(&report, |p| p.tax_code == "RSSMRA85T10A562S");
+    assert_eq!(employer.roles, ["employer"]);
+    let token = login_with(&app, &employer.assertion).await;
+    let me = app.get_as(&token, "/v1/me").await.json();
+    assert_eq!(me["person"]["family_name"], "Rossi");
+
+    let path = format!("/v1/employers/{}/employments", employer.tax_code);
+    let employments = items(&app, &token, &path).await;
+    assert_eq!(employments.len(), 2);
+    let mut statuses = BTreeSet::new();
+    let mut eligible = Vec::new();
+    let mut attachments = Vec::new();
+    for e in &employments {
+        let code = e["employment_code"].as_str().expect("code");
+        let contributions = items(
+            &app,
+            &token,
+            &format!("/v1/employments/{code}/contributions"),
+        )
+        .await;
+        statuses.extend(
+            contributions
+                .iter()
+                .map(|c| c["status"].as_str().expect("status").to_owned()),
+        );
+        for i in items(&app, &token, &format!("/v1/employments/{code}/inquiries")).await {
+            if i["eligible_for_appointment"] == true {
+                eligible.push(i["eligibility_reason"].clone());
+            }
+            for a in i["attachments"].as_array().expect("attachments") {
+                attachments.push((i["id"].clone(), a.clone()));
+            }
+        }
+    }
+    assert!(statuses.contains("paid"), "{statuses:?}");
+    assert!(statuses.contains("overdue"), "{statuses:?}");
+    assert!(statuses.contains("partial"), "{statuses:?}");
+    assert_eq!(eligible, [json!("no_answer_in_time")]);
+
+    let (inquiry, attachment) = attachments.first().expect("a PDF receipt");
+    assert_eq!(attachment["media_type"], "application/pdf");
+    let pdf = app
+        .get_as(
+            &token,
+            &format!(
+                "/v1/inquiries/{}/attachments/{}",
+                inquiry.as_str().unwrap(),
+                attachment["id"].as_str().unwrap()
+            ),
+        )
+        .await;
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.body.starts_with(b"%PDF-1.4") && pdf.body.ends_with(b"%%EOF\n"));
+}
+
+#[actix_web::test]
+async fn the_demo_covers_every_type_and_inquiry_state() {
+    let app = TestApp::new();
+    let report = seed_demo(&settings(&app), app.clock.now()).unwrap();
+    let operator = persona(&report, |p| p.kind == "operator");
+    assert_eq!(operator.roles, ["operator"]);
+    let token = login_with(&app, &operator.assertion).await;
+    let (mut types, mut states, mut reasons) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let (mut ended, mut fixed_term, mut no_cuaf, mut over_24, mut old) = (0, 0, 0, 0, 0);
+    for employer in report.personas.iter().filter(|p| p.kind == "employer") {
+        let path = format!("/v1/employers/{}/employments", employer.tax_code);
+        for e in items(&app, &token, &path).await {
+            types.insert(e["employment_type"].as_str().unwrap().to_owned());
+            ended += i32::from(!e["end_date"].is_null());
+            fixed_term += i32::from(e["fixed_term"] == true);
+            no_cuaf += i32::from(e["cuaf"] == false);
+            over_24 +=
+                i32::from(e["weekly_hours"].as_str().unwrap().parse::<f64>().unwrap() > 24.0);
+            old += i32::from(e["start_date"].as_str().unwrap() < "2021-03-02");
+            let code = e["employment_code"].as_str().unwrap();
+            for i in items(&app, &token, &format!("/v1/employments/{code}/inquiries")).await {
+                states.insert(i["state"].as_str().unwrap().to_owned());
+                reasons.insert(i["eligibility_reason"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    assert_eq!(types.len(), 3, "{types:?}");
+    assert!(ended >= 1 && fixed_term >= 1 && no_cuaf >= 1 && over_24 >= 1 && old >= 1);
+    assert_eq!(states.len(), 3, "{states:?}");
+    assert_eq!(
+        reasons,
+        [
+            "awaiting_answer",
+            "negative_answer",
+            "no_answer_in_time",
+            "positive_answer"
+        ]
+        .map(str::to_owned)
+        .into_iter()
+        .collect()
+    );
+}
+
+#[actix_web::test]
+async fn seeding_twice_changes_nothing_and_prints_the_personas_again() {
+    let app = TestApp::new();
+    let first = seed_demo(&settings(&app), app.clock.now()).unwrap();
+    let before = counts(&app);
+    assert!(
+        before.payments > 20 && before.inquiries == 5 && before.attachments == 1,
+        "{before:?}"
+    );
+    assert_eq!(
+        (
+            before.employments,
+            before.delegations,
+            before.intermediaries
+        ),
+        (5, 1, 2)
+    );
+
+    let second = seed_demo(&settings(&app), app.clock.now()).unwrap();
+    assert!(!second.created);
+    assert_eq!(counts(&app), before);
+    let codes = |r: &DemoReport| {
+        r.personas
+            .iter()
+            .map(|p| p.tax_code.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&first), codes(&second));
+    assert!(second.render().contains("already present"));
+    let employer = persona(&second, |p| p.kind == "employer");
+    login_with(&app, &employer.assertion).await;
+}
+
+#[actix_web::test]
+async fn the_delegated_consultant_reads_only_the_delegating_employer() {
+    let app = TestApp::new();
+    let report = seed_demo(&settings(&app), app.clock.now()).unwrap();
+    let consultant = persona(&report, |p| !p.acts_for.is_empty());
+    assert_eq!(consultant.roles, ["intermediary"]);
+    let token = login_with(&app, &consultant.assertion).await;
+    let delegator = &consultant.acts_for[0];
+    let res = app
+        .get_as(&token, &format!("/v1/employers/{delegator}"))
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(
+        res.json()["active_delegation"]["delegate_tax_code"],
+        consultant.tax_code.as_str()
+    );
+
+    let other = persona(&report, |p| {
+        p.kind == "employer" && &p.tax_code != delegator
+    });
+    app.get_as(&token, &format!("/v1/employers/{}", other.tax_code))
+        .await
+        .problem(404);
+    let patronato = persona(&report, |p| p.kind.contains("patronato"));
+    assert!(patronato.acts_for.is_empty());
+}
+
+#[actix_web::test]
+async fn seed_demo_is_refused_in_production() {
+    let app = TestApp::new();
+    let mut production = settings(&app);
+    production.app_env = AppEnv::Production;
+    let err = seed_demo(&production, app.clock.now()).unwrap_err();
+    assert!(err.to_string().contains("sandbox"), "{err}");
+    assert_eq!(employment_count(&app), 0);
+}

@@ -1,0 +1,322 @@
+//! `inps-api seed-demo`: a realistic, deterministic dataset for a sandbox, so a newcomer can log in
+//! from Swagger UI at once. An operator, two qualified intermediaries, three employers with
+//! employments of every type, years of contribution payments with gaps, an active delegation and
+//! inquiries in every state, all written in one transaction through the API's own use cases
+//! (`data` holds the tables). Running it again changes nothing and prints the personas again,
+//! with fresh sandbox assertions. Refused outside sandbox mode.
+
+mod data;
+mod pdf;
+mod report;
+
+use std::collections::HashMap;
+
+use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
+use inps_domain::attachment::AttachmentKind;
+use inps_domain::contribution::{self as rules, QuarterId, YearRates};
+use inps_domain::delegation::{DelegationStatus, Scope, Service};
+use inps_domain::identity::Role;
+use inps_domain::money::Money;
+use inps_domain::rome_time::rome_date;
+use inps_domain::tax_code::TaxCode;
+use inps_persistence::delegations::{self, DelegationRow};
+use inps_persistence::employers::EmploymentRow;
+use inps_persistence::{contributions, employers, intermediaries, persons};
+use rust_decimal::Decimal;
+use sha2::{Digest as _, Sha256};
+use time::{Date, Duration, OffsetDateTime};
+
+use self::data::{EMPLOYERS, EMPLOYMENTS, EmploymentSpec, INQUIRIES, MonthsAgo, Payment, Person};
+use crate::auth::Actor;
+use crate::cli;
+use crate::error::ApiError;
+use crate::routes::contributions::{NewPayment, record_payment, terms_of, year_rates};
+use crate::routes::employments::{AddressInput, NewEmployment, PersonName, record_employment};
+use crate::routes::inquiries::{answer_inquiry, send_inquiry};
+use crate::routes::intermediaries::{NewIntermediary, register, set_role};
+use crate::settings::{AppEnv, Settings};
+
+pub use self::report::{DemoPersona, DemoReport};
+use crate::upload::UploadedFile;
+
+fn tax_code(text: &str) -> Result<TaxCode, ApiError> {
+    TaxCode::parse(text).map_err(ApiError::internal)
+}
+
+/// The actor of a write made on behalf of a persona, marked as demo data in the log.
+fn as_persona(tax_code: &str) -> Actor {
+    Actor {
+        tax_code: Some(tax_code.to_owned()),
+        request_id: Some("seed-demo".to_owned()),
+    }
+}
+
+fn months_ago(today: Date, back: MonthsAgo) -> Result<Date, ApiError> {
+    let index = today.year() * 12 + i32::from(u8::from(today.month())) - 1 - back.months;
+    let month = u8::try_from(index.rem_euclid(12) + 1).map_err(ApiError::internal)?;
+    let month = time::Month::try_from(month).map_err(ApiError::internal)?;
+    Date::from_calendar_date(index.div_euclid(12), month, back.day).map_err(ApiError::internal)
+}
+
+fn name(p: &Person) -> PersonName {
+    PersonName {
+        tax_code: p.tax_code.to_owned(),
+        given_name: p.given_name.to_owned(),
+        family_name: p.family_name.to_owned(),
+    }
+}
+
+fn new_employment(spec: &EmploymentSpec, today: Date) -> Result<NewEmployment, ApiError> {
+    let employer = &EMPLOYERS[spec.employer];
+    Ok(NewEmployment {
+        employer: name(&employer.person),
+        employer_address: Some(AddressInput {
+            street: Some(employer.street.to_owned()),
+            postal_code: Some(employer.postal_code.to_owned()),
+            municipality: Some(employer.municipality.to_owned()),
+            province: Some(employer.province.to_owned()),
+        }),
+        worker: name(&spec.worker),
+        employment_type: spec.kind.into(),
+        start_date: months_ago(today, spec.start)?,
+        end_date: spec.end.map(|end| months_ago(today, end)).transpose()?,
+        weekly_hours: Decimal::new(spec.weekly_hours_cents, 2),
+        hourly_pay: Money::from_cents(spec.hourly_pay_cents).map_err(ApiError::internal)?,
+        live_in: spec.live_in,
+        fixed_term: spec.fixed_term,
+        cuaf: spec.cuaf,
+    })
+}
+
+/// The pagoPA notice number of the demo payment of `quarter` (18 digits, unique per quarter).
+fn notice_number(employment_code: &str, quarter: QuarterId) -> String {
+    format!(
+        "30{employment_code}{}{}0",
+        quarter.year,
+        quarter.quarter.number()
+    )
+}
+
+/// Records the payments of every quarter whose deadline has passed, following `spec`'s plan.
+/// Years without a rate table are paid with the earliest table (INPS has the real ones).
+fn pay_contributions(
+    conn: &mut PgConnection,
+    row: &EmploymentRow,
+    spec: &EmploymentSpec,
+    rates: &HashMap<i32, YearRates>,
+    now: OffsetDateTime,
+) -> Result<(), ApiError> {
+    let today = rome_date(now);
+    let terms = terms_of(row);
+    let earliest = rates.keys().min().and_then(|y| rates.get(y));
+    let past: Vec<QuarterId> = rules::quarters_of(&terms, today)
+        .into_iter()
+        .filter(|q| rules::due_window(*q, &terms).1 < today)
+        .collect();
+    let recent: Vec<QuarterId> = past
+        .iter()
+        .rev()
+        .filter(|q| rates.contains_key(&q.year))
+        .copied()
+        .collect();
+    for (i, quarter) in past.iter().enumerate() {
+        let plan = match recent.iter().position(|q| q == quarter) {
+            Some(n) => spec
+                .recent
+                .iter()
+                .find(|(at, _)| *at == n)
+                .map_or(Payment::OnTime, |(_, plan)| *plan),
+            None if spec.old_gap_every > 0 && (i + 1) % spec.old_gap_every == 0 => Payment::Unpaid,
+            None => Payment::OnTime,
+        };
+        let rates_of = |year: i32| {
+            rates
+                .get(&year)
+                .cloned()
+                .or_else(|| earliest.map(|r| YearRates { year, ..*r }))
+        };
+        let Ok(due) = rules::quarter_contribution(&terms, *quarter, rates_of) else {
+            continue;
+        };
+        let on_time = due.due_from + Duration::days(2 + i64::from(quarter.quarter.number()));
+        let (amount, paid_on) = match plan {
+            Payment::Unpaid => continue,
+            Payment::OnTime => (due.amount, on_time),
+            Payment::Late(days) => (due.amount, due.due_by + Duration::days(days)),
+            Payment::Partial(percent) => (
+                due.amount
+                    .mul_rate(Decimal::new(percent, 2))
+                    .map_err(ApiError::internal)?,
+                on_time,
+            ),
+        };
+        if amount.is_zero() || paid_on > today {
+            continue;
+        }
+        let input = NewPayment {
+            quarter: quarter.to_string(),
+            pagopa_notice_number: notice_number(&row.code, *quarter),
+            paid_on,
+            amount,
+        };
+        record_payment(conn, &Actor::cli(), row, &input, now)?;
+    }
+    Ok(())
+}
+
+/// An active domestic-work delegation, as if given 120 days ago and accepted the day after
+/// (there is no use case to create one already active; the verification code is unusable).
+fn activate_delegation_for_demo(
+    conn: &mut PgConnection,
+    delegator: &str,
+    delegate: &str,
+    now: OffsetDateTime,
+) -> Result<DelegationRow, ApiError> {
+    let id = uuid::Uuid::new_v4();
+    let given = now - Duration::days(121);
+    delegations::lock_delegator(conn, delegator)?;
+    if let Some(previous) = delegations::active_domestic_of(conn, delegator)? {
+        delegations::set_status(conn, previous.id, "revoked", "superseded", now)?;
+    }
+    let row = DelegationRow {
+        id,
+        delegator_tax_code: delegator.to_owned(),
+        delegate_tax_code: delegate.to_owned(),
+        service: Service::DomesticWork.as_str().to_owned(),
+        scopes: [Scope::Read, Scope::Inquiries, Scope::Appointments]
+            .map(|s| s.as_str().to_owned())
+            .to_vec(),
+        valid_from: rome_date(given),
+        valid_until: rome_date(now) + Duration::days(730),
+        status: DelegationStatus::Active.as_str().to_owned(),
+        verification_code_hash: Sha256::digest(format!("{id}:seed-demo")).to_vec(),
+        failed_attempts: 0,
+        version: 2,
+        created_at: given,
+        created_by: delegator.to_owned(),
+        activated_at: Some(given + Duration::days(1)),
+        closed_at: None,
+        closed_by: None,
+    };
+    delegations::insert(conn, &row)?;
+    let mut event = Actor::cli().audit(
+        "delegation.create",
+        &format!("/v1/delegations/{id}"),
+        Some(delegator),
+    );
+    event.delegation_id = Some(id);
+    event.outcome = "success:active".to_owned();
+    inps_persistence::audit::append(conn, event, now)?;
+    Ok(row)
+}
+
+fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
+    let cli = Actor::cli();
+    let operator = data::OPERATOR;
+    persons::ensure_exists(
+        conn,
+        operator.tax_code,
+        operator.given_name,
+        operator.family_name,
+        now,
+    )?;
+    set_role(
+        conn,
+        &cli,
+        &tax_code(operator.tax_code)?,
+        Role::Operator,
+        true,
+        now,
+    )?;
+    for i in [data::LABOUR_CONSULTANT, data::PATRONATO] {
+        if intermediaries::find(conn, i.person.tax_code)?.is_none() {
+            let input = NewIntermediary {
+                tax_code: i.person.tax_code.to_owned(),
+                given_name: i.person.given_name.to_owned(),
+                family_name: i.person.family_name.to_owned(),
+                qualification: i.qualification.into(),
+                registration_number: Some(i.registration_number.to_owned()),
+            };
+            register(conn, &cli, &tax_code(i.person.tax_code)?, &input, now)?;
+        }
+    }
+    let rates = year_rates(&contributions::all_rates(conn)?);
+    let mut rows = Vec::with_capacity(EMPLOYMENTS.len());
+    for spec in &EMPLOYMENTS {
+        let row = record_employment(conn, &cli, &new_employment(spec, rome_date(now))?, now)?;
+        pay_contributions(conn, &row, spec, &rates, now)?;
+        rows.push(row);
+    }
+    let consultant = data::LABOUR_CONSULTANT.person.tax_code;
+    let delegator = EMPLOYERS[data::DELEGATING_EMPLOYER].person.tax_code;
+    let delegation = activate_delegation_for_demo(conn, delegator, consultant, now)?;
+    for spec in &INQUIRIES {
+        let row = rows
+            .get(spec.employment)
+            .ok_or_else(|| ApiError::internal("demo inquiry of an unknown employment"))?;
+        let sent_at = now - Duration::days(spec.days_ago);
+        let (actor, via) = if spec.by_delegate {
+            (as_persona(consultant), Some(delegation.id))
+        } else {
+            (as_persona(&row.employer_tax_code), None)
+        };
+        let files: Vec<UploadedFile> = spec
+            .receipt
+            .map(|file_name| {
+                let paid = QuarterId::containing(rome_date(sent_at) - Duration::days(200));
+                let bytes = pdf::document(&[
+                    "Ricevuta di pagamento pagoPA".to_owned(),
+                    format!("Codice rapporto: {}", row.code),
+                    format!("Datore di lavoro: {}", row.employer_tax_code),
+                    format!("Trimestre: {paid}"),
+                    format!("Avviso pagoPA n. {}", notice_number(&row.code, paid)),
+                    "Esito: pagamento eseguito".to_owned(),
+                ]);
+                UploadedFile {
+                    file_name: file_name.to_owned(),
+                    kind: AttachmentKind::Pdf,
+                    sha256: Sha256::digest(&bytes).into(),
+                    bytes,
+                }
+            })
+            .into_iter()
+            .collect();
+        let inquiry = send_inquiry(
+            conn, &actor, via, row, spec.topic, spec.text, &files, sent_at,
+        )?;
+        if let Some((outcome, days_ago, text)) = spec.answer {
+            let office = as_persona(operator.tax_code);
+            let at = now - Duration::days(days_ago);
+            answer_inquiry(conn, &office, inquiry.id, outcome, text, at)?;
+        }
+    }
+    Ok(())
+}
+
+/// Seeds the demo dataset at `now` (sandbox only) and returns the personas with assertions
+/// signed at `now`. On a database that already has it, writes nothing.
+pub fn seed_demo(settings: &Settings, now: OffsetDateTime) -> anyhow::Result<DemoReport> {
+    anyhow::ensure!(
+        settings.app_env == AppEnv::Sandbox,
+        "seed-demo creates made-up people and prints login assertions: it runs only with \
+         APP_ENV=sandbox, never in production"
+    );
+    let mut conn = cli::connect(settings)?;
+    let first = EMPLOYERS[0].person.tax_code;
+    let marker = data::LABOUR_CONSULTANT.person.tax_code;
+    let created = conn
+        .transaction::<_, ApiError, _>(|conn| {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended('seed-demo', 0))")
+                .execute(conn)?;
+            if employers::find(conn, first)?.is_some()
+                && intermediaries::find(conn, marker)?.is_some()
+            {
+                return Ok(false);
+            }
+            seed(conn, now)?;
+            Ok(true)
+        })
+        .map_err(cli::api_error)?;
+    let personas = report::personas(&mut conn, settings, now)?;
+    Ok(DemoReport { created, personas })
+}

@@ -1,0 +1,257 @@
+//! `inps-api import employments --file F.csv`: employments recorded in bulk by the back office.
+//!
+//! All or nothing. Every line is parsed and checked first, and the problems of every bad line are
+//! reported together (`line N: column: reason`, the header being line 1); only a clean file is
+//! recorded, in one transaction, through the same use case as `POST /v1/employments`, so a
+//! failure there stores nothing either.
+
+mod line;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::Context as _;
+use diesel::Connection as _;
+use time::OffsetDateTime;
+
+use self::line::{Fields, parse_record};
+use crate::auth::Actor;
+use crate::error::Lang;
+use crate::routes::employments::{NewEmployment, record_employment};
+use crate::settings::Settings;
+
+/// The columns of an employments file, in the order of the sample (any order is accepted).
+pub const COLUMNS: [&str; 18] = [
+    "employer_tax_code",
+    "employer_given_name",
+    "employer_family_name",
+    "employer_street",
+    "employer_postal_code",
+    "employer_municipality",
+    "employer_province",
+    "worker_tax_code",
+    "worker_given_name",
+    "worker_family_name",
+    "employment_type",
+    "start_date",
+    "end_date",
+    "weekly_hours",
+    "hourly_pay",
+    "live_in",
+    "fixed_term",
+    "cuaf",
+];
+
+/// How many problems a failed import lists.
+pub const MAX_REPORTED_ERRORS: usize = 50;
+
+/// One problem of an import file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// Line in the file (the header is line 1).
+    pub line: u64,
+    /// The column, or `header`, `record`, `file`.
+    pub field: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}: {}", self.line, self.field, self.reason)
+    }
+}
+
+fn line_error(line: u64, field: &str, reason: impl Into<String>) -> LineError {
+    LineError {
+        line,
+        field: field.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+fn csv_error(e: &csv::Error, fallback_line: u64) -> LineError {
+    let line = e.position().map_or(fallback_line, csv::Position::line);
+    let reason = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("expected {expected_len} fields, found {len}"),
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_owned(),
+        _ => e.to_string(),
+    };
+    line_error(line, "record", reason)
+}
+
+/// The header's column positions, or the problems of the header.
+fn header_index(
+    headers: &csv::StringRecord,
+) -> Result<HashMap<&'static str, usize>, Vec<LineError>> {
+    if headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(vec![line_error(
+            1,
+            "header",
+            format!(
+                "the file is empty: expected a header row with {}",
+                COLUMNS.join(",")
+            ),
+        )]);
+    }
+    let mut index = HashMap::new();
+    let mut errors = Vec::new();
+    for (i, name) in headers.iter().enumerate() {
+        let name = name
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_ascii_lowercase();
+        match COLUMNS.iter().find(|c| **c == name) {
+            Some(column) if index.insert(*column, i).is_some() => {
+                errors.push(line_error(1, column, "duplicate column"));
+            }
+            Some(_) => {}
+            None => errors.push(line_error(1, &name, "unknown column")),
+        }
+    }
+    for column in COLUMNS {
+        if !index.contains_key(column) {
+            errors.push(line_error(1, column, "missing column"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(index)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses a whole file into `(line, employment)` pairs, or every problem found.
+fn parse_lines(reader: impl Read) -> Result<Vec<(u64, NewEmployment)>, Vec<LineError>> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(reader);
+    let headers = csv.headers().map_err(|e| vec![csv_error(&e, 1)])?.clone();
+    let index = header_index(&headers)?;
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut last_line = 1;
+    for record in csv.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                errors.push(csv_error(&e, last_line + 1));
+                if matches!(
+                    e.kind(),
+                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                ) {
+                    continue;
+                }
+                break;
+            }
+        };
+        let line = record.position().map_or(last_line + 1, csv::Position::line);
+        last_line = line;
+        let mut fields = Fields {
+            line,
+            values: index
+                .iter()
+                .map(|(column, i)| (*column, record.get(*i).unwrap_or("")))
+                .collect(),
+            errors: Vec::new(),
+        };
+        match parse_record(&mut fields) {
+            Some(input) if fields.errors.is_empty() => rows.push((line, input)),
+            _ => errors.append(&mut fields.errors),
+        }
+    }
+    if errors.is_empty() && rows.is_empty() {
+        errors.push(line_error(2, "file", "no employments after the header"));
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses an employments CSV file (header row, the [`COLUMNS`]; empty optional fields are none,
+/// booleans `true`/`false`, dates `YYYY-MM-DD`, decimals with a dot). Either every line is
+/// valid, or the problems of every bad line are returned, in file order.
+pub fn parse_employments_csv(reader: impl Read) -> Result<Vec<NewEmployment>, Vec<LineError>> {
+    parse_lines(reader).map(|rows| rows.into_iter().map(|(_, input)| input).collect())
+}
+
+/// The message of a refused file: the first [`MAX_REPORTED_ERRORS`] problems, one a line.
+pub fn describe_errors(errors: &[LineError]) -> String {
+    let mut text = format!("{} problem(s), nothing imported:", errors.len());
+    for e in errors.iter().take(MAX_REPORTED_ERRORS) {
+        text.push('\n');
+        text.push_str(&e.to_string());
+    }
+    if errors.len() > MAX_REPORTED_ERRORS {
+        text.push_str(&format!(
+            "\n... and {} more",
+            errors.len() - MAX_REPORTED_ERRORS
+        ));
+    }
+    text
+}
+
+/// The problems of a line refused by the use case, named by column.
+fn use_case_errors(line: u64, e: &crate::error::ApiError) -> Vec<LineError> {
+    let problem = e.to_problem(Lang::En, "cli");
+    if problem.errors.is_empty() {
+        let reason = match problem.detail {
+            Some(detail) => format!("{}: {detail}", problem.title),
+            None => problem.title,
+        };
+        return vec![line_error(line, "record", reason)];
+    }
+    problem
+        .errors
+        .into_iter()
+        .map(|f| {
+            let column = f
+                .field
+                .trim_end_matches(".amount")
+                .replace("employer_address.", "employer_")
+                .replace('.', "_");
+            line_error(line, &column, f.reason)
+        })
+        .collect()
+}
+
+/// Imports the employments of the CSV file at `path` in one transaction, as the command line;
+/// returns their codes in file order. Nothing is stored when any line is refused.
+pub fn import_employments(
+    settings: &Settings,
+    path: &Path,
+    now: OffsetDateTime,
+) -> anyhow::Result<Vec<String>> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let rows = parse_lines(std::io::BufReader::new(file))
+        .map_err(|errors| anyhow::anyhow!("{}: {}", path.display(), describe_errors(&errors)))?;
+    let mut conn = crate::cli::connect(settings)?;
+    let actor = Actor::cli();
+    let mut refused = Vec::new();
+    let codes = conn.transaction::<_, anyhow::Error, _>(|conn| {
+        let mut codes = Vec::with_capacity(rows.len());
+        for (line, input) in &rows {
+            match record_employment(conn, &actor, input, now) {
+                Ok(row) => codes.push(row.code),
+                Err(e) => {
+                    refused = use_case_errors(*line, &e);
+                    anyhow::bail!("refused");
+                }
+            }
+        }
+        Ok(codes)
+    });
+    codes.map_err(|e| {
+        if refused.is_empty() {
+            e.context(format!("{}: nothing imported", path.display()))
+        } else {
+            anyhow::anyhow!("{}: {}", path.display(), describe_errors(&refused))
+        }
+    })
+}

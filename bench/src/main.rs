@@ -1,0 +1,110 @@
+//! Benchmarks that need the real database. Run with `cargo run --release -p inps-bench`.
+//!
+//! `audit-append`: the accountability log chains every event onto the previous one, so appends
+//! are serialized by a transaction-scoped advisory lock. This measures how many events per second
+//! that allows with 1, 2, 4 and 8 concurrent writers (each event in its own transaction, as a use
+//! case appends it), against the same inserts into an unchained copy of the table: the
+//! difference is the price of the chain.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use inps_persistence::audit::{NewAuditEvent, append};
+use inps_tests::TestDb;
+
+const EVENTS_PER_WRITER: usize = 400;
+
+fn event(writer: usize, i: usize) -> NewAuditEvent {
+    NewAuditEvent {
+        actor_tax_code: Some("RSSMRA85T10A562S".into()),
+        subject_tax_code: Some("RSSMRA85T10A562S".into()),
+        delegation_id: None,
+        action: "bench.append".into(),
+        resource: format!("/v1/bench/{writer}/{i}"),
+        outcome: "success".into(),
+        request_id: Some(uuid::Uuid::new_v4().to_string()),
+    }
+}
+
+fn run(db: &Arc<TestDb>, writers: usize, chained: bool) -> f64 {
+    let started = Instant::now();
+    let handles: Vec<_> = (0..writers)
+        .map(|w| {
+            let db = Arc::clone(db);
+            std::thread::spawn(move || {
+                let mut conn = db.connect();
+                for i in 0..EVENTS_PER_WRITER {
+                    let e = event(w, i);
+                    let now = time::OffsetDateTime::now_utc();
+                    conn.transaction::<_, diesel::result::Error, _>(|conn| {
+                        if chained {
+                            append(conn, e, now).map(drop)
+                        } else {
+                            diesel::sql_query(
+                                "INSERT INTO audit_plain (id, occurred_at, actor_tax_code, subject_tax_code, action, resource, outcome, request_id) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                            )
+                            .bind::<diesel::sql_types::Uuid, _>(uuid::Uuid::new_v4())
+                            .bind::<diesel::sql_types::Timestamptz, _>(now)
+                            .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(e.actor_tax_code)
+                            .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(e.subject_tax_code)
+                            .bind::<diesel::sql_types::Text, _>(e.action)
+                            .bind::<diesel::sql_types::Text, _>(e.resource)
+                            .bind::<diesel::sql_types::Text, _>(e.outcome)
+                            .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(e.request_id)
+                            .execute(conn)
+                            .map(drop)
+                        }
+                    })
+                    .expect("append");
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("writer");
+    }
+    (writers * EVENTS_PER_WRITER) as f64 / started.elapsed().as_secs_f64()
+}
+
+fn audit_append() {
+    let db = Arc::new(TestDb::new());
+    db.connect()
+        .batch_execute(
+            "CREATE TABLE audit_plain (id uuid PRIMARY KEY, occurred_at timestamptz NOT NULL, \
+             actor_tax_code text, subject_tax_code text, action text NOT NULL, resource text NOT NULL, \
+             outcome text NOT NULL, request_id text)",
+        )
+        .expect("plain table");
+    println!("audit-append: {EVENTS_PER_WRITER} events per writer, one transaction each");
+    println!(
+        "{:>8} {:>16} {:>16} {:>8}",
+        "writers", "chained ev/s", "plain ev/s", "ratio"
+    );
+    for writers in [1, 2, 4, 8] {
+        let chained = run(&db, writers, true);
+        let plain = run(&db, writers, false);
+        println!(
+            "{writers:>8} {chained:>16.0} {plain:>16.0} {:>8.2}",
+            chained / plain
+        );
+    }
+    let mut conn = db.connect();
+    let report = inps_persistence::audit::verify_chain(&mut conn, 1000).expect("verify");
+    println!(
+        "chain verified: {} events, broken link: {:?}",
+        report.checked, report.first_broken
+    );
+}
+
+fn main() {
+    match std::env::args().nth(1).as_deref() {
+        None | Some("audit-append") => audit_append(),
+        Some(other) => {
+            eprintln!("unknown benchmark {other:?}; available: audit-append");
+            std::process::exit(2);
+        }
+    }
+}
