@@ -1,4 +1,5 @@
-//! `inps-api import employments --file F.csv`: employments recorded in bulk by the back office.
+//! `inps-api import employments --file F.csv` and `inps-api import contribution-payments --file
+//! F.csv`: employments and pagoPA payments recorded in bulk by the back office.
 //!
 //! All or nothing. Every line is parsed and checked first, and the problems of every bad line are
 //! reported together (`line N: column: reason`, the header being line 1); only a clean file is
@@ -15,9 +16,10 @@ use anyhow::Context as _;
 use diesel::Connection as _;
 use time::OffsetDateTime;
 
-use self::line::{Fields, parse_record};
+use self::line::{Fields, parse_payment, parse_record};
 use crate::auth::Actor;
 use crate::error::Lang;
+use crate::routes::contributions::record_payment;
 use crate::routes::employments::{NewEmployment, record_employment};
 use crate::settings::Settings;
 
@@ -41,6 +43,15 @@ pub const COLUMNS: [&str; 18] = [
     "live_in",
     "fixed_term",
     "cuaf",
+];
+
+/// The columns of a contribution payments file.
+pub const PAYMENT_COLUMNS: [&str; 5] = [
+    "employment_code",
+    "quarter",
+    "pagopa_notice_number",
+    "paid_on",
+    "amount",
 ];
 
 /// How many problems a failed import lists.
@@ -86,6 +97,7 @@ fn csv_error(e: &csv::Error, fallback_line: u64) -> LineError {
 /// The header's column positions, or the problems of the header.
 fn header_index(
     headers: &csv::StringRecord,
+    columns: &[&'static str],
 ) -> Result<HashMap<&'static str, usize>, Vec<LineError>> {
     if headers.iter().all(|h| h.trim().is_empty()) {
         return Err(vec![line_error(
@@ -93,7 +105,7 @@ fn header_index(
             "header",
             format!(
                 "the file is empty: expected a header row with {}",
-                COLUMNS.join(",")
+                columns.join(",")
             ),
         )]);
     }
@@ -104,7 +116,7 @@ fn header_index(
             .trim()
             .trim_start_matches('\u{feff}')
             .to_ascii_lowercase();
-        match COLUMNS.iter().find(|c| **c == name) {
+        match columns.iter().find(|c| **c == name) {
             Some(column) if index.insert(*column, i).is_some() => {
                 errors.push(line_error(1, column, "duplicate column"));
             }
@@ -112,7 +124,7 @@ fn header_index(
             None => errors.push(line_error(1, &name, "unknown column")),
         }
     }
-    for column in COLUMNS {
+    for column in columns {
         if !index.contains_key(column) {
             errors.push(line_error(1, column, "missing column"));
         }
@@ -124,14 +136,18 @@ fn header_index(
     }
 }
 
-/// Parses a whole file into `(line, employment)` pairs, or every problem found.
-fn parse_lines(reader: impl Read) -> Result<Vec<(u64, NewEmployment)>, Vec<LineError>> {
+/// Parses a whole file into `(line, value)` pairs with `parse`, or every problem found.
+fn parse_lines<T>(
+    reader: impl Read,
+    columns: &[&'static str],
+    parse: fn(&mut Fields<'_>) -> Option<T>,
+) -> Result<Vec<(u64, T)>, Vec<LineError>> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
         .from_reader(reader);
     let headers = csv.headers().map_err(|e| vec![csv_error(&e, 1)])?.clone();
-    let index = header_index(&headers)?;
+    let index = header_index(&headers, columns)?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut last_line = 1;
@@ -159,13 +175,13 @@ fn parse_lines(reader: impl Read) -> Result<Vec<(u64, NewEmployment)>, Vec<LineE
                 .collect(),
             errors: Vec::new(),
         };
-        match parse_record(&mut fields) {
+        match parse(&mut fields) {
             Some(input) if fields.errors.is_empty() => rows.push((line, input)),
             _ => errors.append(&mut fields.errors),
         }
     }
     if errors.is_empty() && rows.is_empty() {
-        errors.push(line_error(2, "file", "no employments after the header"));
+        errors.push(line_error(2, "file", "no lines after the header"));
     }
     if errors.is_empty() {
         Ok(rows)
@@ -178,7 +194,8 @@ fn parse_lines(reader: impl Read) -> Result<Vec<(u64, NewEmployment)>, Vec<LineE
 /// booleans `true`/`false`, dates `YYYY-MM-DD`, decimals with a dot). Either every line is
 /// valid, or the problems of every bad line are returned, in file order.
 pub fn parse_employments_csv(reader: impl Read) -> Result<Vec<NewEmployment>, Vec<LineError>> {
-    parse_lines(reader).map(|rows| rows.into_iter().map(|(_, input)| input).collect())
+    parse_lines(reader, &COLUMNS, parse_record)
+        .map(|rows| rows.into_iter().map(|(_, input)| input).collect())
 }
 
 /// The message of a refused file: the first [`MAX_REPORTED_ERRORS`] problems, one a line.
@@ -229,7 +246,7 @@ pub fn import_employments(
     now: OffsetDateTime,
 ) -> anyhow::Result<Vec<String>> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let rows = parse_lines(std::io::BufReader::new(file))
+    let rows = parse_lines(std::io::BufReader::new(file), &COLUMNS, parse_record)
         .map_err(|errors| anyhow::anyhow!("{}: {}", path.display(), describe_errors(&errors)))?;
     let mut conn = crate::cli::connect(settings)?;
     let actor = Actor::cli();
@@ -248,6 +265,52 @@ pub fn import_employments(
         Ok(codes)
     });
     codes.map_err(|e| {
+        if refused.is_empty() {
+            e.context(format!("{}: nothing imported", path.display()))
+        } else {
+            anyhow::anyhow!("{}: {}", path.display(), describe_errors(&refused))
+        }
+    })
+}
+
+/// Imports the contribution payments of the CSV file at `path` (columns [`PAYMENT_COLUMNS`]:
+/// employment code, quarter `YYYY-Qn`, 18-digit pagoPA notice number, payment date, amount) in
+/// one transaction, as the command line; returns how many were recorded. Nothing is stored when
+/// any line is refused (unknown employment, quarter outside it or prescribed, notice recorded
+/// before).
+pub fn import_payments(
+    settings: &Settings,
+    path: &Path,
+    now: OffsetDateTime,
+) -> anyhow::Result<usize> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let rows = parse_lines(
+        std::io::BufReader::new(file),
+        &PAYMENT_COLUMNS,
+        parse_payment,
+    )
+    .map_err(|errors| anyhow::anyhow!("{}: {}", path.display(), describe_errors(&errors)))?;
+    let mut conn = crate::cli::connect(settings)?;
+    let actor = Actor::cli();
+    let mut refused = Vec::new();
+    let recorded = conn.transaction::<_, anyhow::Error, _>(|conn| {
+        for (line, (code, input)) in &rows {
+            let Some(employment) = inps_persistence::employers::find_employment(conn, code)? else {
+                refused = vec![line_error(
+                    *line,
+                    "employment_code",
+                    format!("no employment {code}"),
+                )];
+                anyhow::bail!("refused");
+            };
+            if let Err(e) = record_payment(conn, &actor, &employment, input, now) {
+                refused = use_case_errors(*line, &e);
+                anyhow::bail!("refused");
+            }
+        }
+        Ok(rows.len())
+    });
+    recorded.map_err(|e| {
         if refused.is_empty() {
             e.context(format!("{}: nothing imported", path.display()))
         } else {

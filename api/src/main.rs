@@ -103,6 +103,13 @@ enum ImportCommand {
         #[arg(long)]
         file: PathBuf,
     },
+    /// pagoPA contribution payments from a CSV file (see
+    /// docs/examples/contribution-payments.csv), in one transaction.
+    ContributionPayments {
+        /// The CSV file, with a header row.
+        #[arg(long)]
+        file: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -152,6 +159,13 @@ fn main() -> ExitCode {
                 inps_api::import::import_employments(&s, &file, time::OffsetDateTime::now_utc())?;
             print_line(&format!("imported {} employments", codes.len()))?;
             codes.iter().try_for_each(|code| print_line(code))
+        }),
+        Command::Import {
+            what: ImportCommand::ContributionPayments { file },
+        } => load_settings().and_then(|s| {
+            let count =
+                inps_api::import::import_payments(&s, &file, time::OffsetDateTime::now_utc())?;
+            print_line(&format!("imported {count} contribution payments"))
         }),
         Command::SeedDemo => load_settings().and_then(|s| {
             let report = inps_api::demo::seed_demo(&s, time::OffsetDateTime::now_utc())?;

@@ -1,5 +1,5 @@
-//! One line of an employments file read into a [`NewEmployment`], column by column, collecting
-//! every problem of the line instead of stopping at the first.
+//! One line of an import file read into a [`NewEmployment`] or a [`NewPayment`], column by
+//! column, collecting every problem of the line instead of stopping at the first.
 
 use std::collections::HashMap;
 use std::str::FromStr as _;
@@ -12,6 +12,7 @@ use time::Date;
 use validator::Validate as _;
 
 use super::{LineError, line_error};
+use crate::routes::contributions::NewPayment;
 use crate::routes::employments::{AddressInput, NewEmployment, PersonName};
 
 /// The fields of one line, collecting every problem found while reading them.
@@ -220,4 +221,61 @@ pub(super) fn parse_record(fields: &mut Fields<'_>) -> Option<NewEmployment> {
         return None;
     }
     Some(input)
+}
+
+/// Reads one line of a payments file into (employment code, payment), or its problems.
+pub(super) fn parse_payment(fields: &mut Fields<'_>) -> Option<(String, NewPayment)> {
+    let code = fields.required("employment_code").and_then(|v| {
+        match inps_domain::employment::EmploymentCode::parse(&v) {
+            Ok(code) => Some(code.as_str().to_owned()),
+            Err(e) => {
+                fields.fail(
+                    "employment_code",
+                    format!("invalid employment code {v:?}: {e}"),
+                );
+                None
+            }
+        }
+    });
+    let quarter = fields.required("quarter").and_then(|v| {
+        if v.parse::<inps_domain::contribution::QuarterId>().is_ok() {
+            Some(v)
+        } else {
+            fields.fail("quarter", format!("expected YYYY-Qn, found {v:?}"));
+            None
+        }
+    });
+    let notice = fields.required("pagopa_notice_number").and_then(|v| {
+        if v.len() == 18 && v.bytes().all(|b| b.is_ascii_digit()) {
+            Some(v)
+        } else {
+            fields.fail(
+                "pagopa_notice_number",
+                format!("expected 18 digits, found {v:?}"),
+            );
+            None
+        }
+    });
+    let paid_on = fields.date("paid_on", true);
+    let amount = fields
+        .required("amount")
+        .and_then(|v| match Money::parse_amount(&v) {
+            Ok(m) if !m.is_zero() => Some(m),
+            _ => {
+                fields.fail(
+                    "amount",
+                    format!("expected a positive amount such as 123.45, found {v:?}"),
+                );
+                None
+            }
+        });
+    Some((
+        code?,
+        NewPayment {
+            quarter: quarter?,
+            pagopa_notice_number: notice?,
+            paid_on: paid_on?,
+            amount: amount?,
+        },
+    ))
 }

@@ -11,3 +11,4 @@ mod idempotency;
 mod identity;
 mod inquiries;
 mod me;
+mod payments_import;
