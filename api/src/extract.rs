@@ -276,6 +276,23 @@ impl PageQuery {
     }
 }
 
+/// Cuts `rows`, fetched with `limit + 1`, to a page of `limit` and the `next_cursor` of the
+/// page after it (from the last row kept), or `None` on the last page.
+pub fn page_of<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    cursor_of: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
+    let has_more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let next = if has_more {
+        rows.last().map(|r| encode_cursor(&cursor_of(r)))
+    } else {
+        None
+    };
+    (rows, next)
+}
+
 /// Encodes a cursor for `next_cursor`.
 pub fn encode_cursor(text: &str) -> String {
     use base64::Engine as _;

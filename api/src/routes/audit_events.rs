@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::Caller;
 use crate::db;
 use crate::error::{ApiError, Text};
-use crate::extract::{PageQuery, encode_cursor};
+use crate::extract::{PageQuery, page_of};
 use crate::routes::intermediaries::tax_code_field;
 use crate::state::AppState;
 
@@ -145,14 +145,8 @@ pub async fn list_audit_events(
         Ok(audit::list(conn, &filter, cursor, limit + 1)?)
     })
     .await?;
-    let has_more = rows.len() as i64 > limit;
-    let mut items: Vec<AuditEvent> = rows.into_iter().map(AuditEvent::from).collect();
-    items.truncate(usize::try_from(limit).unwrap_or(50));
-    let next_cursor = if has_more {
-        items.last().map(|e| encode_cursor(&e.seq.to_string()))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = page_of(rows, limit, |e| e.seq.to_string());
+    let items: Vec<AuditEvent> = rows.into_iter().map(AuditEvent::from).collect();
     Ok(HttpResponse::Ok().json(AuditEventPage { items, next_cursor }))
 }
 

@@ -26,7 +26,7 @@ use crate::auth::Caller;
 use crate::db;
 use crate::error::{ApiError, ErrorCode, Text};
 use crate::etag::{IfMatch, etag};
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, encode_cursor};
+use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
 use crate::routes::intermediaries::tax_code_field;
 use crate::state::AppState;
@@ -357,14 +357,9 @@ pub async fn list_delegations(
         Ok(repo::list(conn, &list_filter, cursor, limit + 1)?)
     })
     .await?;
-    let has_more = rows.len() as i64 > limit;
-    let rows = &rows[..rows.len().min(usize::try_from(limit).unwrap_or(50))];
-    let next_cursor = if has_more {
-        rows.last()
-            .map(|r| encode_cursor(&format!("{}/{}", r.created_at.unix_timestamp_nanos(), r.id)))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = page_of(rows, limit, |r| {
+        format!("{}/{}", r.created_at.unix_timestamp_nanos(), r.id)
+    });
     let items = rows
         .iter()
         .map(|r| view(r, today))

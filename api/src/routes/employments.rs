@@ -19,7 +19,7 @@ use validator::Validate;
 use crate::auth::{Actor, Caller, authorize_subject};
 use crate::db;
 use crate::error::{ApiError, Text};
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, encode_cursor};
+use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
 use crate::routes::intermediaries::tax_code_field;
 use crate::state::AppState;
@@ -399,15 +399,7 @@ pub async fn list_employer_employments(
         )?)
     })
     .await?;
-    let has_more = rows.len() as i64 > limit;
-    let mut rows = rows;
-    rows.truncate(usize::try_from(limit).unwrap_or(50));
-    let next_cursor = if has_more {
-        rows.last()
-            .map(|r| encode_cursor(&format!("{}/{}", r.start_date, r.code)))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = page_of(rows, limit, |r| format!("{}/{}", r.start_date, r.code));
     let items = rows.into_iter().map(view).collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(EmploymentPage { items, next_cursor }))
 }
