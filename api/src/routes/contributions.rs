@@ -336,6 +336,10 @@ pub async fn list_contributions(
     Ok(HttpResponse::Ok().json(list))
 }
 
+/// The largest single payment accepted: far above any quarter of domestic work, and within the
+/// column's range.
+pub const MAX_PAYMENT: Decimal = Decimal::from_parts(99_999_999, 0, 0, false, 2);
+
 /// A payment to record.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -352,7 +356,7 @@ pub struct NewPayment {
     /// Day of payment.
     #[serde(with = "crate::wire::iso_date")]
     pub paid_on: Date,
-    /// Amount paid (more than zero).
+    /// Amount paid (more than zero, at most 999999.99).
     #[schema(value_type = MoneySchema)]
     pub amount: Money,
 }
@@ -387,16 +391,24 @@ pub fn record_payment(
             ),
         ));
     }
-    if input.amount.is_zero() {
+    if input.amount.is_zero() || input.amount.amount() > MAX_PAYMENT {
         return Err(ApiError::invalid_field(
             "amount",
-            Text::new("deve essere positivo", "must be positive"),
+            Text::new(
+                "deve essere positivo e al massimo 999999.99",
+                "must be positive and at most 999999.99",
+            ),
         ));
     }
-    if input.paid_on > rome_date(now) {
+    // A quarter is paid once it has begun (early payments of a running quarter exist); a date
+    // before that, or in the future, is a typo.
+    if input.paid_on > rome_date(now) || input.paid_on < quarter.first_day() {
         return Err(ApiError::invalid_field(
             "paid_on",
-            Text::new("non può essere futura", "cannot be in the future"),
+            Text::new(
+                "deve cadere tra l'inizio del trimestre e oggi",
+                "must fall between the start of the quarter and today",
+            ),
         ));
     }
     let (_, due_by) = rules::due_window(quarter, &terms);

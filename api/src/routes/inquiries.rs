@@ -247,11 +247,8 @@ pub fn inquiry_view(
     row: InquiryRow,
     now: OffsetDateTime,
 ) -> Result<Inquiry, ApiError> {
-    let topic = repo::topic(conn, &row.topic)?
-        .ok_or_else(|| ApiError::internal("inquiry topic missing"))?;
-    let days = u32::try_from(topic.answer_deadline_days).unwrap_or(30);
     let facts = facts(&row)?;
-    let eligibility = rules::eligibility(&facts, days, now);
+    let eligibility = rules::eligibility_by(&facts, row.answer_deadline, now);
     let attachments = repo::attachments_of(conn, "inquiry", row.id)?;
     Ok(Inquiry {
         answer_deadline: row.answer_deadline,

@@ -1093,3 +1093,34 @@ async fn the_status_filter_returns_only_that_status_and_bad_quarters_are_refused
         assert!(field == "from" || field == "to", "{query}: {problem}");
     }
 }
+
+#[actix_web::test]
+async fn payments_out_of_range_or_dated_before_their_quarter_are_refused() {
+    let app = TestApp::new();
+    app.clock.set(time::macros::datetime!(2026-05-04 09:00 UTC));
+    let operator = app.login_operator().await;
+    let code = app
+        .record_employment(&operator, employment("2026-01-05", "20.00", "10.00"))
+        .await;
+    let path = format!("/v1/employments/{code}/contribution-payments");
+    for (paid_on, amount, field) in [
+        ("2026-04-08", "42328470535.12", "amount"),
+        ("2026-04-08", "1000000.00", "amount"),
+        ("0256-06-11", "100.00", "paid_on"),
+        ("2025-12-31", "100.00", "paid_on"),
+    ] {
+        let res = app
+            .post_as(
+                &operator,
+                &path,
+                serde_json::json!({"quarter": "2026-Q1", "pagopa_notice_number": "301000000000000011",
+                    "paid_on": paid_on, "amount": {"amount": amount, "currency": "EUR"}}),
+            )
+            .await;
+        assert_eq!(
+            res.problem(422)["errors"][0]["field"],
+            field,
+            "{paid_on} {amount}"
+        );
+    }
+}

@@ -920,3 +920,35 @@ async fn an_inquiry_and_its_attachments_are_visible_to_the_employer_only() {
     .await
     .problem(404);
 }
+
+#[actix_web::test]
+async fn an_inquiry_keeps_the_deadline_it_was_sent_with_when_its_topic_changes() {
+    let s = setup().await;
+    let app = &s.app;
+    let inquiry = sent(app, &s.employer, &s.code, "mav").await;
+    assert_eq!(inquiry["answer_deadline"], "2026-04-01");
+    let id = id_of(&inquiry);
+    let res = app
+        .put_as(
+            &s.operator,
+            "/v1/inquiry-topics/mav",
+            json!({"answer_deadline_days": 90}),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    app.clock.set(datetime!(2026-04-02 12:00 UTC));
+    let employer_token = app.login(&employer()).await;
+    let body = show(app, &employer_token, &id).await;
+    assert_eq!(
+        body["answer_deadline"], "2026-04-01",
+        "the deadline promised when sent"
+    );
+    assert_eq!(
+        eligibility(app, &id).await,
+        (true, "no_answer_in_time".to_owned()),
+        "eligibility follows the same deadline"
+    );
+    // A new inquiry on the topic gets the new deadline.
+    let later = sent(app, &employer_token, &s.code, "mav").await;
+    assert_eq!(later["answer_deadline"], "2026-07-01");
+}
