@@ -53,6 +53,9 @@ fi
 # The fuzzing persona: an INPS operator (the bootstrap operator of this server), so that
 # operator-only operations are exercised too.
 OPERATOR_TAX_CODE="VRDLGU70A01H501O"
+# Who fuzzes: the operator by default; SCHEMATHESIS_PERSONA="TAXCODE Given Family" picks another
+# (e.g. the demo employer "RSSMRA85T10A562S Mario Rossi", to send inquiries).
+read -r PERSONA_TAX_CODE PERSONA_GIVEN PERSONA_FAMILY <<<"${SCHEMATHESIS_PERSONA:-$OPERATOR_TAX_CODE Luigi Verdi}"
 
 mkdir -p "$ROOT/target"
 log "starting $INPS_API_BIN serve on $ORIGIN (log: ${SERVER_LOG#"$ROOT/"})"
@@ -112,16 +115,16 @@ DEMO_INQUIRY="$(psql "${ST_DATABASE_URL%%\?*}" -Atc "SELECT id FROM inquiries WH
 
 # Log in through the sandbox identity provider (unless a header was given).
 if [[ -z "${SCHEMATHESIS_AUTH_HEADER:-}" ]]; then
-    token="$(python3 - "$ORIGIN" "$OPERATOR_TAX_CODE" <<'PY'
+    token="$(python3 - "$ORIGIN" "$PERSONA_TAX_CODE" "$PERSONA_GIVEN" "$PERSONA_FAMILY" <<'PY'
 import json, sys, urllib.request as u
-origin, tax_code = sys.argv[1], sys.argv[2]
+origin, tax_code, given, family = sys.argv[1:5]
 def post(path, body):
     req = u.Request(origin + path, data=json.dumps(body).encode(),
                     headers={"Content-Type": "application/json"}, method="POST")
     with u.urlopen(req, timeout=10) as r:
         return json.load(r)
 assertion = post("/v1/sandbox/assertions", {"tax_code": tax_code, "level": "L2", "idp": "spid",
-                                            "given_name": "Luigi", "family_name": "Verdi"})["assertion"]
+                                            "given_name": given, "family_name": family})["assertion"]
 print(post("/v1/sessions", {"assertion": assertion})["token"])
 PY
 )" || { log "sandbox login failed"; show_log; exit 2; }
@@ -159,6 +162,12 @@ directory = "$ST_DIR/cache"
 [[operations]]
 include-path-regex = "^/inquiries/"
 parameters = { "path.id" = "$DEMO_INQUIRY" }
+
+# An attachment is recognised from its bytes (PDF, JPEG, PNG, TIFF), which no schema can say:
+# random bytes are answered 415, as documented, on this operation only.
+[[operations]]
+include-operation-id = "send_inquiry"
+checks = { positive_data_acceptance = { expected-statuses = ["2xx", "401", "403", "404", "409", "412", "415", "422"] } }
 
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "401", "403", "404", "409", "412", "422"]

@@ -352,8 +352,9 @@ pub fn send_inquiry(
     Ok(row)
 }
 
-/// The multipart form of a new inquiry.
-#[derive(Debug, ToSchema)]
+/// The multipart form of a new inquiry (no other fields are accepted).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[expect(
     dead_code,
     reason = "documents the multipart form; the body is read by upload::read_form"
@@ -366,6 +367,7 @@ pub struct NewInquiryForm {
     #[schema(min_length = 1, max_length = 4000)]
     text: String,
     /// Up to 3 files, PDF, JPEG, PNG or TIFF (recognised from their content), 3 MiB in total.
+    #[serde(default)]
     #[schema(value_type = Vec<String>, format = Binary, max_items = 3)]
     attachments: Vec<Vec<u8>>,
 }
