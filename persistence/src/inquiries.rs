@@ -147,11 +147,26 @@ pub fn answer(
         .get_result(conn)
 }
 
-/// Every inquiry of an employment, newest first.
-pub fn of_employment(conn: &mut PgConnection, code: &str) -> QueryResult<Vec<InquiryRow>> {
-    inquiries::table
+/// A page of an employment's inquiries, newest first, after the keyset `cursor` (sent_at, id).
+pub fn of_employment(
+    conn: &mut PgConnection,
+    code: &str,
+    cursor: Option<(OffsetDateTime, uuid::Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<InquiryRow>> {
+    let mut query = inquiries::table
         .filter(inquiries::employment_code.eq(code))
+        .into_boxed();
+    if let Some((at, id)) = cursor {
+        query = query.filter(
+            inquiries::sent_at
+                .lt(at)
+                .or(inquiries::sent_at.eq(at).and(inquiries::id.lt(id))),
+        );
+    }
+    query
         .order((inquiries::sent_at.desc(), inquiries::id.desc()))
+        .limit(limit)
         .select(InquiryRow::as_select())
         .load(conn)
 }

@@ -102,6 +102,9 @@ pub struct ContributionTotals {
 pub struct ContributionList {
     /// Quarters, most recent first.
     pub items: Vec<Contribution>,
+    /// Always null: at most about 24 quarters in the default window; narrow with `from`/`to`.
+    #[schema(max_length = 200)]
+    pub next_cursor: Option<String>,
     /// Totals.
     pub totals: ContributionTotals,
 }
@@ -330,6 +333,7 @@ pub async fn list_contributions(
         Ok(ContributionList {
             totals: totals(&items)?,
             items,
+            next_cursor: None,
         })
     })
     .await?;

@@ -21,7 +21,7 @@ use crate::auth::{Actor, Caller};
 use crate::db;
 use crate::error::{ApiError, ErrorCode, Text};
 use crate::etag::{IfMatch, etag};
-use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
 use crate::routes::employments::visible_employment;
 use crate::state::AppState;
@@ -53,6 +53,9 @@ pub struct Topic {
 pub struct TopicList {
     /// Every topic.
     pub items: Vec<Topic>,
+    /// Always null: the topics are few and fit one page.
+    #[schema(max_length = 200)]
+    pub next_cursor: Option<String>,
 }
 
 fn topic_view(t: TopicRow) -> Topic {
@@ -78,6 +81,7 @@ pub async fn list_inquiry_topics(
     let items = db::with_conn(&state, |conn| Ok(repo::topics(conn)?)).await?;
     Ok(HttpResponse::Ok().json(TopicList {
         items: items.into_iter().map(topic_view).collect(),
+        next_cursor: None,
     }))
 }
 
@@ -469,7 +473,7 @@ pub struct InquiryQuery {
 pub struct InquiryList {
     /// Inquiries, newest first.
     pub items: Vec<Inquiry>,
-    /// Always null: an employment's inquiries fit one page.
+    /// Cursor of the next page, or null on the last.
     #[schema(max_length = 200)]
     pub next_cursor: Option<String>,
 }
@@ -477,9 +481,11 @@ pub struct InquiryList {
 /// List an employment's inquiries
 ///
 /// Newest first, with their answers and eligibility for an appointment
-/// (`?eligible_for_appointment=true`: a negative answer, or none after the topic's deadline).
+/// (`?eligible_for_appointment=true`: a negative answer, or none after the deadline). Keyset
+/// pages of `limit` inquiries; with the eligibility filter a page may hold fewer, and
+/// `next_cursor` still leads to the rest.
 #[utoipa::path(tag = "inquiries", operation_id = "list_inquiries",
-    params(("employment_code" = String, Path, description = "Codice rapporto.", max_length = 10), InquiryQuery),
+    params(("employment_code" = String, Path, description = "Codice rapporto.", max_length = 10), InquiryQuery, PageQuery),
     responses((status = 200, description = "The inquiries.", body = InquiryList),
               (status = 404, description = "Unknown or not visible.")),
     security(("bearer" = [])))]
@@ -489,11 +495,14 @@ pub async fn list_inquiries(
     caller: Caller,
     path: web::Path<String>,
     query: web::Query<InquiryQuery>,
+    page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let code = path.into_inner();
+    let limit = page.limit()?;
+    let cursor = page.cursor()?.map(|c| parse_cursor(&c)).transpose()?;
     let now = state.clock.now();
     let filter = query.eligible_for_appointment;
-    let items = db::transaction(&state, move |conn| {
+    let (items, next_cursor) = db::transaction(&state, move |conn| {
         let resource = format!("/v1/employments/{code}/inquiries");
         let (employment, _) = visible_employment(
             conn,
@@ -504,20 +513,33 @@ pub async fn list_inquiries(
             "inquiries.read",
             &resource,
         )?;
+        let rows = repo::of_employment(conn, &employment.code, cursor, limit + 1)?;
+        let (rows, next_cursor) = page_of(rows, limit, |r| {
+            format!("{}/{}", r.sent_at.unix_timestamp_nanos(), r.id)
+        });
         let mut items = Vec::new();
-        for row in repo::of_employment(conn, &employment.code)? {
+        for row in rows {
             let view = inquiry_view(conn, row, now)?;
             if filter.is_none_or(|wanted| view.eligible_for_appointment == wanted) {
                 items.push(view);
             }
         }
-        Ok(items)
+        Ok((items, next_cursor))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(InquiryList {
-        items,
-        next_cursor: None,
-    }))
+    Ok(HttpResponse::Ok().json(InquiryList { items, next_cursor }))
+}
+
+fn parse_cursor(text: &str) -> Result<(OffsetDateTime, uuid::Uuid), ApiError> {
+    let bad =
+        || ApiError::invalid_field("cursor", Text::new("cursore non valido", "invalid cursor"));
+    let (nanos, id) = text.split_once('/').ok_or_else(bad)?;
+    let at = nanos
+        .parse::<i128>()
+        .ok()
+        .and_then(|n| OffsetDateTime::from_unix_timestamp_nanos(n).ok())
+        .ok_or_else(bad)?;
+    Ok((at, uuid::Uuid::parse_str(id).map_err(|_| bad())?))
 }
 
 /// Loads an inquiry the caller may act on with `scope` (404 otherwise).

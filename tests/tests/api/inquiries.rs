@@ -952,3 +952,44 @@ async fn an_inquiry_keeps_the_deadline_it_was_sent_with_when_its_topic_changes()
     let later = sent(app, &employer_token, &s.code, "mav").await;
     assert_eq!(later["answer_deadline"], "2026-07-01");
 }
+
+#[actix_web::test]
+async fn inquiries_come_in_keyset_pages_newest_first() {
+    let s = setup().await;
+    let app = &s.app;
+    let mut sent_ids = Vec::new();
+    for _ in 0..3 {
+        sent_ids.push(id_of(&sent(app, &s.employer, &s.code, "mav").await));
+        app.advance(time::Duration::minutes(1));
+    }
+    let first = app
+        .get_as(&s.employer, &format!("{}?limit=2", inquiries_path(&s.code)))
+        .await
+        .json();
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(id_of)
+            .collect()
+    };
+    assert_eq!(ids(&first), [sent_ids[2].clone(), sent_ids[1].clone()]);
+    let cursor = first["next_cursor"].as_str().expect("a next page");
+    let second = app
+        .get_as(
+            &s.employer,
+            &format!("{}?limit=2&cursor={cursor}", inquiries_path(&s.code)),
+        )
+        .await
+        .json();
+    assert_eq!(ids(&second), [sent_ids[0].clone()]);
+    assert!(second["next_cursor"].is_null());
+    let bad = app
+        .get_as(
+            &s.employer,
+            &format!("{}?cursor=bm9wZQ", inquiries_path(&s.code)),
+        )
+        .await;
+    assert_eq!(bad.problem(422)["errors"][0]["field"], "cursor");
+}
