@@ -99,12 +99,9 @@ async fn serve_metrics(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     if let Some(token) = &state.settings.metrics_token {
-        let presented = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        if presented != Some(token.as_str()) {
+        // Digests are compared, so the comparison's timing tells nothing about the secret.
+        let presented = crate::auth::bearer(&req).map(|t| crate::auth::token_hash(&t));
+        if presented != Some(crate::auth::token_hash(token)) {
             return Err(ApiError::new(ErrorCode::Unauthenticated));
         }
     }

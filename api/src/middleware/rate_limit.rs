@@ -121,13 +121,8 @@ fn token_key(token: &str) -> String {
 }
 
 fn caller_key(limiter: &RateLimiter, req: &ServiceRequest) -> String {
-    if let Some(token) = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        return limiter.key_for_token(token);
+    if let Some(token) = crate::auth::bearer(req.request()) {
+        return limiter.key_for_token(&token);
     }
     let ip = req
         .peer_addr()

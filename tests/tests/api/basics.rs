@@ -208,3 +208,25 @@ async fn the_rate_limit_counts_per_person_across_sessions() {
     let other = app.login(&inps_tests::personas::other_person()).await;
     assert_eq!(app.get_as(&other, "/v1/me").await.status, 200);
 }
+
+#[actix_web::test]
+async fn the_bearer_scheme_is_case_insensitive_everywhere() {
+    let app = TestApp::with_env(&[("METRICS_TOKEN", "m-secret"), ("RATE_LIMIT_REQUESTS", "50")]);
+    let res = app
+        .send(
+            TestRequest::get()
+                .uri("/metrics")
+                .insert_header(("Authorization", "bearer m-secret")),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    // A lower-case scheme is still the token's budget, not the IP's.
+    let res = app
+        .send(
+            TestRequest::get()
+                .uri("/v1/status")
+                .insert_header(("Authorization", "BEARER some-token")),
+        )
+        .await;
+    assert_eq!(res.header("x-ratelimit-remaining"), Some("49"));
+}
