@@ -70,6 +70,25 @@ impl From<AuditEventRow> for AuditEvent {
 
 /// A page of events.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "seq": 1042, "id": "0d4b7e21-6c9a-4f35-8e1b-3a7c5d9f2e68", "occurred_at": "2026-03-02T10:20:31Z",
+            "actor_tax_code": "BNCLRA80A41H501D", "subject_tax_code": "RSSMRA85T10A562S", "delegation_id": "3f6c2a9e-8b1d-4e7a-9c52-1d0b7e4a6f21",
+            "action": "employer.read", "resource": "/v1/employers/RSSMRA85T10A562S", "outcome": "success",
+            "request_id": "6e1f0a9c-3d2b-4c7e-8a45-b9d7e2f1c063",
+            "hash": "18ac3e7343f016890c510e93f935261169d9e3f565436429830faf0934f4f8e4"
+        },
+        {
+            "seq": 1041, "id": "a93c5e7f-1b2d-4e86-9f04-7c1d3b5a8e92", "occurred_at": "2026-03-02T10:15:00Z",
+            "actor_tax_code": "BNCLRA80A41H501D", "subject_tax_code": "RSSMRA85T10A562S", "delegation_id": "3f6c2a9e-8b1d-4e7a-9c52-1d0b7e4a6f21",
+            "action": "delegation.accept", "resource": "/v1/delegations/3f6c2a9e-8b1d-4e7a-9c52-1d0b7e4a6f21", "outcome": "success",
+            "request_id": "b2d84f6a-9e1c-4a37-8d50-c3f7a1e9b246",
+            "hash": "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d"
+        }
+    ],
+    "next_cursor": "MTA0MQ"
+}))]
 pub struct AuditEventPage {
     /// Events, newest first.
     pub items: Vec<AuditEvent>,
@@ -152,6 +171,7 @@ pub async fn list_audit_events(
 
 /// The result of recomputing the chain.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"valid": true, "events_checked": 1042, "first_broken": null}))]
 pub struct ChainVerification {
     /// True when every event chains onto the previous one.
     pub valid: bool,

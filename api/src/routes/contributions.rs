@@ -30,6 +30,7 @@ use crate::wire::{ContributionStatus, MoneySchema};
 
 /// A payment recorded against a quarter.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "5a8f3c1e-2b7d-4e09-8c64-9f1e0d3b7a52", "pagopa_notice_number": "301000000000012345", "paid_on": "2026-04-09", "amount": {"amount": "403.00", "currency": "EUR"}}))]
 pub struct Payment {
     /// Identifier.
     pub id: uuid::Uuid,
@@ -99,6 +100,32 @@ pub struct ContributionTotals {
 
 /// The contributions of an employment.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "quarter": "2026-Q1", "weeks": 13, "hours": "325.00",
+            "hourly_rate": {"amount": "1.24", "currency": "EUR"}, "amount_due": {"amount": "403.00", "currency": "EUR"},
+            "amount_paid": {"amount": "403.00", "currency": "EUR"},
+            "due_from": "2026-04-01", "due_by": "2026-04-10", "payable_until": "2031-04-10",
+            "status": "paid", "rate_missing": false,
+            "payments": [{"id": "5a8f3c1e-2b7d-4e09-8c64-9f1e0d3b7a52", "pagopa_notice_number": "301000000000012345", "paid_on": "2026-04-09", "amount": {"amount": "403.00", "currency": "EUR"}}]
+        },
+        {
+            "quarter": "2025-Q4", "weeks": 13, "hours": "325.00",
+            "hourly_rate": {"amount": "1.22", "currency": "EUR"}, "amount_due": {"amount": "396.50", "currency": "EUR"},
+            "amount_paid": {"amount": "200.00", "currency": "EUR"},
+            "due_from": "2026-01-01", "due_by": "2026-01-10", "payable_until": "2031-01-10",
+            "status": "partial", "rate_missing": false,
+            "payments": [{"id": "e7c2b9d4-1a5f-4c38-9e07-6b3d8f2a1c94", "pagopa_notice_number": "301000000000009876", "paid_on": "2026-01-09", "amount": {"amount": "200.00", "currency": "EUR"}}]
+        }
+    ],
+    "next_cursor": null,
+    "totals": {
+        "paid": {"amount": "603.00", "currency": "EUR"},
+        "outstanding": {"amount": "196.50", "currency": "EUR"},
+        "prescribed": {"amount": "0.00", "currency": "EUR"}
+    }
+}))]
 pub struct ContributionList {
     /// Quarters, most recent first.
     pub items: Vec<Contribution>,

@@ -34,6 +34,13 @@ use crate::wire::{DelegationStatus, Scope, Service};
 
 /// A delegation.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "3f6c2a9e-8b1d-4e7a-9c52-1d0b7e4a6f21", "delegator_tax_code": "RSSMRA85T10A562S", "delegate_tax_code": "BNCLRA80A41H501D",
+    "service": "domestic_work", "scopes": ["read", "inquiries", "appointments"],
+    "valid_from": "2026-03-02", "valid_until": "2026-12-31", "status": "active",
+    "created_at": "2026-03-02T09:00:00Z", "activated_at": "2026-03-02T10:15:00Z", "closed_at": null,
+    "verification_code": null
+}))]
 pub struct Delegation {
     /// Identifier.
     pub id: uuid::Uuid,
@@ -72,6 +79,16 @@ pub struct Delegation {
 
 /// A page of delegations.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+    "id": "3f6c2a9e-8b1d-4e7a-9c52-1d0b7e4a6f21", "delegator_tax_code": "RSSMRA85T10A562S", "delegate_tax_code": "BNCLRA80A41H501D",
+    "service": "domestic_work", "scopes": ["read", "inquiries", "appointments"],
+    "valid_from": "2026-03-02", "valid_until": "2026-12-31", "status": "active",
+    "created_at": "2026-03-02T09:00:00Z", "activated_at": "2026-03-02T10:15:00Z", "closed_at": null,
+    "verification_code": null
+}],
+    "next_cursor": "MTc3MjQ0MjAwMDAwMDAwMDAwMC8zZjZjMmE5ZS04YjFkLTRlN2EtOWM1Mi0xZDBiN2U0YTZmMjE"
+}))]
 pub struct DelegationPage {
     /// Delegations, newest first.
     pub items: Vec<Delegation>,

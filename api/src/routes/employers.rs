@@ -52,6 +52,16 @@ pub struct ActiveDelegation {
 
 /// An employer's data in the cassetto previdenziale.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "tax_code": "RSSMRA85T10A562S", "given_name": "Mario", "family_name": "Rossi",
+    "birth_date": "1985-12-10", "birth_place_code": "A562",
+    "address": {"street": "Via Roma 1", "postal_code": "00184", "municipality": "Roma", "province": "RM"},
+    "contacts": {"email": "mario.rossi@example.it", "email_verified": true, "pec": "mario.rossi@pec.example.it", "pec_verified": false, "mobile": "+393331234567", "mobile_verified": true},
+    "active_delegation": {
+        "id": "3f6c2a9e-8b1d-4e7a-9c52-1d0b7e4a6f21", "delegate_tax_code": "BNCLRA80A41H501D",
+        "scopes": ["read", "inquiries", "appointments"], "valid_until": "2026-12-31"
+    }
+}))]
 pub struct Employer {
     /// Codice fiscale.
     #[schema(max_length = 16, example = "RSSMRA85T10A562S")]

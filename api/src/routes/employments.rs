@@ -27,9 +27,16 @@ use crate::wire::{EmploymentType, MoneySchema};
 
 /// An employment.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "employment_code": "1000000016",
+    "employer_tax_code": "RSSMRA85T10A562S",
+    "worker": {"tax_code": "RSSMRA45D25F205N", "given_name": "Mauro", "family_name": "Rossi"},
+    "employment_type": "badante", "start_date": "2025-01-07", "end_date": null, "weekly_hours": "25.00",
+    "hourly_pay": {"amount": "10.00", "currency": "EUR"}, "live_in": false, "fixed_term": false, "cuaf": true
+}))]
 pub struct Employment {
     /// Codice rapporto: 10 digits, the last a Luhn check digit.
-    #[schema(max_length = 10, pattern = "^[0-9]{10}$", example = "1000000018")]
+    #[schema(max_length = 10, pattern = "^[0-9]{10}$", example = "1000000016")]
     pub employment_code: String,
     /// The employer.
     #[schema(max_length = 16)]
@@ -146,7 +153,7 @@ fn province_rule(v: &str) -> Result<(), validator::ValidationError> {
 #[schema(example = json!({
     "employer": {"tax_code": "RSSMRA85T10A562S", "given_name": "Mario", "family_name": "Rossi"},
     "employer_address": {"street": "Via Roma 1", "postal_code": "00184", "municipality": "Roma", "province": "RM"},
-    "worker": {"tax_code": "RSSMRA45D25F205N", "given_name": "Anna", "family_name": "Bianchi"},
+    "worker": {"tax_code": "RSSMRA45D25F205N", "given_name": "Mauro", "family_name": "Rossi"},
     "employment_type": "badante", "start_date": "2025-01-07", "weekly_hours": "25.00",
     "hourly_pay": {"amount": "10.00", "currency": "EUR"}, "live_in": false, "fixed_term": false, "cuaf": true
 }))]
@@ -338,6 +345,16 @@ pub async fn create_employment(
 
 /// A page of employments.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+    "employment_code": "1000000016",
+    "employer_tax_code": "RSSMRA85T10A562S",
+    "worker": {"tax_code": "RSSMRA45D25F205N", "given_name": "Mauro", "family_name": "Rossi"},
+    "employment_type": "badante", "start_date": "2025-01-07", "end_date": null, "weekly_hours": "25.00",
+    "hourly_pay": {"amount": "10.00", "currency": "EUR"}, "live_in": false, "fixed_term": false, "cuaf": true
+}],
+    "next_cursor": null
+}))]
 pub struct EmploymentPage {
     /// Employments, latest start first.
     pub items: Vec<Employment>,

@@ -33,6 +33,7 @@ pub const MAX_TEXT_CHARS: usize = 4000;
 
 /// An inquiry topic.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"code": "contributions", "title_it": "Contributi versati ma non presenti nell'estratto conto", "title_en": "Contributions paid but missing from the statement", "answer_deadline_days": 30}))]
 pub struct Topic {
     /// Code.
     #[schema(max_length = 32, example = "contributions")]
@@ -50,6 +51,16 @@ pub struct Topic {
 
 /// The topics.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {"code": "mav", "title_it": "MAV: non ricevuto, errato o non stampabile", "title_en": "Payment notice (MAV) not received, wrong or not printable", "answer_deadline_days": 30},
+        {"code": "registry_data", "title_it": "Anagrafiche: dati non aggiornati o variazioni", "title_en": "Personal data out of date or changes", "answer_deadline_days": 30},
+        {"code": "contributions", "title_it": "Contributi versati ma non presenti nell'estratto conto", "title_en": "Contributions paid but missing from the statement", "answer_deadline_days": 30},
+        {"code": "employment_status", "title_it": "Rapporti di lavoro: sospesi o in attesa di definizione", "title_en": "Employment suspended or awaiting definition", "answer_deadline_days": 30},
+        {"code": "notices", "title_it": "Avviso bonario / accertamento: informazioni o variazioni", "title_en": "Demand notice or assessment: information or changes", "answer_deadline_days": 30}
+    ],
+    "next_cursor": null
+}))]
 pub struct TopicList {
     /// Every topic.
     pub items: Vec<Topic>,
@@ -175,6 +186,20 @@ fn attachment_view(a: AttachmentMeta) -> Attachment {
 
 /// An inquiry.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "9b2e4f71-5c3a-4d8e-a1f6-7e0c2b9d4a35", "protocol_number": "INPS.DL.2026.0000001",
+    "employment_code": "1000000016", "topic": "contributions",
+    "text": "Ho pagato il 4° trimestre 2025 (396,50 euro) in due versamenti, ma nell'estratto conto risulta solo il primo da 200,00 euro. Allego la ricevuta del secondo.",
+    "sent_at": "2026-03-02T09:00:00Z", "sent_by": "RSSMRA85T10A562S", "answer_deadline": "2026-04-01",
+    "state": "answered_negative", "outcome": "negative",
+    "answer_text": "Il versamento non risulta: presentare la ricevuta allo sportello.",
+    "answered_at": "2026-03-16T11:20:00Z", "eligible_for_appointment": true, "eligibility_reason": "negative_answer",
+    "attachments": [{
+        "id": "c41d8e2a-7f3b-4a96-b5e0-2d9c6f1a8b73", "file_name": "ricevuta-pagopa-2025-Q4.pdf",
+        "media_type": "application/pdf", "size_bytes": 184320,
+        "sha256": "2e7d2c03a9507ae265ecf5b5356885a53393a2029d241394997265a1a25aefc6"
+    }]
+}))]
 pub struct Inquiry {
     /// Identifier.
     pub id: uuid::Uuid,
@@ -363,6 +388,10 @@ pub fn send_inquiry(
     dead_code,
     reason = "documents the multipart form; the body is read by upload::read_form"
 )]
+#[schema(example = json!({
+    "topic": "contributions",
+    "text": "Ho pagato il 4° trimestre 2025 (396,50 euro) in due versamenti, ma nell'estratto conto risulta solo il primo da 200,00 euro. Allego la ricevuta del secondo."
+}))]
 pub struct NewInquiryForm {
     /// Topic code (see `GET /v1/inquiry-topics`).
     #[schema(max_length = 32, example = "contributions")]
@@ -470,6 +499,23 @@ pub struct InquiryQuery {
 
 /// A list of inquiries.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+    "id": "9b2e4f71-5c3a-4d8e-a1f6-7e0c2b9d4a35", "protocol_number": "INPS.DL.2026.0000001",
+    "employment_code": "1000000016", "topic": "contributions",
+    "text": "Ho pagato il 4° trimestre 2025 (396,50 euro) in due versamenti, ma nell'estratto conto risulta solo il primo da 200,00 euro. Allego la ricevuta del secondo.",
+    "sent_at": "2026-03-02T09:00:00Z", "sent_by": "RSSMRA85T10A562S", "answer_deadline": "2026-04-01",
+    "state": "answered_negative", "outcome": "negative",
+    "answer_text": "Il versamento non risulta: presentare la ricevuta allo sportello.",
+    "answered_at": "2026-03-16T11:20:00Z", "eligible_for_appointment": true, "eligibility_reason": "negative_answer",
+    "attachments": [{
+        "id": "c41d8e2a-7f3b-4a96-b5e0-2d9c6f1a8b73", "file_name": "ricevuta-pagopa-2025-Q4.pdf",
+        "media_type": "application/pdf", "size_bytes": 184320,
+        "sha256": "2e7d2c03a9507ae265ecf5b5356885a53393a2029d241394997265a1a25aefc6"
+    }]
+}],
+    "next_cursor": null
+}))]
 pub struct InquiryList {
     /// Inquiries, newest first.
     pub items: Vec<Inquiry>,
@@ -595,7 +641,7 @@ pub async fn show_inquiry(
     params(("id" = uuid::Uuid, Path, description = "Inquiry id."),
            ("attachment_id" = uuid::Uuid, Path, description = "Attachment id.")),
     responses((status = 200, description = "The file.", content(
-                  (Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/tiff"))),
+                  (FileContent = "application/pdf"), (FileContent = "image/jpeg"), (FileContent = "image/png"), (FileContent = "image/tiff"))),
               (status = 404, description = "Unknown or not visible.")),
     security(("bearer" = [])))]
 #[get("/inquiries/{id}/attachments/{attachment_id}")]
@@ -628,6 +674,11 @@ pub async fn download_inquiry_attachment(
         .insert_header(disposition)
         .body(content))
 }
+
+/// A file's bytes, as stored.
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileContent(pub Vec<u8>);
 
 /// The office's answer.
 #[derive(Debug, Deserialize, Validate, ToSchema)]

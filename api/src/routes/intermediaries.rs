@@ -30,6 +30,7 @@ pub fn tax_code_field(field: &str, raw: &str) -> Result<TaxCode, ApiError> {
 
 /// A qualified intermediary.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"tax_code": "BNCLRA80A41H501D", "given_name": "Laura", "family_name": "Bianchi", "qualification": "labour_consultant", "registration_number": "RM-1234", "active": true, "registered_at": "2026-02-16T10:30:00Z"}))]
 pub struct Intermediary {
     /// Codice fiscale.
     #[schema(max_length = 16, example = "BNCLRA80A41H501D")]
@@ -211,6 +212,7 @@ pub async fn show_intermediary(
 
 /// Roles held by a person.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"tax_code": "BNCLRA80A41H501D", "roles": ["intermediary"]}))]
 pub struct PersonRoles {
     /// Codice fiscale.
     #[schema(max_length = 16)]

@@ -42,6 +42,13 @@ pub struct Onboarding {
 
 /// The caller's profile.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "person": {"tax_code": "RSSMRA85T10A562S", "given_name": "Mario", "family_name": "Rossi"},
+    "roles": ["employer"],
+    "contacts": {"email": "mario.rossi@example.it", "email_verified": true, "pec": "mario.rossi@pec.example.it", "pec_verified": false, "mobile": "+393331234567", "mobile_verified": true},
+    "onboarding": {"consents_given": false, "contacts_given": true},
+    "pending_actions": [{"kind": "give_consents", "description": "Accettare l'informativa privacy e le condizioni d'uso correnti."}]
+}))]
 pub struct Me {
     /// The person.
     pub person: PersonView,
@@ -57,6 +64,7 @@ pub struct Me {
 
 /// Contacts on file.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"email": "mario.rossi@example.it", "email_verified": true, "pec": "mario.rossi@pec.example.it", "pec_verified": false, "mobile": "+393331234567", "mobile_verified": true}))]
 pub struct Contacts {
     /// E-mail address.
     #[schema(max_length = 254)]
@@ -176,6 +184,12 @@ pub struct Consent {
 
 /// Consents given.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {"document": "privacy_notice", "version": "2026-01", "given_at": "2026-03-02T09:05:12Z", "current": true},
+        {"document": "terms_of_use", "version": "2026-01", "given_at": "2026-03-02T09:05:12Z", "current": true}
+    ]
+}))]
 pub struct Consents {
     /// Every consent, newest first.
     pub items: Vec<Consent>,

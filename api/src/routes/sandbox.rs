@@ -42,6 +42,7 @@ pub struct SandboxAssertionInput {
 
 /// A signed assertion.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"assertion": "eyJhbGciOiJFUzI1NiIsImtpZCI6InNhbmRib3gtLi4uIn0.eyJzdWIiOiJUSU5JVC0uLi4ifQ.c2lnbmF0dXJl"}))]
 pub struct SandboxAssertion {
     /// The JWT to send to `POST /v1/sessions`.
     #[schema(max_length = 16384)]

@@ -46,6 +46,13 @@ pub struct PersonView {
 
 /// A new session.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "token": "GnZ0607njffhrEOak8P6jjyUV4TU3sn9jjARc4svHWI",
+    "expires_at": "2026-03-02T09:30:00Z", "absolute_expires_at": "2026-03-02T17:00:00Z",
+    "idle_timeout_seconds": 1800,
+    "person": {"tax_code": "RSSMRA85T10A562S", "given_name": "Mario", "family_name": "Rossi"},
+    "roles": ["employer"]
+}))]
 pub struct SessionCreated {
     /// Bearer token for `Authorization: Bearer <token>`. Shown once; only its hash is stored.
     #[schema(max_length = 64)]

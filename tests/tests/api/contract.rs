@@ -46,19 +46,24 @@ fn every_operation_documents_rate_limits_and_problem_errors() {
     );
 }
 
-fn collect_tax_code_examples(value: &serde_json::Value, key: Option<&str>, out: &mut Vec<String>) {
+fn collect_examples(
+    value: &serde_json::Value,
+    key: Option<&str>,
+    suffix: &str,
+    out: &mut Vec<String>,
+) {
     match value {
         serde_json::Value::Object(map) => {
             for (k, v) in map {
-                collect_tax_code_examples(v, Some(k), out);
+                collect_examples(v, Some(k), suffix, out);
             }
         }
         serde_json::Value::Array(items) => {
             for v in items {
-                collect_tax_code_examples(v, key, out);
+                collect_examples(v, key, suffix, out);
             }
         }
-        serde_json::Value::String(s) if key.is_some_and(|k| k.ends_with("tax_code")) => {
+        serde_json::Value::String(s) if key.is_some_and(|k| k.ends_with(suffix)) => {
             out.push(s.clone());
         }
         _ => {}
@@ -69,12 +74,26 @@ fn collect_tax_code_examples(value: &serde_json::Value, key: Option<&str>, out: 
 fn tax_codes_in_the_contract_examples_are_valid() {
     let contract = inps_api::contract();
     let mut codes = Vec::new();
-    collect_tax_code_examples(&contract, None, &mut codes);
+    collect_examples(&contract, None, "tax_code", &mut codes);
     assert!(!codes.is_empty());
     for code in codes {
         assert!(
             inps_domain::tax_code::TaxCode::parse(&code).is_ok(),
             "example tax code {code} is invalid"
+        );
+    }
+}
+
+#[test]
+fn employment_codes_in_the_contract_examples_are_valid() {
+    let contract = inps_api::contract();
+    let mut codes = Vec::new();
+    collect_examples(&contract, None, "employment_code", &mut codes);
+    assert!(!codes.is_empty());
+    for code in codes {
+        assert!(
+            inps_domain::employment::EmploymentCode::parse(&code).is_ok(),
+            "example employment code {code} is invalid"
         );
     }
 }
