@@ -316,6 +316,42 @@ impl TestApp {
             .expect("employment_code")
             .to_owned()
     }
+
+    /// Creates (as `employer_token`) and accepts (as `delegate_token`, the labour consultant of
+    /// the personas) a domestic-work delegation with `scopes`, valid from the test start for a
+    /// year; returns its id.
+    pub async fn delegate_domestic_work(
+        &self,
+        employer_token: &str,
+        delegate_token: &str,
+        scopes: &[&str],
+    ) -> String {
+        let res = self
+            .post_as(
+                employer_token,
+                "/v1/delegations",
+                serde_json::json!({
+                    "delegate_tax_code": crate::personas::intermediary().tax_code,
+                    "service": "domestic_work",
+                    "scopes": scopes,
+                    "valid_from": "2026-03-02",
+                    "valid_until": "2027-03-01",
+                }),
+            )
+            .await;
+        assert_eq!(res.status, 201, "create delegation: {:?}", res.body);
+        let created = res.json();
+        let id = created["id"].as_str().expect("id").to_owned();
+        let res = self
+            .post_as(
+                delegate_token,
+                &format!("/v1/delegations/{id}/accept"),
+                serde_json::json!({"verification_code": created["verification_code"]}),
+            )
+            .await;
+        assert_eq!(res.status, 200, "accept delegation: {:?}", res.body);
+        id
+    }
 }
 
 impl Default for TestApp {

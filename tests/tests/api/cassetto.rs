@@ -146,41 +146,6 @@ async fn pay(
     .await
 }
 
-/// Creates and accepts a domestic-work delegation of the employer to the intermediary with
-/// `scopes`; returns its id.
-async fn delegate(
-    app: &TestApp,
-    employer_token: &str,
-    delegate_token: &str,
-    scopes: &[&str],
-) -> String {
-    let res = app
-        .post_as(
-            employer_token,
-            "/v1/delegations",
-            json!({
-                "delegate_tax_code": intermediary().tax_code,
-                "service": "domestic_work",
-                "scopes": scopes,
-                "valid_from": "2026-03-02",
-                "valid_until": "2027-03-01",
-            }),
-        )
-        .await;
-    assert_eq!(res.status, 201, "create delegation: {}", text(&res));
-    let created = res.json();
-    let id = created["id"].as_str().expect("id").to_owned();
-    let res = app
-        .post_as(
-            delegate_token,
-            &format!("/v1/delegations/{id}/accept"),
-            json!({"verification_code": created["verification_code"]}),
-        )
-        .await;
-    assert_eq!(res.status, 200, "accept delegation: {}", text(&res));
-    id
-}
-
 // --- Recording employments --------------------------------------------------------------
 
 #[actix_web::test]
@@ -336,7 +301,9 @@ async fn the_employer_sees_names_address_birth_data_from_the_tax_code_contacts_a
     assert_eq!(body["active_delegation"], Value::Null);
 
     let agent = app.login(&intermediary()).await;
-    let id = delegate(&app, &boss, &agent, &["inquiries"]).await;
+    let id = app
+        .delegate_domestic_work(&boss, &agent, &["inquiries"])
+        .await;
     let res = app.get_as(&boss, &path).await;
     assert_eq!(res.status, 200, "{}", text(&res));
     assert_eq!(
@@ -398,7 +365,7 @@ async fn only_the_employer_and_an_intermediary_with_an_active_delegation_see_the
     .await
     .problem(404);
 
-    let delegation = delegate(&app, &boss, &agent, &["read"]).await;
+    let delegation = app.delegate_domestic_work(&boss, &agent, &["read"]).await;
     let mut seen = Vec::new();
     for (_, path) in &paths {
         let res = app.get_as(&agent, path).await;

@@ -173,40 +173,6 @@ fn id_of(inquiry: &Value) -> String {
     inquiry["id"].as_str().expect("id").to_owned()
 }
 
-/// Creates and accepts a domestic-work delegation of the employer to the intermediary.
-async fn delegate(
-    app: &TestApp,
-    employer_token: &str,
-    delegate_token: &str,
-    scopes: &[&str],
-) -> String {
-    let res = app
-        .post_as(
-            employer_token,
-            "/v1/delegations",
-            json!({
-                "delegate_tax_code": intermediary().tax_code,
-                "service": "domestic_work",
-                "scopes": scopes,
-                "valid_from": "2026-03-02",
-                "valid_until": "2027-03-01",
-            }),
-        )
-        .await;
-    assert_eq!(res.status, 201, "create delegation: {}", text(&res));
-    let created = res.json();
-    let id = created["id"].as_str().expect("id").to_owned();
-    let res = app
-        .post_as(
-            delegate_token,
-            &format!("/v1/delegations/{id}/accept"),
-            json!({"verification_code": created["verification_code"]}),
-        )
-        .await;
-    assert_eq!(res.status, 200, "accept delegation: {}", text(&res));
-    id
-}
-
 // --- Topics ---------------------------------------------------------------------------------
 
 #[actix_web::test]
@@ -556,13 +522,16 @@ async fn an_intermediary_sends_only_under_a_delegation_with_the_inquiries_scope_
     let res = send(app, &stranger, &s.code, "mav", "Domanda", &[]).await;
     res.problem(404);
 
-    delegate(app, &s.employer, &agent, &["read"]).await;
+    app.delegate_domestic_work(&s.employer, &agent, &["read"])
+        .await;
     let res = send(app, &agent, &s.code, "mav", "Domanda", &[]).await;
     res.problem(404);
     assert_eq!(stored(app), (0, 0));
 
     // A delegation with the inquiries scope replaces the first.
-    let delegation = delegate(app, &s.employer, &agent, &["inquiries"]).await;
+    let delegation = app
+        .delegate_domestic_work(&s.employer, &agent, &["inquiries"])
+        .await;
     let png = png();
     let res = send(
         app,
