@@ -272,28 +272,14 @@ impl fmt::Display for IntermediaryQualification {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `as_str`, `FromStr` and serde must agree, or the DB and the API would disagree on names.
-    fn assert_round_trip<T>(all: &[T], as_str: fn(T) -> &'static str)
-    where
-        T: Copy + fmt::Debug + PartialEq + FromStr<Err = ParseError> + Serialize,
-        T: for<'de> Deserialize<'de>,
-    {
-        for &variant in all {
-            let name = as_str(variant);
-            assert_eq!(name.parse::<T>(), Ok(variant));
-            let json = serde_json::to_string(&variant).unwrap();
-            assert_eq!(json, format!("\"{name}\""));
-            assert_eq!(serde_json::from_str::<T>(&json).unwrap(), variant);
-        }
-    }
+    use crate::test_support::assert_names_round_trip;
 
     #[test]
     fn names_round_trip() {
-        assert_round_trip(&Role::ALL, Role::as_str);
-        assert_round_trip(&AssuranceLevel::ALL, AssuranceLevel::as_str);
-        assert_round_trip(&IdentityProvider::ALL, IdentityProvider::as_str);
-        assert_round_trip(
+        assert_names_round_trip(&Role::ALL, Role::as_str);
+        assert_names_round_trip(&AssuranceLevel::ALL, AssuranceLevel::as_str);
+        assert_names_round_trip(&IdentityProvider::ALL, IdentityProvider::as_str);
+        assert_names_round_trip(
             &IntermediaryQualification::ALL,
             IntermediaryQualification::as_str,
         );

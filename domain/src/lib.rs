@@ -17,3 +17,6 @@ pub mod inquiry;
 pub mod money;
 pub mod rome_time;
 pub mod tax_code;
+
+#[cfg(test)]
+mod test_support;

@@ -7,6 +7,7 @@ use time::macros::date;
 
 use super::*;
 use crate::calendar::is_working_day;
+use crate::test_support::assert_names_round_trip;
 
 fn d(text: &str) -> Decimal {
     text.parse().unwrap()
@@ -82,24 +83,10 @@ const Q1_2026: QuarterId = QuarterId::new(2026, Quarter::Q1);
 
 #[test]
 fn names_round_trip() {
-    fn check<T>(all: &[T], as_str: fn(T) -> &'static str)
-    where
-        T: Copy + fmt::Debug + PartialEq + FromStr<Err = ParseError> + Serialize,
-        T: for<'de> Deserialize<'de>,
-    {
-        for &variant in all {
-            let name = as_str(variant);
-            assert_eq!(name.parse::<T>(), Ok(variant));
-            let json = serde_json::to_string(&variant).unwrap();
-            assert_eq!(json, format!("\"{name}\""));
-            assert_eq!(serde_json::from_str::<T>(&json).unwrap(), variant);
-        }
-        assert!("nope".parse::<T>().is_err());
-    }
-    check(&ContributionStatus::ALL, ContributionStatus::as_str);
-    check(&BandKind::ALL, BandKind::as_str);
-    check(&RateVariant::ALL, RateVariant::as_str);
-    check(&Quarter::ALL, Quarter::as_str);
+    assert_names_round_trip(&ContributionStatus::ALL, ContributionStatus::as_str);
+    assert_names_round_trip(&BandKind::ALL, BandKind::as_str);
+    assert_names_round_trip(&RateVariant::ALL, RateVariant::as_str);
+    assert_names_round_trip(&Quarter::ALL, Quarter::as_str);
     let statuses: Vec<_> = ContributionStatus::ALL.iter().map(|s| s.as_str()).collect();
     assert_eq!(
         statuses,

@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use time::macros::date;
 
 use super::*;
+use crate::test_support::assert_names_round_trip;
 
 fn rossi() -> TaxCode {
     TaxCode::parse("RSSMRA85T10A562S").unwrap()
@@ -31,25 +32,11 @@ fn validate(t: DelegationTerms) -> Result<NormalizedTerms, TermsError> {
 
 #[test]
 fn names_round_trip() {
-    fn check<T>(all: &[T], as_str: fn(T) -> &'static str)
-    where
-        T: Copy + fmt::Debug + PartialEq + FromStr<Err = ParseError> + Serialize,
-        T: for<'de> Deserialize<'de>,
-    {
-        for &variant in all {
-            let name = as_str(variant);
-            assert_eq!(name.parse::<T>(), Ok(variant));
-            let json = serde_json::to_string(&variant).unwrap();
-            assert_eq!(json, format!("\"{name}\""));
-            assert_eq!(serde_json::from_str::<T>(&json).unwrap(), variant);
-        }
-        assert!("nope".parse::<T>().is_err());
-    }
-    check(&Service::ALL, Service::as_str);
-    check(&Scope::ALL, Scope::as_str);
-    check(&DelegationStatus::ALL, DelegationStatus::as_str);
-    check(&DelegationAction::ALL, DelegationAction::as_str);
-    check(&Party::ALL, Party::as_str);
+    assert_names_round_trip(&Service::ALL, Service::as_str);
+    assert_names_round_trip(&Scope::ALL, Scope::as_str);
+    assert_names_round_trip(&DelegationStatus::ALL, DelegationStatus::as_str);
+    assert_names_round_trip(&DelegationAction::ALL, DelegationAction::as_str);
+    assert_names_round_trip(&Party::ALL, Party::as_str);
 
     assert_eq!(Service::DomesticWork.as_str(), "domestic_work");
     assert_eq!(Service::OccasionalWork.as_str(), "occasional_work");
