@@ -13,7 +13,7 @@ use serde_json::Value;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, Problem, Text};
 use crate::middleware::{observe, problem, rate_limit, request_id};
 use crate::openapi::{self, ApiDoc};
 use crate::routes;
@@ -52,33 +52,31 @@ pub fn contract() -> Value {
 fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let error = match &err {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            ApiError::new(ErrorCode::PayloadTooLarge).with_detail(
+            ApiError::new(Problem::PayloadTooLarge).with_detail(
                 "Il corpo della richiesta supera la dimensione massima.",
                 "The request body exceeds the maximum size.",
             )
         }
-        JsonPayloadError::ContentType => ApiError::new(ErrorCode::UnsupportedMediaType)
-            .with_detail(
-                "Il corpo deve essere application/json.",
-                "The body must be application/json.",
-            ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::new(ErrorCode::ValidationFailed).with_field(
+        JsonPayloadError::ContentType => ApiError::new(Problem::UnsupportedMediaType).with_detail(
+            "Il corpo deve essere application/json.",
+            "The body must be application/json.",
+        ),
+        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::new(Problem::ValidationFailed)
+            .with_field(
                 "body",
                 Text::new(
                     format!("struttura non valida: {e}"),
                     format!("invalid structure: {e}"),
                 ),
-            )
-        }
-        _ => ApiError::new(ErrorCode::MalformedRequest)
+            ),
+        _ => ApiError::new(Problem::MalformedRequest)
             .with_detail("Il corpo non è JSON valido.", "The body is not valid JSON."),
     };
     error.with_cause(err).into()
 }
 
 fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::new(ErrorCode::MalformedRequest)
+    ApiError::new(Problem::MalformedRequest)
         .with_detail(
             format!("Parametri di ricerca non validi: {err}"),
             format!("Invalid query parameters: {err}"),
@@ -102,7 +100,7 @@ async fn serve_metrics(
         // Digests are compared, so the comparison's timing tells nothing about the secret.
         let presented = crate::auth::bearer(&req).map(|t| crate::auth::token_hash(&t));
         if presented != Some(crate::auth::token_hash(token)) {
-            return Err(ApiError::new(ErrorCode::Unauthenticated));
+            return Err(ApiError::new(Problem::Unauthenticated));
         }
     }
     Ok(HttpResponse::Ok()

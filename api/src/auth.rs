@@ -1,24 +1,23 @@
 //! Who is calling: the [`Caller`] extractor resolves the bearer session (extending its
-//! inactivity window) and the caller's roles; [`authorize_subject`] is the one call through
-//! which every handler applies `inps_domain::authorization::authorize` to a subject's resource.
+//! inactivity window) and the caller's roles; [`Operator`] is the extractor of operator-only
+//! operations; [`Actor`] is who a use case acts for. Access to a subject's data is decided by
+//! [`crate::access`].
 
 use std::str::FromStr as _;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use diesel::PgConnection;
 use futures_util::future::LocalBoxFuture;
-use inps_domain::authorization::{Access, CallerFacts, DelegationFact, authorize};
-use inps_domain::delegation::{DelegationStatus, Scope, Service};
 use inps_domain::identity::Role;
 use inps_domain::tax_code::TaxCode;
 use inps_persistence::audit::NewAuditEvent;
 use sha2::{Digest, Sha256};
 
 use crate::db;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, Problem};
 use crate::middleware::request_id::RequestId;
+use crate::refusal::Refusal;
 use crate::state::AppState;
 
 /// An authenticated caller.
@@ -40,21 +39,11 @@ impl Caller {
         self.roles.contains(&role)
     }
 
-    /// 403 unless the caller is an operator.
-    pub fn require_operator(&self) -> Result<(), ApiError> {
-        if self.has(Role::Operator) {
-            Ok(())
-        } else {
-            Err(ApiError::new(ErrorCode::Forbidden).with_detail(
-                "Operazione riservata agli operatori INPS.",
-                "Reserved to INPS operators.",
-            ))
-        }
-    }
-
-    /// Who this caller is for the accountability log.
+    /// Who this caller is for use cases and the accountability log.
     pub fn actor(&self) -> Actor {
         Actor {
+            person: Some(self.tax_code.clone()),
+            roles: self.roles.clone(),
             tax_code: Some(self.tax_code.as_str().to_owned()),
             request_id: self.request_id.clone(),
         }
@@ -66,11 +55,14 @@ impl Caller {
     }
 }
 
-/// Who performs a use case, as the accountability log records it: a caller over HTTP, or an
-/// administrator at the command line (no tax code, request id `cli`).
+/// Who performs a use case: a person (over HTTP, or a persona of the demo seeder) with the
+/// roles they hold, or an administrator at the command line (no person, request id `cli`).
+/// Use cases take an `Actor`, never an HTTP type.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    /// The acting person, when known.
+    person: Option<TaxCode>,
+    roles: Vec<Role>,
+    /// The acting person's tax code as stored (`None` for the command line).
     pub tax_code: Option<String>,
     /// The request id (`cli` for the command line).
     pub request_id: Option<String>,
@@ -80,9 +72,36 @@ impl Actor {
     /// The command line.
     pub fn cli() -> Self {
         Self {
+            person: None,
+            roles: Vec::new(),
             tax_code: None,
             request_id: Some("cli".to_owned()),
         }
+    }
+
+    /// A person holding `roles`, acting under `request_id`.
+    pub fn person_with(person: TaxCode, roles: Vec<Role>, request_id: &str) -> Self {
+        Self {
+            tax_code: Some(person.as_str().to_owned()),
+            person: Some(person),
+            roles,
+            request_id: Some(request_id.to_owned()),
+        }
+    }
+
+    /// The acting person (`None` for the command line).
+    pub fn person(&self) -> Option<&TaxCode> {
+        self.person.as_ref()
+    }
+
+    /// The roles the acting person holds.
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// Whether the actor may do what only INPS operators may: an operator, or the command line.
+    pub fn is_operator(&self) -> bool {
+        self.person.is_none() || self.roles.contains(&Role::Operator)
     }
 
     /// A successful event by this actor.
@@ -96,6 +115,47 @@ impl Actor {
             outcome: "success".to_owned(),
             request_id: self.request_id.clone(),
         }
+    }
+}
+
+/// An authenticated INPS operator: the extractor of operator-only operations. Anyone else gets
+/// 403, and the refused attempt is written to the accountability log.
+#[derive(Debug, Clone)]
+pub struct Operator(pub Caller);
+
+impl FromRequest for Operator {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let caller = resolve(req.clone()).await?;
+            if caller.has(Role::Operator) {
+                return Ok(Self(caller));
+            }
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| ApiError::internal("AppState missing"))?;
+            let resource = req.path().to_owned();
+            let mut event = caller.audit(
+                &format!(
+                    "{}.operator_only",
+                    req.method().as_str().to_ascii_lowercase()
+                ),
+                &resource,
+                None,
+            );
+            event.outcome = "denied".to_owned();
+            let now = state.clock.now();
+            db::with_conn(&state, move |conn| {
+                inps_persistence::audit::append(conn, event, now)?;
+                Ok(())
+            })
+            .await?;
+            Err(Refusal::operators_only().into())
+        })
     }
 }
 
@@ -119,7 +179,7 @@ pub fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 fn unauthenticated() -> ApiError {
-    ApiError::new(ErrorCode::Unauthenticated)
+    ApiError::new(Problem::Unauthenticated)
         .with_detail(
             "Sessione assente, scaduta o revocata: autenticarsi di nuovo.",
             "No session, or an expired or revoked one: authenticate again.",
@@ -172,69 +232,4 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         Box::pin(resolve(req.clone()))
     }
-}
-
-/// Loads the facts and applies the authorization rule for `caller` acting on `subject`'s
-/// resource. Denied is 404: a foreign resource's existence is never revealed. A read through a
-/// delegation is recorded in the accountability log (`action`, `resource`); a write through one
-/// is recorded by the use case that performs it, with the delegation id.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the rule's facts, named at every call site"
-)]
-pub fn authorize_subject(
-    conn: &mut PgConnection,
-    caller: &Caller,
-    subject: &TaxCode,
-    service: Service,
-    scope: Scope,
-    now: time::OffsetDateTime,
-    action: &str,
-    resource: &str,
-) -> Result<Access, ApiError> {
-    let rows = inps_persistence::delegations::active_between(
-        conn,
-        subject.as_str(),
-        caller.tax_code.as_str(),
-    )?;
-    let facts: Vec<DelegationFact> = rows
-        .iter()
-        .filter_map(|row| {
-            Some(DelegationFact {
-                id: row.id.to_string(),
-                delegator: TaxCode::parse(&row.delegator_tax_code).ok()?,
-                delegate: TaxCode::parse(&row.delegate_tax_code).ok()?,
-                service: Service::from_str(&row.service).ok()?,
-                scopes: row
-                    .scopes
-                    .iter()
-                    .filter_map(|s| Scope::from_str(s).ok())
-                    .collect(),
-                status: DelegationStatus::from_str(&row.status).ok()?,
-                valid_from: row.valid_from,
-                valid_until: row.valid_until,
-            })
-        })
-        .collect();
-    let facts_of_caller = CallerFacts {
-        tax_code: &caller.tax_code,
-        roles: &caller.roles,
-        represents: &[],
-    };
-    let access = authorize(
-        &facts_of_caller,
-        subject,
-        service,
-        scope,
-        &facts,
-        inps_domain::rome_time::rome_date(now),
-    )
-    .map_err(|_| ApiError::not_found())?;
-    // Delegated reads are logged here; a delegated write is logged once, by its use case.
-    if let Some(id) = access.delegation_id().filter(|_| scope == Scope::Read) {
-        let mut event = caller.audit(action, resource, Some(subject.as_str()));
-        event.delegation_id = uuid::Uuid::parse_str(id).ok();
-        inps_persistence::audit::append(conn, event, now)?;
-    }
-    Ok(access)
 }

@@ -26,11 +26,33 @@ where
     .map_err(ApiError::internal)?
 }
 
-/// Runs `f` in one transaction: committed when it returns `Ok`, rolled back on `Err`.
+/// Runs `f` in one transaction: committed when it returns `Ok`, rolled back on `Err`. A refusal
+/// that carries an accountability-log event (a denied access) has it written after the
+/// rollback, in a transaction of its own.
 pub async fn transaction<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    with_conn(state, move |conn| conn.transaction(f)).await
+    let now = state.clock.now();
+    with_conn(state, move |conn| run_in_transaction(conn, now, f)).await
+}
+
+/// [`transaction`] on a connection the caller holds (the command line, the demo seeder).
+pub fn run_in_transaction<T, F>(
+    conn: &mut PgConnection,
+    now: time::OffsetDateTime,
+    f: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, ApiError>,
+{
+    conn.transaction(f).map_err(|mut e: ApiError| {
+        if let Some(event) = e.refusal.take_audit()
+            && let Err(log_error) = inps_persistence::audit::append(conn, event, now)
+        {
+            tracing::error!(error = %log_error, "could not record a denied attempt");
+        }
+        e
+    })
 }

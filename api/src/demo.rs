@@ -44,11 +44,12 @@ fn tax_code(text: &str) -> Result<TaxCode, ApiError> {
 }
 
 /// The actor of a write made on behalf of a persona, marked as demo data in the log.
-fn as_persona(tax_code: &str) -> Actor {
-    Actor {
-        tax_code: Some(tax_code.to_owned()),
-        request_id: Some("seed-demo".to_owned()),
-    }
+fn as_persona(code: &str, roles: &[Role]) -> Result<Actor, ApiError> {
+    Ok(Actor::person_with(
+        tax_code(code)?,
+        roles.to_vec(),
+        "seed-demo",
+    ))
 }
 
 fn months_ago(today: Date, back: MonthsAgo) -> Result<Date, ApiError> {
@@ -256,9 +257,12 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
             .ok_or_else(|| ApiError::internal("demo inquiry of an unknown employment"))?;
         let sent_at = now - Duration::days(spec.days_ago);
         let (actor, via) = if spec.by_delegate {
-            (as_persona(consultant), Some(delegation.id))
+            (
+                as_persona(consultant, &[Role::Intermediary])?,
+                Some(delegation.id),
+            )
         } else {
-            (as_persona(&row.employer_tax_code), None)
+            (as_persona(&row.employer_tax_code, &[Role::Employer])?, None)
         };
         let files: Vec<UploadedFile> = spec
             .receipt
@@ -285,7 +289,7 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
             conn, &actor, via, row, spec.topic, spec.text, &files, sent_at,
         )?;
         if let Some((outcome, days_ago, text)) = spec.answer {
-            let office = as_persona(operator.tax_code);
+            let office = as_persona(operator.tax_code, &[Role::Operator])?;
             let at = now - Duration::days(days_ago);
             answer_inquiry(conn, &office, inquiry.id, outcome, text, at)?;
         }

@@ -6,7 +6,7 @@
 use actix_web::HttpRequest;
 use actix_web::http::header;
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, Problem};
 
 /// Longest `If-Match` accepted (the contract's `maxLength`).
 pub const MAX_IF_MATCH_LEN: usize = 256;
@@ -26,7 +26,7 @@ pub enum IfMatch {
 }
 
 fn malformed() -> ApiError {
-    ApiError::new(ErrorCode::MalformedRequest).with_detail(
+    ApiError::new(Problem::MalformedRequest).with_detail(
         "Intestazione If-Match troppo lunga o non testuale.",
         "If-Match header too long or not text.",
     )
@@ -68,7 +68,7 @@ impl IfMatch {
         match self {
             Self::Any => Ok(()),
             Self::Tags(tags) if tags.contains(&current) => Ok(()),
-            Self::Tags(_) => Err(ApiError::new(ErrorCode::PreconditionFailed).with_detail(
+            Self::Tags(_) => Err(ApiError::new(Problem::PreconditionFailed).with_detail(
                 "La risorsa è cambiata: rileggerla e riprovare.",
                 "The resource has changed: read it again and retry.",
             )),
@@ -80,7 +80,7 @@ impl IfMatch {
 pub fn check_if_match(req: &HttpRequest, version: i32, required: bool) -> Result<(), ApiError> {
     match IfMatch::from_request(req)? {
         Some(if_match) => if_match.check(version),
-        None if required => Err(ApiError::new(ErrorCode::PreconditionRequired).with_detail(
+        None if required => Err(ApiError::new(Problem::PreconditionRequired).with_detail(
             "Inviare If-Match con l'ETag letto in precedenza.",
             "Send If-Match with the ETag read before.",
         )),
@@ -104,13 +104,13 @@ mod tests {
         let req = TestRequest::default().to_http_request();
         assert!(check_if_match(&req, 3, false).is_ok());
         let err = check_if_match(&req, 3, true).unwrap_err();
-        assert_eq!(err.code, ErrorCode::PreconditionRequired);
+        assert_eq!(err.problem(), Problem::PreconditionRequired);
     }
 
     #[test]
     fn stale_is_412_and_current_or_star_pass() {
         let err = check_if_match(&with("\"v2\""), 3, true).unwrap_err();
-        assert_eq!(err.code, ErrorCode::PreconditionFailed);
+        assert_eq!(err.problem(), Problem::PreconditionFailed);
         for ok in ["\"v3\"", "\"v1\", \"v3\"", "*"] {
             assert!(check_if_match(&with(ok), 3, true).is_ok(), "{ok}");
         }
@@ -119,20 +119,20 @@ mod tests {
     #[test]
     fn weak_tags_never_match() {
         let err = check_if_match(&with("W/\"v3\""), 3, true).unwrap_err();
-        assert_eq!(err.code, ErrorCode::PreconditionFailed);
+        assert_eq!(err.problem(), Problem::PreconditionFailed);
     }
 
     #[test]
     fn values_that_are_not_entity_tags_never_match() {
         for bad in ["v3", "null", "0", "\"v3", "\"a\"b\""] {
             let err = check_if_match(&with(bad), 3, false).unwrap_err();
-            assert_eq!(err.code, ErrorCode::PreconditionFailed, "{bad}");
+            assert_eq!(err.problem(), Problem::PreconditionFailed, "{bad}");
         }
     }
 
     #[test]
     fn oversized_headers_are_400() {
         let err = check_if_match(&with(&format!("\"{}\"", "x".repeat(300))), 3, false).unwrap_err();
-        assert_eq!(err.code, ErrorCode::MalformedRequest);
+        assert_eq!(err.problem(), Problem::MalformedRequest);
     }
 }

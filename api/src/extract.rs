@@ -16,7 +16,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, Problem, Text};
 use crate::state::AppState;
 
 /// A JSON body of type `T`, validated, with the SHA-256 of its bytes (the idempotency
@@ -51,7 +51,7 @@ fn media_type_ok(req: &HttpRequest, merge_patch: bool) -> bool {
 }
 
 fn too_large() -> ApiError {
-    ApiError::new(ErrorCode::PayloadTooLarge).with_detail(
+    ApiError::new(Problem::PayloadTooLarge).with_detail(
         "Il corpo della richiesta supera la dimensione massima.",
         "The request body exceeds the maximum size.",
     )
@@ -74,7 +74,7 @@ pub async fn read_body_limited(
     let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
-            ApiError::new(ErrorCode::MalformedRequest)
+            ApiError::new(Problem::MalformedRequest)
                 .with_detail(
                     "Corpo della richiesta illeggibile.",
                     "Unreadable request body.",
@@ -129,10 +129,9 @@ fn collect_validation(errors: &ValidationErrors, prefix: &str, out: &mut ApiErro
                         || format!("non rispetta la regola `{}`", e.code),
                         str::to_owned,
                     );
-                    out.details.errors.push(crate::error::FieldError {
-                        field: path.clone(),
-                        reason: Text::new(it, en),
-                    });
+                    let mut taken = ApiError::new(Problem::ValidationFailed);
+                    std::mem::swap(out, &mut taken);
+                    *out = taken.with_field(path.clone(), Text::new(it, en));
                 }
             }
             ValidationErrorsKind::Struct(inner) => collect_validation(inner, &path, out),
@@ -148,7 +147,7 @@ fn collect_validation(errors: &ValidationErrors, prefix: &str, out: &mut ApiErro
 /// Parses and validates a JSON body already read.
 pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(ErrorCode::MalformedRequest).with_detail(
+        ApiError::new(Problem::MalformedRequest).with_detail(
             format!("Il corpo non è JSON valido: {e}"),
             format!("The body is not valid JSON: {e}"),
         )
@@ -174,7 +173,7 @@ pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiE
         )
     })?;
     if let Err(errors) = parsed.validate() {
-        let mut error = ApiError::new(ErrorCode::ValidationFailed);
+        let mut error = ApiError::new(Problem::ValidationFailed);
         collect_validation(&errors, "", &mut error);
         return Err(error);
     }
@@ -198,7 +197,7 @@ async fn extract_json<T: DeserializeOwned + Validate>(
                 "The body must be application/json.",
             )
         };
-        return Err(ApiError::new(ErrorCode::UnsupportedMediaType).with_detail(it, en));
+        return Err(ApiError::new(Problem::UnsupportedMediaType).with_detail(it, en));
     }
     let limit = req
         .app_data::<web::Data<AppState>>()

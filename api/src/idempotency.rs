@@ -9,7 +9,7 @@ use inps_persistence::idempotency::{self, Claim};
 use serde::Serialize;
 
 use crate::db;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
 /// How long a key is remembered.
@@ -59,18 +59,10 @@ where
                     location,
                 } => return Ok((u16::try_from(status).unwrap_or(201), body, location, true)),
                 Claim::Mismatch => {
-                    return Err(ApiError::new(ErrorCode::ValidationFailed)
-                        .with_type(
-                            "idempotency-key-reused",
-                            crate::error::Text::new(
-                                "Chiave di idempotenza già usata",
-                                "Idempotency key already used",
-                            ),
-                        )
-                        .with_detail(
-                            "Questa Idempotency-Key è già stata usata con una richiesta diversa.",
-                            "This Idempotency-Key was already used with a different request.",
-                        ));
+                    return Err(ApiError::new(Problem::IdempotencyKeyReused).with_detail(
+                        "Questa Idempotency-Key è già stata usata con una richiesta diversa.",
+                        "This Idempotency-Key was already used with a different request.",
+                    ));
                 }
             }
         }

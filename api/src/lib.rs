@@ -2,6 +2,7 @@
 //! of domain and database errors to RFC 9457 problems. Handlers extract, authorize, call one use
 //! case in one transaction off the worker thread, and map the result to a response DTO.
 
+pub mod access;
 pub mod app;
 pub mod auth;
 pub mod cli;
@@ -17,6 +18,8 @@ pub mod import;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod problems;
+pub mod refusal;
 pub mod routes;
 pub mod routing;
 pub mod settings;

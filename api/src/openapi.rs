@@ -6,7 +6,7 @@
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 
-use crate::error::{Problem, ProblemFieldError};
+use crate::error::{ProblemDocument, ProblemFieldError};
 
 /// The base document: info, tags and shared schemas.
 #[derive(OpenApi)]
@@ -21,7 +21,7 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         contact(name = "INPS API team", email = "api@inps.example", url = "https://inps.example/api"),
         license(name = "EUPL-1.2", url = "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12"),
     ),
-    components(schemas(Problem, ProblemFieldError)),
+    components(schemas(ProblemDocument, ProblemFieldError)),
     tags(
         (name = "status", description = "Service health (RAC_REST_NAME_011)."),
         (name = "sessions", description = "Login with an identity assertion (SPID, CIE, CNS, eIDAS) and logout."),

@@ -6,7 +6,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, web};
 use serde_json::Value;
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, Problem};
 
 /// Known paths and the methods each accepts.
 #[derive(Debug)]
@@ -68,7 +68,7 @@ pub async fn fallback(
     Err(match table.allowed(req.path()) {
         Some(methods) if !methods.is_empty() => {
             let allow = methods.join(", ");
-            let mut error = ApiError::new(ErrorCode::MethodNotAllowed).with_detail(
+            let mut error = ApiError::new(Problem::MethodNotAllowed).with_detail(
                 format!("Metodi consentiti: {allow}."),
                 format!("Allowed methods: {allow}."),
             );

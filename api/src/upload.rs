@@ -16,7 +16,7 @@ use futures_util::StreamExt as _;
 use inps_domain::attachment::{self, AttachmentError, AttachmentKind};
 use sha2::{Digest, Sha256};
 
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, Problem, Text};
 
 /// Room for the text fields, boundaries and part headers on top of the files.
 pub const FORM_OVERHEAD_BYTES: u64 = 64 * 1024;
@@ -78,34 +78,18 @@ pub struct FormRules<'a> {
 
 fn attachment_problem(e: &AttachmentError) -> ApiError {
     match e {
-        AttachmentError::TooLarge { .. } => ApiError::new(ErrorCode::PayloadTooLarge)
-            .with_type(
-                "attachments-too-large",
-                Text::new("Allegati troppo grandi", "Attachments too large"),
-            )
+        AttachmentError::TooLarge { .. } => ApiError::new(Problem::AttachmentsTooLarge)
             .with_detail(
                 "Gli allegati superano 3 MiB in totale.",
                 "The attachments exceed 3 MiB in total.",
             ),
-        AttachmentError::TooMany { .. } => ApiError::new(ErrorCode::ValidationFailed)
-            .with_type(
-                "too-many-attachments",
-                Text::new("Troppi allegati", "Too many attachments"),
-            )
+        AttachmentError::TooMany { .. } => ApiError::new(Problem::TooManyAttachments)
             .with_detail("Al massimo 3 allegati.", "At most 3 attachments."),
         AttachmentError::UnsupportedType | AttachmentError::Empty => {
-            ApiError::new(ErrorCode::UnsupportedMediaType)
-                .with_type(
-                    "unsupported-attachment-type",
-                    Text::new(
-                        "Tipo di allegato non ammesso",
-                        "Attachment type not accepted",
-                    ),
-                )
-                .with_detail(
-                    "Sono ammessi solo PDF, JPEG, PNG e TIFF, riconosciuti dal contenuto.",
-                    "Only PDF, JPEG, PNG and TIFF are accepted, recognised from their content.",
-                )
+            ApiError::new(Problem::UnsupportedAttachmentType).with_detail(
+                "Sono ammessi solo PDF, JPEG, PNG e TIFF, riconosciuti dal contenuto.",
+                "Only PDF, JPEG, PNG and TIFF are accepted, recognised from their content.",
+            )
         }
         AttachmentError::InvalidName { .. } => ApiError::invalid_field(
             "attachments",
@@ -115,7 +99,7 @@ fn attachment_problem(e: &AttachmentError) -> ApiError {
 }
 
 fn malformed(e: impl std::fmt::Display) -> ApiError {
-    ApiError::new(ErrorCode::MalformedRequest)
+    ApiError::new(Problem::MalformedRequest)
         .with_detail(
             "Modulo multipart non leggibile.",
             "Unreadable multipart form.",
@@ -139,7 +123,7 @@ pub async fn read_form(
                 .starts_with("multipart/form-data")
         });
     if !is_multipart {
-        return Err(ApiError::new(ErrorCode::UnsupportedMediaType).with_detail(
+        return Err(ApiError::new(Problem::UnsupportedMediaType).with_detail(
             "Il corpo deve essere multipart/form-data.",
             "The body must be multipart/form-data.",
         ));

@@ -18,6 +18,18 @@ pub struct CallerFacts<'a> {
     pub roles: &'a [Role],
     /// Subjects (e.g. businesses) the caller is the legal representative of.
     pub represents: &'a [TaxCode],
+    /// Whether the caller has an active entry in the register of qualified intermediaries
+    /// (circ. INPS 49/2011). Together with the `intermediary` role it is what every delegation
+    /// requires of its delegate, for as long as the delegate uses it.
+    pub registered_intermediary: bool,
+}
+
+impl CallerFacts<'_> {
+    /// Whether the caller may act as a delegate today: they hold the `intermediary` role and
+    /// their register entry is active. Losing either ends every delegated access at once.
+    pub fn qualified_delegate(&self) -> bool {
+        self.registered_intermediary && self.roles.contains(&Role::Intermediary)
+    }
 }
 
 /// A stored delegation, as loaded for an authorization decision.
@@ -98,6 +110,10 @@ pub enum Denied {
     /// revoked, expired or not yet started).
     #[error("the delegation is not in force")]
     DelegationNotInForce,
+    /// A delegation in force exists, but the delegate no longer holds the `intermediary` role
+    /// or an active register entry.
+    #[error("the delegate is no longer a qualified intermediary")]
+    DelegateNotQualified,
 }
 
 impl Denied {
@@ -107,7 +123,15 @@ impl Denied {
             Self::NoRelationship => "no_relationship",
             Self::DelegationOutOfScope => "delegation_out_of_scope",
             Self::DelegationNotInForce => "delegation_not_in_force",
+            Self::DelegateNotQualified => "delegate_not_qualified",
         }
+    }
+
+    /// Whether the refusal may say that the resource exists: only to a delegate who sees the
+    /// subject's data (a delegation in force, from a qualified delegate) but lacks the scope
+    /// (403). Every other refusal looks like an unknown resource (404).
+    pub fn reveals_resource(self) -> bool {
+        matches!(self, Self::DelegationOutOfScope)
     }
 }
 
@@ -123,6 +147,9 @@ impl Denied {
 /// `delegations` may contain anything: those from another subject, to another delegate or for
 /// another service are ignored. When nothing applies, the refusal names the most informative
 /// reason: a delegation in force without the scope, else a delegation not in force, else none.
+/// A delegation is used only while the caller is a qualified delegate
+/// ([`CallerFacts::qualified_delegate`]); otherwise one in force is refused as
+/// [`Denied::DelegateNotQualified`].
 pub fn authorize(
     caller: &CallerFacts<'_>,
     subject: &TaxCode,
@@ -143,7 +170,9 @@ pub fn authorize(
         })
     };
     let in_force = |d: &&DelegationFact| is_in_force(d.status, d.valid_from, d.valid_until, today);
+    let qualified = caller.qualified_delegate();
     if let Some(granting) = relevant()
+        .filter(|_| qualified)
         .filter(in_force)
         .find(|d| d.scopes.contains(&scope))
     {
@@ -155,7 +184,11 @@ pub fn authorize(
         return Ok(Access::Operator);
     }
     if relevant().any(|d| in_force(&d)) {
-        Err(Denied::DelegationOutOfScope)
+        Err(if qualified {
+            Denied::DelegationOutOfScope
+        } else {
+            Denied::DelegateNotQualified
+        })
     } else if relevant().next().is_some() {
         Err(Denied::DelegationNotInForce)
     } else {

@@ -1,8 +1,14 @@
 //! Delegations (deleghe) from a subject to a qualified intermediary.
 
+use std::str::FromStr;
+
 use diesel::prelude::*;
+use inps_domain::authorization::DelegationFact;
+use inps_domain::delegation::{DelegationStatus, Scope, Service};
+use inps_domain::tax_code::TaxCode;
 use time::{Date, OffsetDateTime};
 
+use crate::corrupt::{CorruptRow, parse_column};
 use crate::schema::delegations;
 
 /// A stored delegation.
@@ -41,6 +47,42 @@ pub struct DelegationRow {
     pub closed_at: Option<OffsetDateTime>,
     /// Who rejected or revoked it.
     pub closed_by: Option<String>,
+}
+
+impl TryFrom<DelegationRow> for DelegationFact {
+    type Error = CorruptRow;
+
+    fn try_from(row: DelegationRow) -> Result<Self, CorruptRow> {
+        let key = row.id;
+        let parse =
+            |column, value: &str| parse_column("delegations", &key, column, value, TaxCode::parse);
+        Ok(Self {
+            id: row.id.to_string(),
+            delegator: parse("delegator_tax_code", &row.delegator_tax_code)?,
+            delegate: parse("delegate_tax_code", &row.delegate_tax_code)?,
+            service: parse_column(
+                "delegations",
+                &key,
+                "service",
+                &row.service,
+                Service::from_str,
+            )?,
+            scopes: row
+                .scopes
+                .iter()
+                .map(|s| parse_column("delegations", &key, "scopes", s, Scope::from_str))
+                .collect::<Result<_, _>>()?,
+            status: parse_column(
+                "delegations",
+                &key,
+                "status",
+                &row.status,
+                DelegationStatus::from_str,
+            )?,
+            valid_from: row.valid_from,
+            valid_until: row.valid_until,
+        })
+    }
 }
 
 /// Stores a new delegation.

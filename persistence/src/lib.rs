@@ -20,3 +20,6 @@ pub mod sessions;
 
 pub use bootstrap::{BootstrapError, ensure_database_exists, run_migrations};
 pub use pool::{PgPool, PoolSettings, PooledConn, build_pool};
+
+pub mod corrupt;
+pub use corrupt::CorruptRow;

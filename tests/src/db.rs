@@ -102,10 +102,11 @@ fn sweep(conn: &mut PgConnection, keep_template: &str) {
             if !pid.is_empty() && Path::new(&format!("/proc/{pid}")).exists() {
                 continue;
             }
-        } else if name == keep_template {
-            continue;
         } else {
-            let _ = conn.batch_execute(&format!("ALTER DATABASE \"{name}\" IS_TEMPLATE false"));
+            // Templates of other migration sets are kept: another checkout (a branch with a
+            // new migration) may be cloning them right now. Each is a few MB.
+            let _ = keep_template;
+            continue;
         }
         let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
     }

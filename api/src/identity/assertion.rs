@@ -186,22 +186,28 @@ pub enum AssertionError {
 }
 
 impl AssertionError {
+    /// The registry row of this refusal (its slug is the problem type clients see).
+    pub fn problem(&self) -> crate::problems::Problem {
+        use crate::problems::Problem as P;
+        match self {
+            Self::Malformed => P::AssertionMalformed,
+            Self::UnsupportedAlgorithm => P::AssertionUnsupportedAlgorithm,
+            Self::UnknownKey => P::AssertionUnknownKey,
+            Self::BadSignature => P::AssertionBadSignature,
+            Self::WrongIssuer => P::AssertionWrongIssuer,
+            Self::WrongAudience => P::AssertionWrongAudience,
+            Self::Expired => P::AssertionExpired,
+            Self::NotYetValid => P::AssertionNotYetValid,
+            Self::Stale => P::AssertionStale,
+            Self::InsufficientLevel => P::AssertionInsufficientLevel,
+            Self::Replayed => P::AssertionReplayed,
+            Self::InvalidSubject => P::AssertionInvalidSubject,
+        }
+    }
+
     /// Stable kebab-case problem slug, used in the problem type URI and by clients.
     pub fn slug(&self) -> &'static str {
-        match self {
-            Self::Malformed => "assertion-malformed",
-            Self::UnsupportedAlgorithm => "assertion-unsupported-algorithm",
-            Self::UnknownKey => "assertion-unknown-key",
-            Self::BadSignature => "assertion-bad-signature",
-            Self::WrongIssuer => "assertion-wrong-issuer",
-            Self::WrongAudience => "assertion-wrong-audience",
-            Self::Expired => "assertion-expired",
-            Self::NotYetValid => "assertion-not-yet-valid",
-            Self::Stale => "assertion-stale",
-            Self::InsufficientLevel => "assertion-insufficient-level",
-            Self::Replayed => "assertion-replayed",
-            Self::InvalidSubject => "assertion-invalid-subject",
-        }
+        self.problem().spec().slug
     }
 }
 

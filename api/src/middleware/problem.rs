@@ -11,7 +11,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 
 use super::request_id::RequestId;
-use crate::error::{ApiError, ErrorCode, Lang};
+use crate::error::{ApiError, Lang, Problem};
 
 /// Media type of problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -56,7 +56,7 @@ pub async fn render_problems(
             if already_problem {
                 return Ok(res);
             }
-            let mut e = ApiError::new(ErrorCode::for_status(status));
+            let mut e = ApiError::new(Problem::for_status(status.as_u16()));
             if let Some(inner) = res.response().error() {
                 e = e.with_cause(inner);
             }
@@ -65,7 +65,7 @@ pub async fn render_problems(
         }
     };
     if status.is_server_error() {
-        tracing::error!(request_id = %request_id, status = status.as_u16(), cause = api_error.details.cause.as_deref().unwrap_or("-"), "request failed");
+        tracing::error!(request_id = %request_id, status = status.as_u16(), cause = api_error.cause().unwrap_or("-"), "request failed");
     }
     let mut problem = api_error.to_problem(lang, &instance);
     // The status on the wire wins over the table when a library chose a close one (e.g. 411).

@@ -18,7 +18,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse, web};
 use sha2::{Digest, Sha256};
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
 /// `X-RateLimit-Limit`.
@@ -148,7 +148,7 @@ pub async fn rate_limit(
         .rate_limiter
         .check(&caller_key(&state.rate_limiter, &req), Instant::now());
     if !decision.allowed {
-        let error = ApiError::new(ErrorCode::RateLimited)
+        let error = ApiError::new(Problem::RateLimited)
             .with_detail(
                 format!(
                     "Limite di richieste raggiunto: riprovare tra {} secondi.",

@@ -19,9 +19,9 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Operator};
 use crate::db;
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, Problem, Text};
 use crate::extract::{IdempotencyKey, ValidatedJson};
 use crate::idempotency::{self, Created};
 use crate::routes::employments::visible_employment;
@@ -444,11 +444,7 @@ pub fn record_payment(
     }
     let (_, due_by) = rules::due_window(quarter, &terms);
     if !rules::can_still_be_paid(due_by, input.paid_on) {
-        return Err(ApiError::new(ErrorCode::ValidationFailed)
-            .with_type(
-                "contribution-prescribed",
-                Text::new("Contributo prescritto", "Contribution prescribed"),
-            )
+        return Err(ApiError::new(Problem::ContributionPrescribed)
             .with_detail(
                 format!("Il trimestre {quarter} è prescritto: non può più essere versato (L. 335/1995 art. 3 c.9)."),
                 format!("Quarter {quarter} is prescribed: it can no longer be paid (L. 335/1995 art. 3 c.9)."),
@@ -469,7 +465,7 @@ pub fn record_payment(
         diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
-        ) => ApiError::new(ErrorCode::Conflict).with_detail(
+        ) => ApiError::new(Problem::StateConflict).with_detail(
             "Avviso pagoPA già registrato.",
             "pagoPA notice already recorded.",
         ),
@@ -506,12 +502,11 @@ pub fn record_payment(
 #[post("/employments/{employment_code}/contribution-payments")]
 pub async fn record_contribution_payment(
     state: web::Data<AppState>,
-    caller: Caller,
+    Operator(caller): Operator,
     path: web::Path<String>,
     key: IdempotencyKey,
     body: ValidatedJson<NewPayment>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_operator()?;
     let code = path.into_inner();
     let now = state.clock.now();
     let input = body.value;

@@ -24,7 +24,7 @@ use inps_domain::rome_time::rome_date;
 
 use crate::auth::Caller;
 use crate::db;
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, Problem, Text};
 use crate::etag::{IfMatch, etag};
 use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
@@ -246,18 +246,13 @@ pub async fn create_delegation(
             let registered = inps_persistence::intermediaries::find(conn, delegate.as_str())?
                 .is_some_and(|i| i.active);
             if !registered {
-                return Err(ApiError::new(ErrorCode::ValidationFailed)
-                    .with_type(
-                        "delegate-not-qualified",
-                        Text::new("Delegato non abilitato", "Delegate not qualified"),
-                    )
-                    .with_field(
-                        "delegate_tax_code",
-                        Text::new(
-                            "non è un intermediario abilitato (circ. INPS 49/2011)",
-                            "not a registered qualified intermediary (circ. INPS 49/2011)",
-                        ),
-                    ));
+                return Err(ApiError::new(Problem::DelegateNotQualified).with_field(
+                    "delegate_tax_code",
+                    Text::new(
+                        "non è un intermediario abilitato (circ. INPS 49/2011)",
+                        "not a registered qualified intermediary (circ. INPS 49/2011)",
+                    ),
+                ));
             }
             let id = uuid::Uuid::new_v4();
             let row = DelegationRow {
@@ -460,12 +455,11 @@ enum Step {
 
 fn transition_error(e: &rules::TransitionError) -> ApiError {
     match e {
-        rules::TransitionError::NotAllowed { .. } => ApiError::new(ErrorCode::Forbidden)
-            .with_detail(
-                "Solo l'intermediario delegato può accettare o rifiutare la delega.",
-                "Only the delegated intermediary can accept or reject the delegation.",
-            ),
-        rules::TransitionError::WrongState { .. } => ApiError::new(ErrorCode::Conflict)
+        rules::TransitionError::NotAllowed { .. } => ApiError::new(Problem::Forbidden).with_detail(
+            "Solo l'intermediario delegato può accettare o rifiutare la delega.",
+            "Only the delegated intermediary can accept or reject the delegation.",
+        ),
+        rules::TransitionError::WrongState { .. } => ApiError::new(Problem::StateConflict)
             .with_detail(
                 format!("La delega non consente questa operazione: {e}."),
                 format!("The delegation does not allow this action: {e}."),
@@ -497,7 +491,7 @@ fn apply(
     let resource = format!("/v1/delegations/{id}");
     if action == DelegationAction::Accept {
         if row.failed_attempts >= i32::try_from(rules::MAX_VERIFICATION_ATTEMPTS).unwrap_or(5) {
-            return Err(ApiError::new(ErrorCode::Conflict).with_detail(
+            return Err(ApiError::new(Problem::StateConflict).with_detail(
                 "Troppi codici errati: la delega va ricreata.",
                 "Too many wrong codes: the delegation must be created again.",
             ));
@@ -561,15 +555,10 @@ async fn act(
     .await?;
     match step {
         Step::Done(row) => respond(&row, rome_date(now)),
-        Step::WrongCode => Err(ApiError::new(ErrorCode::ValidationFailed)
-            .with_type(
-                "wrong-verification-code",
-                Text::new("Codice di verifica errato", "Wrong verification code"),
-            )
-            .with_field(
-                "verification_code",
-                Text::new("codice errato", "wrong code"),
-            )),
+        Step::WrongCode => Err(ApiError::new(Problem::WrongVerificationCode).with_field(
+            "verification_code",
+            Text::new("codice errato", "wrong code"),
+        )),
     }
 }
 

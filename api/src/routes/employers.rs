@@ -11,7 +11,8 @@ use serde::Serialize;
 use time::Date;
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, authorize_subject};
+use crate::access::{AccessRequest, Audited};
+use crate::auth::Caller;
 use crate::db;
 use crate::error::ApiError;
 use crate::routes::me::Contacts;
@@ -108,15 +109,18 @@ pub async fn show_employer(
     let today = rome_date(now);
     let employer = db::transaction(&state, move |conn| {
         let resource = format!("/v1/employers/{}", subject.as_str());
-        authorize_subject(
+        caller.actor().authorize(
             conn,
-            &caller,
-            &subject,
-            DService::DomesticWork,
-            DScope::Read,
+            &AccessRequest::act(
+                &subject,
+                DService::DomesticWork,
+                DScope::Read,
+                Audited {
+                    action: "employer.read",
+                    resource: &resource,
+                },
+            ),
             now,
-            "employer.read",
-            &resource,
         )?;
         let row = employers::find(conn, subject.as_str())?.ok_or_else(ApiError::not_found)?;
         let contacts = profile::contacts_of(conn, subject.as_str())?;

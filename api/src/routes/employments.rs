@@ -16,7 +16,8 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::auth::{Actor, Caller, authorize_subject};
+use crate::access::{AccessRequest, Audited};
+use crate::auth::{Actor, Caller, Operator};
 use crate::db;
 use crate::error::{ApiError, Text};
 use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
@@ -320,11 +321,10 @@ pub fn record_employment(
 #[post("/employments")]
 pub async fn create_employment(
     state: web::Data<AppState>,
-    caller: Caller,
+    Operator(caller): Operator,
     key: IdempotencyKey,
     body: ValidatedJson<NewEmployment>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_operator()?;
     let now = state.clock.now();
     let input = body.value;
     idempotency::create(
@@ -395,15 +395,18 @@ pub async fn list_employer_employments(
     let now = state.clock.now();
     let rows = db::transaction(&state, move |conn| {
         let resource = format!("/v1/employers/{}/employments", subject.as_str());
-        authorize_subject(
+        caller.actor().authorize(
             conn,
-            &caller,
-            &subject,
-            DService::DomesticWork,
-            DScope::Read,
+            &AccessRequest::act(
+                &subject,
+                DService::DomesticWork,
+                DScope::Read,
+                Audited {
+                    action: "employments.read",
+                    resource: &resource,
+                },
+            ),
             now,
-            "employments.read",
-            &resource,
         )?;
         if repo::find(conn, subject.as_str())?.is_none() {
             return Err(ApiError::not_found());
@@ -434,15 +437,15 @@ pub fn visible_employment(
     let code = EmploymentCode::parse(code).map_err(|_| ApiError::not_found())?;
     let row = repo::find_employment(conn, code.as_str())?.ok_or_else(ApiError::not_found)?;
     let employer = TaxCode::parse(&row.employer_tax_code).map_err(ApiError::internal)?;
-    let access = authorize_subject(
+    let access = caller.actor().authorize(
         conn,
-        caller,
-        &employer,
-        DService::DomesticWork,
-        scope,
+        &AccessRequest::act(
+            &employer,
+            DService::DomesticWork,
+            scope,
+            Audited { action, resource },
+        ),
         now,
-        action,
-        resource,
     )?;
     Ok((row, access))
 }

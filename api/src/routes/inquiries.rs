@@ -17,9 +17,9 @@ use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::auth::{Actor, Caller};
+use crate::auth::{Actor, Caller, Operator};
 use crate::db;
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, Problem, Text};
 use crate::etag::{IfMatch, etag};
 use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
@@ -122,11 +122,10 @@ pub struct TopicDeadline {
 pub async fn change_inquiry_topic(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    Operator(caller): Operator,
     path: web::Path<String>,
     body: ValidatedJson<TopicDeadline>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_operator()?;
     let if_match = IfMatch::from_request(&req)?;
     let code = path.into_inner();
     let now = state.clock.now();
@@ -429,7 +428,7 @@ pub async fn send_inquiry_endpoint(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     if caller.has(inps_domain::identity::Role::Operator) {
-        return Err(ApiError::new(ErrorCode::Forbidden).with_detail(
+        return Err(ApiError::new(Problem::Forbidden).with_detail(
             "Gli operatori rispondono ai quesiti, non li inviano.",
             "Operators answer inquiries; they do not send them.",
         ));
@@ -704,7 +703,7 @@ pub fn answer_inquiry(
 ) -> Result<InquiryRow, ApiError> {
     let current = repo::find_for_update(conn, id)?.ok_or_else(ApiError::not_found)?;
     if current.outcome.is_some() {
-        return Err(ApiError::new(ErrorCode::Conflict).with_detail(
+        return Err(ApiError::new(Problem::StateConflict).with_detail(
             "Il quesito ha già una risposta.",
             "The inquiry was already answered.",
         ));
@@ -744,11 +743,10 @@ pub fn answer_inquiry(
 #[post("/inquiries/{id}/answer")]
 pub async fn answer_inquiry_endpoint(
     state: web::Data<AppState>,
-    caller: Caller,
+    Operator(caller): Operator,
     id: web::Path<uuid::Uuid>,
     body: ValidatedJson<AnswerInput>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_operator()?;
     let id = id.into_inner();
     let now = state.clock.now();
     let input = body.value;

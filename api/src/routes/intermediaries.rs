@@ -10,9 +10,9 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::auth::{Actor, Caller};
+use crate::auth::{Actor, Caller, Operator};
 use crate::db;
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, Problem, Text};
 use crate::extract::{IdempotencyKey, ValidatedJson};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
@@ -116,7 +116,7 @@ pub fn register(
         registered_by: actor.tax_code.clone(),
     };
     if !intermediaries::insert(conn, &row)? {
-        return Err(ApiError::new(ErrorCode::Conflict).with_detail(
+        return Err(ApiError::new(Problem::StateConflict).with_detail(
             "Intermediario già registrato.",
             "Intermediary already registered.",
         ));
@@ -162,11 +162,10 @@ pub fn register(
 #[post("/intermediaries")]
 pub async fn register_intermediary(
     state: web::Data<AppState>,
-    caller: Caller,
+    Operator(caller): Operator,
     key: IdempotencyKey,
     body: ValidatedJson<NewIntermediary>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_operator()?;
     let input = body.value;
     let tax_code = tax_code_field("tax_code", &input.tax_code)?;
     let now = state.clock.now();
@@ -258,11 +257,11 @@ pub fn set_role(
 
 async fn change_role(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Operator,
     path: web::Path<RolePath>,
     grant: bool,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_operator()?;
+    let Operator(caller) = caller;
     let RolePath { tax_code, role } = path.into_inner();
     let tax_code = tax_code_field("tax_code", &tax_code)?;
     let now = state.clock.now();
@@ -301,7 +300,7 @@ async fn change_role(
 #[put("/persons/{tax_code}/roles/{role}")]
 pub async fn grant_role(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Operator,
     path: web::Path<RolePath>,
 ) -> Result<HttpResponse, ApiError> {
     change_role(state, caller, path, true).await
@@ -322,7 +321,7 @@ pub async fn grant_role(
 #[delete("/persons/{tax_code}/roles/{role}")]
 pub async fn revoke_role(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Operator,
     path: web::Path<RolePath>,
 ) -> Result<HttpResponse, ApiError> {
     change_role(state, caller, path, false).await

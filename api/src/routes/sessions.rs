@@ -12,7 +12,7 @@ use validator::Validate;
 
 use crate::auth::{Caller, token_hash};
 use crate::db;
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::identity::assertion::{AssertionError, AssertionPolicy, verify};
 use crate::middleware::request_id::RequestId;
@@ -73,18 +73,10 @@ pub struct SessionCreated {
 }
 
 fn refusal(e: &AssertionError) -> ApiError {
-    ApiError::new(ErrorCode::Unauthenticated)
-        .with_type(
-            e.slug(),
-            Text::new(
-                "Asserzione di identità rifiutata",
-                "Identity assertion refused",
-            ),
-        )
-        .with_detail(
-            "L'asserzione di identità non è accettabile: ripetere l'autenticazione.",
-            "The identity assertion is not acceptable: authenticate again.",
-        )
+    ApiError::new(e.problem()).with_detail(
+        "L'asserzione di identità non è accettabile: ripetere l'autenticazione.",
+        "The identity assertion is not acceptable: authenticate again.",
+    )
 }
 
 fn new_token() -> Result<String, ApiError> {

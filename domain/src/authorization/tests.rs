@@ -140,10 +140,14 @@ fn truth_table() {
         ("a live delegation after a dead one", &mario, none,         nobody,   &anna,  Dom, Read,      dead_then_live(), granted("d1")),
     ];
     for (case, caller, roles, represents, subject, service, scope, delegations, expected) in table {
+        // Every caller of the table is a qualified delegate; `unqualified_delegates` covers
+        // the others.
+        let roles: Vec<Role> = roles.iter().copied().chain([Role::Intermediary]).collect();
         let facts = CallerFacts {
             tax_code: caller,
-            roles,
+            roles: &roles,
             represents,
+            registered_intermediary: true,
         };
         assert_eq!(
             authorize(&facts, subject, service, scope, &delegations, TODAY),
@@ -153,6 +157,51 @@ fn truth_table() {
     }
 }
 
+#[test]
+fn unqualified_delegates() {
+    use Scope::{Inquiries, Read};
+    let [mario, anna, _] = pool();
+    let live = vec![fact(
+        "d1",
+        &anna,
+        &mario,
+        Service::DomesticWork,
+        &[Read],
+        DelegationStatus::Active,
+        LAST_MONTH,
+        NEXT_MONTH,
+    )];
+    let decide = |roles: &[Role], registered: bool, scope: Scope| {
+        let facts = CallerFacts {
+            tax_code: &mario,
+            roles,
+            represents: &[],
+            registered_intermediary: registered,
+        };
+        authorize(&facts, &anna, Service::DomesticWork, scope, &live, TODAY)
+    };
+    let intermediary = [Role::Intermediary];
+    assert_eq!(
+        decide(&intermediary, true, Read),
+        Ok(Access::Delegation { id: "d1".into() })
+    );
+    // The role was revoked, or the register entry deactivated: the delegation is unusable.
+    assert_eq!(decide(&[], true, Read), Err(Denied::DelegateNotQualified));
+    assert_eq!(
+        decide(&intermediary, false, Read),
+        Err(Denied::DelegateNotQualified)
+    );
+    // Not even the scope it lacks is revealed.
+    assert_eq!(
+        decide(&intermediary, false, Inquiries),
+        Err(Denied::DelegateNotQualified)
+    );
+    assert!(!Denied::DelegateNotQualified.reveals_resource());
+    assert!(Denied::DelegationOutOfScope.reveals_resource());
+    // An operator still reads as an operator.
+    assert_eq!(decide(&[Role::Operator], false, Read), Ok(Access::Operator));
+}
+
 /// The rule written out once more, as plainly as possible, without the helpers the
 /// implementation uses.
 fn oracle(w: &World) -> Result<Access, Denied> {
@@ -160,7 +209,9 @@ fn oracle(w: &World) -> Result<Access, Denied> {
     let caller = &pool[w.caller];
     let subject = &pool[w.subject];
     let (service, scope, today) = (w.service, w.scope, w.today);
+    let qualified = w.registered && w.roles.contains(&Role::Intermediary);
     let mut live_without_scope = false;
+    let mut live_any = false;
     let mut dead = false;
     let mut granting = None;
     for d in &w.delegations {
@@ -169,6 +220,7 @@ fn oracle(w: &World) -> Result<Access, Denied> {
         }
         let live =
             d.status == DelegationStatus::Active && d.valid_from <= today && today <= d.valid_until;
+        live_any |= live;
         if !live {
             dead = true;
         } else if !d.scopes.contains(&scope) {
@@ -181,10 +233,12 @@ fn oracle(w: &World) -> Result<Access, Denied> {
         Ok(Access::OwnData)
     } else if w.represents.iter().any(|&i| pool[i] == *subject) {
         Ok(Access::LegalRepresentative)
-    } else if let Some(id) = granting {
+    } else if let Some(id) = granting.filter(|_| qualified) {
         Ok(Access::Delegation { id })
     } else if w.roles.contains(&Role::Operator) {
         Ok(Access::Operator)
+    } else if live_any && !qualified {
+        Err(Denied::DelegateNotQualified)
     } else if live_without_scope {
         Err(Denied::DelegationOutOfScope)
     } else if dead {
@@ -200,6 +254,7 @@ struct World {
     subject: usize,
     roles: Vec<Role>,
     represents: Vec<usize>,
+    registered: bool,
     service: Service,
     scope: Scope,
     delegations: Vec<DelegationFact>,
@@ -214,6 +269,7 @@ impl World {
             tax_code: &pool[self.caller],
             roles: &self.roles,
             represents: &represents,
+            registered_intermediary: self.registered,
         };
         authorize(
             &caller,
@@ -260,16 +316,27 @@ fn any_world() -> impl Strategy<Value = World> {
             0..3usize,
             proptest::sample::subsequence(Role::ALL.to_vec(), 0..=Role::ALL.len()),
             proptest::sample::subsequence(vec![0usize, 1, 2], 0..=3),
+            proptest::bool::weighted(0.8),
             proptest::sample::select(Service::ALL.to_vec()),
             proptest::sample::select(Scope::ALL.to_vec()),
             facts,
         )
             .prop_map(
-                move |(caller, subject, roles, represents, service, scope, delegations)| World {
+                move |(
                     caller,
                     subject,
                     roles,
                     represents,
+                    registered,
+                    service,
+                    scope,
+                    delegations,
+                )| World {
+                    caller,
+                    subject,
+                    roles,
+                    represents,
+                    registered,
                     service,
                     scope,
                     delegations,

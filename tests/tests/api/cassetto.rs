@@ -395,8 +395,19 @@ async fn only_the_employer_and_an_intermediary_with_an_active_delegation_see_the
     assert_eq!(res.status, 200, "{}", text(&res));
     let events = res.json()["items"].as_array().expect("items").clone();
     for (action, path) in &paths {
-        let matching: Vec<&Value> = events.iter().filter(|e| e["action"] == *action).collect();
+        let matching: Vec<&Value> = events
+            .iter()
+            .filter(|e| e["action"] == *action && e["outcome"] == "success")
+            .collect();
         assert_eq!(matching.len(), 1, "{action} read once: {events:?}");
+        // The attempt made before the delegation existed is on record as refused.
+        let refused: Vec<&Value> = events
+            .iter()
+            .filter(|e| e["action"] == *action && e["outcome"] == "denied")
+            .collect();
+        assert_eq!(refused.len(), 1, "{action} refused once: {events:?}");
+        assert_eq!(refused[0]["subject_tax_code"], tc);
+        assert_eq!(refused[0]["resource"], *path);
         for event in matching {
             assert_eq!(event["actor_tax_code"], intermediary().tax_code);
             assert_eq!(event["subject_tax_code"], tc);

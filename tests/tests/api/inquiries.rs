@@ -524,8 +524,14 @@ async fn an_intermediary_sends_only_under_a_delegation_with_the_inquiries_scope_
 
     app.delegate_domestic_work(&s.employer, &agent, &["read"])
         .await;
+    // The delegate sees the employment but may not send: 403 naming the missing scope.
     let res = send(app, &agent, &s.code, "mav", "Domanda", &[]).await;
-    res.problem(404);
+    let problem = res.problem(403);
+    assert_eq!(
+        problem["type"],
+        "https://inps.example/problems/scope-not-granted"
+    );
+    assert_eq!(problem["missing_scope"], "inquiries");
     assert_eq!(stored(app), (0, 0));
 
     // A delegation with the inquiries scope replaces the first.
@@ -561,9 +567,15 @@ async fn an_intermediary_sends_only_under_a_delegation_with_the_inquiries_scope_
     // The creation (and the delegated access that led to it) carry the delegation.
     let created: Vec<&Value> = events
         .iter()
-        .filter(|e| e["action"] == "inquiry.create")
+        .filter(|e| e["action"] == "inquiry.create" && e["outcome"] == "success")
         .collect();
     assert!(!created.is_empty(), "{events:?}");
+    // The two refused attempts (before any delegation, and without the scope) are on record.
+    let refused = events
+        .iter()
+        .filter(|e| e["action"] == "inquiry.create" && e["outcome"] == "denied")
+        .count();
+    assert_eq!(refused, 2, "{events:?}");
     for event in &created {
         assert_eq!(event["delegation_id"], delegation, "{event}");
         assert_eq!(event["subject_tax_code"], employer().tax_code);

@@ -1,5 +1,6 @@
 //! Integration tests: the real application, in-process, each test on its own database.
 
+mod access;
 mod audit;
 mod basics;
 mod cassetto;

@@ -1,0 +1,232 @@
+//! The typed refusal of a use case: which registry row ([`Problem`]), with the occurrence's
+//! detail, invalid fields and extension members. Use cases return it and never see HTTP; the
+//! edge turns it into a response in one place (`impl From<Refusal> for ApiError`).
+//!
+//! Database errors become refusals here too: a named constraint maps to its registry row
+//! ([`CONSTRAINTS`]), so a race that a constraint settles is a 409 or 422, never a 500.
+
+use std::borrow::Cow;
+
+use crate::problems::{Problem, Text};
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// JSON path of the field (`note`, `inquiry_ids[1]`), or the parameter name.
+    pub field: String,
+    /// Why it was refused.
+    pub reason: Text,
+}
+
+/// Why a use case did not do what was asked.
+#[derive(Debug)]
+pub struct Refusal(Box<Details>);
+
+/// The parts of a [`Refusal`].
+#[derive(Debug)]
+pub struct Details {
+    /// The registry row.
+    pub problem: Problem,
+    /// Explanation for this occurrence.
+    pub detail: Option<Text>,
+    /// Invalid fields, for validation errors.
+    pub errors: Vec<FieldError>,
+    /// Extension members of the problem (e.g. the nearest free slots, the missing scope).
+    pub extensions: serde_json::Map<String, serde_json::Value>,
+    /// Internal cause, logged and never sent.
+    pub cause: Option<String>,
+    /// The accountability-log event of a refused attempt: written after the use case's
+    /// transaction rolls back, so the refusal is on record although nothing else is.
+    pub audit: Option<inps_persistence::audit::NewAuditEvent>,
+}
+
+impl Refusal {
+    /// A refusal of row `problem`, with no detail.
+    pub fn new(problem: Problem) -> Self {
+        Self(Box::new(Details {
+            problem,
+            detail: None,
+            errors: Vec::new(),
+            extensions: serde_json::Map::new(),
+            cause: None,
+            audit: None,
+        }))
+    }
+
+    /// The parts.
+    pub fn details(&self) -> &Details {
+        &self.0
+    }
+
+    /// The registry row.
+    pub fn problem(&self) -> Problem {
+        self.0.problem
+    }
+
+    /// Adds a detail.
+    #[must_use]
+    pub fn with_detail(
+        mut self,
+        it: impl Into<Cow<'static, str>>,
+        en: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        self.0.detail = Some(Text::new(it, en));
+        self
+    }
+
+    /// Adds an invalid field.
+    #[must_use]
+    pub fn with_field(mut self, field: impl Into<String>, reason: Text) -> Self {
+        self.0.errors.push(FieldError {
+            field: field.into(),
+            reason,
+        });
+        self
+    }
+
+    /// Adds an extension member.
+    #[must_use]
+    pub fn with_extension(mut self, name: &str, value: serde_json::Value) -> Self {
+        self.0.extensions.insert(name.to_owned(), value);
+        self
+    }
+
+    /// Records the internal cause (logged, never sent).
+    #[must_use]
+    pub fn with_cause(mut self, cause: impl std::fmt::Display) -> Self {
+        self.0.cause = Some(cause.to_string());
+        self
+    }
+
+    /// Records the refused attempt in the accountability log (see [`Details::audit`]).
+    #[must_use]
+    pub fn with_audit(mut self, event: inps_persistence::audit::NewAuditEvent) -> Self {
+        self.0.audit = Some(event);
+        self
+    }
+
+    /// Takes the refused attempt's event, to write it.
+    pub fn take_audit(&mut self) -> Option<inps_persistence::audit::NewAuditEvent> {
+        self.0.audit.take()
+    }
+
+    /// 404 in the standard wording: never says whether the resource exists for someone else.
+    pub fn not_found() -> Self {
+        Self::new(Problem::NotFound)
+    }
+
+    /// 422 for one field.
+    pub fn invalid_field(field: impl Into<String>, reason: Text) -> Self {
+        Self::new(Problem::ValidationFailed).with_field(field, reason)
+    }
+
+    /// 500 carrying its cause to the log.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::new(Problem::Internal).with_cause(cause)
+    }
+
+    /// 503 (the edge adds `Retry-After`).
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        Self::new(Problem::ServiceUnavailable).with_cause(cause)
+    }
+
+    /// 403 for an operation reserved to INPS operators.
+    pub fn operators_only() -> Self {
+        Self::new(Problem::Forbidden).with_detail(
+            "Operazione riservata agli operatori INPS.",
+            "Reserved to INPS operators.",
+        )
+    }
+
+    /// Splits into its parts.
+    pub fn into_details(self) -> Details {
+        *self.0
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let spec = self.0.problem.spec();
+        write!(f, "{} {}", spec.status, spec.slug)?;
+        if let Some(cause) = &self.0.cause {
+            write!(f, ": {cause}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Named database constraints and the registry row a violation of each means. A violation of
+/// a constraint not listed here is still no 500: a unique or foreign-key race is a 409
+/// (`state-conflict`), a check is a 422 (`validation-failed`), with the cause logged.
+pub const CONSTRAINTS: &[(&str, Problem)] = &[
+    (
+        "delegations_one_active_domestic",
+        Problem::DelegationAlreadyActive,
+    ),
+    (
+        "contribution_payments_pagopa_notice_number_key",
+        Problem::PaymentAlreadyRecorded,
+    ),
+    ("pending_actions_open_once", Problem::ConcurrentUpdate),
+];
+
+/// The row of a named constraint, if listed.
+pub fn on_constraint(name: &str) -> Option<Problem> {
+    CONSTRAINTS
+        .iter()
+        .find(|(constraint, _)| *constraint == name)
+        .map(|(_, problem)| *problem)
+}
+
+impl From<diesel::result::Error> for Refusal {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        let problem = match &e {
+            Error::NotFound => return Self::not_found(),
+            Error::DatabaseError(Kind::ClosedConnection, _) => Problem::ServiceUnavailable,
+            Error::DatabaseError(Kind::SerializationFailure, _) => Problem::ConcurrentUpdate,
+            Error::DatabaseError(_, info) if info.message().contains("statement timeout") => {
+                Problem::ServiceUnavailable
+            }
+            Error::DatabaseError(
+                kind @ (Kind::UniqueViolation
+                | Kind::ForeignKeyViolation
+                | Kind::CheckViolation
+                | Kind::NotNullViolation),
+                info,
+            ) => info
+                .constraint_name()
+                .and_then(on_constraint)
+                .unwrap_or(match kind {
+                    Kind::UniqueViolation | Kind::ForeignKeyViolation => Problem::StateConflict,
+                    _ => Problem::ValidationFailed,
+                }),
+            _ => Problem::Internal,
+        };
+        Self::new(problem).with_cause(e)
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for Refusal {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        Self::unavailable(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_constraint_maps_to_a_client_error() {
+        for (name, problem) in CONSTRAINTS {
+            let status = problem.spec().status;
+            assert!(
+                status == 409 || status == 422,
+                "{name} maps to {status}: a constraint race must be 409 or 422"
+            );
+            assert_eq!(on_constraint(name), Some(*problem));
+        }
+        assert_eq!(on_constraint("no_such_constraint"), None);
+    }
+}
