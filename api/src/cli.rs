@@ -7,9 +7,9 @@ use inps_domain::identity::{AssuranceLevel, IdentityProvider, IntermediaryQualif
 use inps_domain::tax_code::{TaxCode, TaxCodeKind};
 
 use crate::auth::Actor;
+use crate::delegations::intermediaries::{NewIntermediary, register, set_role};
 use crate::error::{ApiError, Lang};
 use crate::identity::sandbox::SandboxAssertionRequest;
-use crate::routes::intermediaries::{NewIntermediary, register, set_role};
 use crate::settings::Settings;
 use crate::trust::IdentityTrust;
 

@@ -28,12 +28,12 @@ use time::{Date, Duration, OffsetDateTime};
 
 use self::data::{EMPLOYERS, EMPLOYMENTS, EmploymentSpec, INQUIRIES, MonthsAgo, Payment, Person};
 use crate::auth::Actor;
+use crate::cassetto::contributions::{NewPayment, record_payment, terms_of, year_rates};
+use crate::cassetto::employments::{AddressInput, NewEmployment, PersonName, record_employment};
+use crate::cassetto::inquiries::{answer_inquiry, send_inquiry};
 use crate::cli;
+use crate::delegations::intermediaries::{NewIntermediary, register, set_role};
 use crate::error::ApiError;
-use crate::routes::contributions::{NewPayment, record_payment, terms_of, year_rates};
-use crate::routes::employments::{AddressInput, NewEmployment, PersonName, record_employment};
-use crate::routes::inquiries::{answer_inquiry, send_inquiry};
-use crate::routes::intermediaries::{NewIntermediary, register, set_role};
 use crate::settings::{AppEnv, Settings};
 
 pub use self::report::{DemoPersona, DemoReport};

@@ -18,9 +18,9 @@ use time::OffsetDateTime;
 
 use self::line::{Fields, parse_payment, parse_record};
 use crate::auth::Actor;
+use crate::cassetto::contributions::record_payment;
+use crate::cassetto::employments::{NewEmployment, record_employment};
 use crate::error::Lang;
-use crate::routes::contributions::record_payment;
-use crate::routes::employments::{NewEmployment, record_employment};
 use crate::settings::Settings;
 
 /// The columns of an employments file, in the order of the sample (any order is accepted).

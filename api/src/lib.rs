@@ -4,10 +4,13 @@
 
 pub mod access;
 pub mod app;
+pub mod audit;
 pub mod auth;
+pub mod cassetto;
 pub mod cli;
 pub mod clock;
 pub mod db;
+pub mod delegations;
 pub mod demo;
 pub mod error;
 pub mod etag;
@@ -24,6 +27,7 @@ pub mod routes;
 pub mod routing;
 pub mod settings;
 pub mod state;
+pub mod status;
 pub mod telemetry;
 pub mod trust;
 pub mod upload;

@@ -178,7 +178,7 @@ fn main() -> ExitCode {
             qualification,
             registration_number,
         } => load_settings().and_then(|s| {
-            let input = inps_api::routes::intermediaries::NewIntermediary {
+            let input = inps_api::delegations::intermediaries::NewIntermediary {
                 tax_code: tax_code.clone(),
                 given_name,
                 family_name,

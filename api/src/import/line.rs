@@ -12,8 +12,8 @@ use time::Date;
 use validator::Validate as _;
 
 use super::{LineError, line_error};
-use crate::routes::contributions::NewPayment;
-use crate::routes::employments::{AddressInput, NewEmployment, PersonName};
+use crate::cassetto::contributions::NewPayment;
+use crate::cassetto::employments::{AddressInput, NewEmployment, PersonName};
 
 /// The fields of one line, collecting every problem found while reading them.
 pub(super) struct Fields<'a> {

@@ -2,7 +2,7 @@
 
 use inps_api::cli::{self, SandboxAssertionArgs};
 use inps_api::clock::Clock as _;
-use inps_api::routes::intermediaries::NewIntermediary;
+use inps_api::delegations::intermediaries::NewIntermediary;
 use inps_api::wire::Qualification;
 use inps_tests::TestApp;
 use inps_tests::personas::{intermediary, other_person};

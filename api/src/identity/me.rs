@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::db;
 use crate::error::{ApiError, Text};
 use crate::extract::ValidatedJson;
-use crate::routes::sessions::PersonView;
+use crate::identity::sessions::PersonView;
 use crate::state::AppState;
 use crate::wire::Role;
 

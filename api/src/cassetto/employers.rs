@@ -15,7 +15,7 @@ use crate::access::{AccessRequest, Audited};
 use crate::auth::Caller;
 use crate::db;
 use crate::error::ApiError;
-use crate::routes::me::Contacts;
+use crate::identity::me::Contacts;
 use crate::state::AppState;
 use crate::wire::Scope;
 

@@ -20,11 +20,11 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::auth::{Caller, Operator};
+use crate::cassetto::employments::visible_employment;
 use crate::db;
 use crate::error::{ApiError, Problem, Text};
 use crate::extract::{IdempotencyKey, ValidatedJson};
 use crate::idempotency::{self, Created};
-use crate::routes::employments::visible_employment;
 use crate::state::AppState;
 use crate::wire::{ContributionStatus, MoneySchema};
 

@@ -19,10 +19,10 @@ use validator::Validate;
 use crate::access::{AccessRequest, Audited};
 use crate::auth::{Actor, Caller, Operator};
 use crate::db;
+use crate::delegations::intermediaries::tax_code_field;
 use crate::error::{ApiError, Text};
 use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
-use crate::routes::intermediaries::tax_code_field;
 use crate::state::AppState;
 use crate::wire::{EmploymentType, MoneySchema};
 

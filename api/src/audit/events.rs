@@ -9,9 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Operator};
 use crate::db;
+use crate::delegations::intermediaries::tax_code_field;
 use crate::error::{ApiError, Text};
 use crate::extract::{PageQuery, page_of};
-use crate::routes::intermediaries::tax_code_field;
 use crate::state::AppState;
 
 /// One event of the accountability log.

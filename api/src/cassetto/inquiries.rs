@@ -18,12 +18,12 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::auth::{Actor, Caller, Operator};
+use crate::cassetto::employments::visible_employment;
 use crate::db;
 use crate::error::{ApiError, Problem, Text};
 use crate::etag::{IfMatch, etag};
 use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
-use crate::routes::employments::visible_employment;
 use crate::state::AppState;
 use crate::upload::{FormRules, UploadedFile, read_form};
 use crate::wire::{InquiryOutcome, InquiryState};

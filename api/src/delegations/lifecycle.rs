@@ -24,11 +24,11 @@ use inps_domain::rome_time::rome_date;
 
 use crate::auth::Caller;
 use crate::db;
+use crate::delegations::intermediaries::tax_code_field;
 use crate::error::{ApiError, Problem, Text};
 use crate::etag::{IfMatch, etag};
 use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
-use crate::routes::intermediaries::tax_code_field;
 use crate::state::AppState;
 use crate::wire::{DelegationStatus, Scope, Service};
 
