@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cassetto;
 pub mod cli;
 pub mod clock;
+pub mod contract_problems;
 pub mod db;
 pub mod delegations;
 pub mod demo;

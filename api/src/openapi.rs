@@ -1,7 +1,8 @@
 //! The contract. Operations come from the handlers' `#[utoipa::path]` (registered by the same call
 //! that mounts the route); [`finalize`] then applies the conventions every operation shares, so
 //! they are written once: paths relative to the `/v1` server, rate-limit and request-id headers
-//! on every response, `429`/`503` on every operation, and problem+json on every error response.
+//! on every response, `429`/`503` on every operation, problem+json on every error response, and
+//! the problem types each operation can answer ([`crate::contract_problems`]).
 
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
@@ -85,6 +86,11 @@ fn standard_response(status: u16) -> Value {
         401 => "No session, or an expired or revoked one.",
         403 => "Authenticated, but the caller's role does not allow this operation.",
         404 => "Unknown, or not visible to the caller.",
+        408 => "The request body did not arrive in time.",
+        409 => "The resource's state does not allow the operation.",
+        412 => "`If-Match` does not match the current version.",
+        413 => "The request body is too large.",
+        415 => "The body's media type is not accepted.",
         422 => "Well-formed input that breaks a rule (`errors` names each field).",
         429 => "Too many requests: retry after `Retry-After` seconds.",
         _ => "A dependency is unavailable: retry after `Retry-After` seconds.",
@@ -217,6 +223,7 @@ pub fn finalize(doc: utoipa::openapi::OpenApi) -> Value {
                 for (_, op) in ops.iter_mut() {
                     strip_null_from_parameters(op);
                     let implied = implied_statuses(op, &relative);
+                    crate::contract_problems::document(op, &relative, standard_response);
                     let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
                     else {
                         continue;

@@ -133,10 +133,18 @@ impl TestApp {
         let req = req
             .peer_addr("127.0.0.1:40000".parse().expect("addr"))
             .to_request();
+        let (method, uri) = (req.method().to_string(), req.uri().to_string());
         let res = test::call_service(&service, req).await;
         let status = res.status();
         let headers = res.headers().clone();
         let body = test::read_body(res).await;
+        let is_problem = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/problem+json"));
+        if is_problem {
+            crate::problem_guard::check(&method, &uri, status.as_u16(), &body);
+        }
         TestResponse {
             status,
             headers,

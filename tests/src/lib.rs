@@ -8,6 +8,7 @@
 pub mod app;
 pub mod db;
 pub mod personas;
+pub mod problem_guard;
 
 pub use app::{TestApp, TestResponse};
 pub use db::TestDb;
