@@ -13,3 +13,4 @@ mod identity;
 mod inquiries;
 mod me;
 mod payments_import;
+mod registry;
