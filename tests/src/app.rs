@@ -1,8 +1,13 @@
 //! The real application factory over a test database, called in-process.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
 
+use actix_web::dev::Service as _;
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
 use actix_web::test::{self, TestRequest};
@@ -15,8 +20,10 @@ use time::macros::datetime;
 use crate::db::TestDb;
 use crate::personas::Persona;
 
+/// Serves one request through an initialised application and reads the whole response.
+type Handler = Rc<dyn Fn(TestRequest) -> Pin<Box<dyn Future<Output = TestResponse>>>>;
+
 /// One test's application: its own database, a manual clock and the real app factory.
-#[derive(Debug)]
 pub struct TestApp {
     /// The test's database (`None` for apps built against an unreachable server).
     pub db: Option<TestDb>,
@@ -24,6 +31,20 @@ pub struct TestApp {
     pub state: AppState,
     /// The clock the app reads; move it with `advance`.
     pub clock: ManualClock,
+    /// The application, built (with its contract and route table) at the first request and
+    /// reused by every later one.
+    service: OnceCell<Handler>,
+}
+
+impl std::fmt::Debug for TestApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestApp")
+            .field("db", &self.db)
+            .field("state", &self.state)
+            .field("clock", &self.clock)
+            .field("service_built", &self.service.get().is_some())
+            .finish()
+    }
 }
 
 /// A response, fully read.
@@ -124,24 +145,46 @@ impl TestApp {
         }
         let clock = ManualClock::new(TEST_START);
         let state = AppState::new(settings, Arc::new(clock.clone())).expect("state");
-        Self { db, state, clock }
+        Self {
+            db,
+            state,
+            clock,
+            service: OnceCell::new(),
+        }
+    }
+
+    /// The real application over this test's state, initialised once: `build_app` finalizes
+    /// the contract and derives the route table, which is work for an app, not for a request.
+    async fn handler(&self) -> Handler {
+        if let Some(handler) = self.service.get() {
+            return Rc::clone(handler);
+        }
+        let service = Rc::new(test::init_service(build_app(self.state.clone())).await);
+        let handler: Handler = Rc::new(move |req| {
+            let service = Rc::clone(&service);
+            Box::pin(async move {
+                let req = req
+                    .peer_addr("127.0.0.1:40000".parse().expect("addr"))
+                    .to_request();
+                let res = service.call(req).await.expect("the app answers");
+                let status = res.status();
+                let headers = res.headers().clone();
+                let body = test::read_body(res).await;
+                TestResponse {
+                    status,
+                    headers,
+                    body,
+                }
+            })
+        });
+        // Requests started together may have built one each; the first one built is kept.
+        Rc::clone(self.service.get_or_init(|| handler))
     }
 
     /// Sends `req` through the real application and reads the whole response.
     pub async fn send(&self, req: TestRequest) -> TestResponse {
-        let service = test::init_service(build_app(self.state.clone())).await;
-        let req = req
-            .peer_addr("127.0.0.1:40000".parse().expect("addr"))
-            .to_request();
-        let res = test::call_service(&service, req).await;
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = test::read_body(res).await;
-        TestResponse {
-            status,
-            headers,
-            body,
-        }
+        let handler = self.handler().await;
+        handler(req).await
     }
 
     /// `GET path`.

@@ -9,6 +9,17 @@ pub mod app;
 pub mod db;
 pub mod personas;
 
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
 pub use app::{TestApp, TestResponse};
 pub use db::TestDb;
 pub use personas::Persona;
+
+static CONTRACT: LazyLock<Value> = LazyLock::new(inps_api::contract);
+
+/// The contract generated from the code (`inps_api::contract()`), built once per test binary.
+pub fn contract() -> &'static Value {
+    &CONTRACT
+}

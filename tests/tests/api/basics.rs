@@ -176,7 +176,7 @@ async fn contract_and_swagger_ui_are_served() {
     let app = TestApp::new();
     let res = app.get("/openapi.json").await;
     assert_eq!(res.status, 200);
-    assert_eq!(res.json(), inps_api::contract());
+    assert_eq!(&res.json(), inps_tests::contract());
 
     let ui = app.get("/swagger-ui/").await;
     assert_eq!(ui.status, 200);
