@@ -69,6 +69,11 @@ impl TestResponse {
         })
     }
 
+    /// The body as text (for assertion messages).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
     /// A header as text.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
@@ -250,19 +255,28 @@ impl TestApp {
             .to_owned()
     }
 
+    /// `POST /v1/sessions` with `assertion`.
+    pub async fn create_session(&self, assertion: &str) -> TestResponse {
+        self.call(
+            "POST",
+            "/v1/sessions",
+            None,
+            Some(serde_json::json!({ "assertion": assertion })),
+        )
+        .await
+    }
+
+    /// Logs in with `assertion` (asserting 201) and returns the session token.
+    pub async fn login_with(&self, assertion: &str) -> String {
+        let res = self.create_session(assertion).await;
+        assert_eq!(res.status, 201, "login: {}", res.text());
+        res.json()["token"].as_str().expect("token").to_owned()
+    }
+
     /// Logs `persona` in (SPID level 2) and returns the session token.
     pub async fn login(&self, persona: &Persona) -> String {
         let assertion = self.assertion(persona, "L2").await;
-        let res = self
-            .call(
-                "POST",
-                "/v1/sessions",
-                None,
-                Some(serde_json::json!({ "assertion": assertion })),
-            )
-            .await;
-        assert_eq!(res.status, 201, "login: {:?}", res.body);
-        res.json()["token"].as_str().expect("token").to_owned()
+        self.login_with(&assertion).await
     }
 
     /// Logs the bootstrap operator in.
@@ -342,58 +356,6 @@ impl TestApp {
                 .set_payload(body),
         )
         .await
-    }
-
-    /// Records an employment as the holder of the operator's `token` (asserting 201) and
-    /// returns its `employment_code`.
-    pub async fn record_employment(&self, token: &str, body: Value) -> String {
-        let res = self.post_as(token, "/v1/employments", body).await;
-        assert_eq!(
-            res.status,
-            201,
-            "record employment: {}",
-            String::from_utf8_lossy(&res.body)
-        );
-        res.json()["employment_code"]
-            .as_str()
-            .expect("employment_code")
-            .to_owned()
-    }
-
-    /// Creates (as `employer_token`) and accepts (as `delegate_token`, the labour consultant of
-    /// the personas) a domestic-work delegation with `scopes`, valid from the test start for a
-    /// year; returns its id.
-    pub async fn delegate_domestic_work(
-        &self,
-        employer_token: &str,
-        delegate_token: &str,
-        scopes: &[&str],
-    ) -> String {
-        let res = self
-            .post_as(
-                employer_token,
-                "/v1/delegations",
-                serde_json::json!({
-                    "delegate_tax_code": crate::personas::intermediary().tax_code,
-                    "service": "domestic_work",
-                    "scopes": scopes,
-                    "valid_from": "2026-03-02",
-                    "valid_until": "2027-03-01",
-                }),
-            )
-            .await;
-        assert_eq!(res.status, 201, "create delegation: {:?}", res.body);
-        let created = res.json();
-        let id = created["id"].as_str().expect("id").to_owned();
-        let res = self
-            .post_as(
-                delegate_token,
-                &format!("/v1/delegations/{id}/accept"),
-                serde_json::json!({"verification_code": created["verification_code"]}),
-            )
-            .await;
-        assert_eq!(res.status, 200, "accept delegation: {:?}", res.body);
-        id
     }
 }
 

@@ -3,10 +3,12 @@
 //! Every test gets its own PostgreSQL database, cloned from a template that is migrated once per
 //! migration set (`CREATE DATABASE ... TEMPLATE ...`, ~50 ms), and dropped when the test ends, so
 //! tests run in parallel under `cargo test` and `cargo nextest run`. The server to use comes from
-//! `DATABASE_URL`, with the same default as the application.
+//! `DATABASE_URL`, with the same default as the application. The arrange steps the tests share
+//! (an employer's employment, an inquiry, a delegation, row counts) are in [`fixtures`].
 
 pub mod app;
 pub mod db;
+pub mod fixtures;
 pub mod personas;
 
 use std::sync::LazyLock;

@@ -3,6 +3,7 @@
 
 use actix_web::test::TestRequest;
 use inps_tests::TestApp;
+use inps_tests::fixtures::problem_type;
 
 #[actix_web::test]
 async fn status_is_ok_problem_json_when_the_database_answers() {
@@ -25,10 +26,7 @@ async fn status_is_503_with_retry_after_when_the_database_is_down() {
         res.header("retry-after")
             .is_some_and(|v| v.parse::<u32>().is_ok())
     );
-    assert_eq!(
-        body["type"],
-        "https://inps.example/problems/service-unavailable"
-    );
+    assert_eq!(body["type"], problem_type("service-unavailable"));
     assert!(
         !res.body.windows(8).any(|w| w == b"postgres"),
         "no internals in the body"
@@ -113,7 +111,7 @@ async fn every_response_carries_rate_limit_headers_and_429_past_the_limit() {
     }
     let res = app.get("/v1/status").await;
     let body = res.problem(429);
-    assert_eq!(body["type"], "https://inps.example/problems/rate-limited");
+    assert_eq!(body["type"], problem_type("rate-limited"));
     let retry: u64 = res.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry));
     assert_eq!(res.header("x-ratelimit-remaining"), Some("0"));

@@ -4,6 +4,7 @@
 
 use actix_web::test::TestRequest;
 use inps_tests::TestApp;
+use inps_tests::fixtures::problem_type;
 use inps_tests::personas::employer;
 use serde_json::json;
 
@@ -203,10 +204,7 @@ async fn bad_bodies_get_precise_problems_and_change_nothing() {
 
     let res = put_raw(&app, &token, "application/json", br#"{"email": "#).await;
     let body = res.problem(400);
-    assert_eq!(
-        body["type"],
-        "https://inps.example/problems/malformed-request"
-    );
+    assert_eq!(body["type"], problem_type("malformed-request"));
 
     let res = put_raw(&app, &token, "text/plain", br#"{"email": "a@b.it"}"#).await;
     res.problem(415);
@@ -215,10 +213,7 @@ async fn bad_bodies_get_precise_problems_and_change_nothing() {
 
     let big = format!(r#"{{"email": "{}@example.it"}}"#, "a".repeat(3000));
     let res = put_raw(&app, &token, "application/json", big.as_bytes()).await;
-    assert_eq!(
-        res.problem(413)["type"],
-        "https://inps.example/problems/payload-too-large"
-    );
+    assert_eq!(res.problem(413)["type"], problem_type("payload-too-large"));
 
     let res = put_raw(&app, &token, "application/json", br#"{"email": 5}"#).await;
     assert_eq!(res.problem(422)["errors"][0]["field"], "email");

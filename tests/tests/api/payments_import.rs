@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use diesel::prelude::*;
 use inps_api::clock::Clock as _;
 use inps_tests::TestApp;
+use inps_tests::fixtures::rows;
 use time::macros::datetime;
 
 fn sample(name: &str) -> PathBuf {
@@ -20,11 +20,7 @@ fn write_temp(contents: &str) -> PathBuf {
 }
 
 fn payments(app: &TestApp) -> i64 {
-    let mut conn = app.db.as_ref().unwrap().connect();
-    inps_persistence::schema::contribution_payments::table
-        .count()
-        .get_result(&mut conn)
-        .unwrap()
+    rows(app, "contribution_payments")
 }
 
 fn imported_employments(app: &TestApp) -> inps_api::settings::Settings {
