@@ -1,14 +1,24 @@
 //! Integration tests: the real application, in-process, each test on its own database.
 
+mod attachments;
 mod audit;
 mod basics;
-mod cassetto;
 mod cli;
 mod contract;
+mod contributions;
+mod delegation_acceptance;
+mod delegation_lifecycle;
 mod delegations;
 mod demo;
+mod employers;
+mod employments;
 mod idempotency;
 mod identity;
-mod inquiries;
+mod inquiry_answers;
+mod inquiry_reading;
+mod inquiry_sending;
+mod inquiry_topics;
 mod me;
+mod payments;
 mod payments_import;
+mod prescription;
