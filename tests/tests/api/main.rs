@@ -12,6 +12,7 @@ mod delegations;
 mod demo;
 mod employers;
 mod employments;
+mod guards;
 mod idempotency;
 mod identity;
 mod inquiry_answers;
