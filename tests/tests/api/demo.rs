@@ -264,7 +264,11 @@ async fn the_demo_covers_every_type_and_inquiry_state() {
         }
     }
     assert_eq!(types.len(), 3, "{types:?}");
-    assert!(ended >= 1 && fixed_term >= 1 && no_cuaf >= 1 && over_24 >= 1 && old >= 1);
+    assert_eq!(
+        (ended, fixed_term, no_cuaf, over_24, old),
+        (1, 1, 1, 1, 1),
+        "(ended, fixed_term, no_cuaf, over_24, old)"
+    );
     assert_eq!(states.len(), 3, "{states:?}");
     assert_eq!(
         reasons,
@@ -285,8 +289,9 @@ async fn seeding_twice_changes_nothing_and_prints_the_personas_again() {
     let app = TestApp::new();
     let first = seed_demo(&settings(&app), app.clock.now()).unwrap();
     let before = counts(&app);
-    assert!(
-        before.payments > 20 && before.inquiries == 5 && before.attachments == 1,
+    assert_eq!(
+        (before.payments, before.inquiries, before.attachments),
+        (55, 5, 1),
         "{before:?}"
     );
     assert_eq!(

@@ -119,7 +119,13 @@ async fn only_the_employer_and_an_intermediary_with_an_active_delegation_see_the
     assert_eq!(seen[0]["tax_code"], tc);
     assert_eq!(seen[1]["items"][0]["employment_code"], code);
     assert_eq!(seen[2]["employment_code"], code);
-    assert!(seen[3]["items"].is_array());
+    let quarters: Vec<&Value> = seen[3]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| &c["quarter"])
+        .collect();
+    assert_eq!(quarters, [&json!("2026-Q1")]);
     assert_eq!(seen[4]["items"], json!([]));
     // The stranger still sees nothing.
     for (_, path) in &paths {

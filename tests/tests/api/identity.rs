@@ -49,7 +49,13 @@ async fn login_creates_the_person_and_a_session() {
     assert_eq!(body["idle_timeout_seconds"], 1800);
     assert_eq!(body["roles"], json!([]));
     let token = body["token"].as_str().unwrap();
-    assert!(token.len() >= 43, "256-bit token");
+    assert!(
+        token.len() == 43
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "256 bits in unpadded base64url: {token}"
+    );
     let me = app.get_as(token, "/v1/me").await;
     assert_eq!(me.status, 200);
     assert_eq!(me.json()["person"]["family_name"], "Rossi");

@@ -231,7 +231,7 @@ async fn an_intermediary_sends_only_under_a_delegation_with_the_inquiries_scope_
         .iter()
         .filter(|e| e["action"] == "inquiry.create")
         .collect();
-    assert!(!created.is_empty(), "{events:?}");
+    assert_eq!(created.len(), 1, "{events:?}");
     for event in &created {
         assert_eq!(event["delegation_id"], delegation, "{event}");
         assert_eq!(event["subject_tax_code"], employer().tax_code);

@@ -107,7 +107,7 @@ async fn consents_must_name_the_current_version() {
     assert!(
         items
             .iter()
-            .all(|c| c["current"] == true && c["given_at"].is_string())
+            .all(|c| c["current"] == true && c["given_at"] == "2026-03-02T09:00:00Z")
     );
     let me = app.get_as(&token, "/v1/me").await.json();
     assert_eq!(me["onboarding"]["consents_given"], true);

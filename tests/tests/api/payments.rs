@@ -117,8 +117,7 @@ async fn a_quarter_is_counted_by_saturdays_priced_over_24_hours_and_moves_from_d
         .iter()
         .map(|p| p["pagopa_notice_number"].as_str().expect("notice"))
         .collect();
-    assert_eq!(notices.len(), 2);
-    assert!(notices.contains(&"301000000000000001") && notices.contains(&"301000000000000002"));
+    assert_eq!(notices, ["301000000000000001", "301000000000000002"]);
     assert_eq!(
         list["totals"],
         json!({"paid": eur("372.00"), "outstanding": eur("403.00"), "prescribed": eur("0.00")})

@@ -158,7 +158,7 @@ async fn an_unpaid_quarter_without_a_rate_table_is_overdue_then_prescribed_never
     let prescribed = app
         .contributions(&operator, &code, "?status=prescribed")
         .await;
-    assert!(quarters(&prescribed).contains(&"2021-Q1".to_owned()));
+    assert_eq!(quarters(&prescribed), ["2021-Q1"], "{prescribed}");
     let paid = app.contributions(&operator, &code, "?status=paid").await;
     assert_eq!(paid["items"], json!([]), "nothing was paid: {paid}");
 }
