@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 
 use actix_web::test::TestRequest;
 use inps_domain::employment::EmploymentCode;
-use inps_tests::fixtures::{domestic, id_of, pdf, rows};
-use inps_tests::personas::{employer, intermediary, intermediary2, other_person};
+use inps_tests::fixtures::{delegation_terms, domestic, id_of, pdf, rows};
+use inps_tests::personas::{employer, intermediary, intermediary2, other_person, with_check_char};
 use inps_tests::{Persona, TestApp, TestResponse};
 use serde_json::{Value, json};
 
@@ -447,14 +447,44 @@ fn is(res: &TestResponse, expected: u16) -> bool {
 async fn every_operation_on_someone_elses_data_refuses_an_unrelated_person() {
     let app = TestApp::new();
     let data = cassetto_of(&app, &employer(), &intermediary()).await;
-    app.register_intermediary(&intermediary2()).await;
     let operator = app.login_operator().await;
     let owner = app.login(&employer()).await;
+    // Intermediaries the owner delegated for another service only, or not yet.
+    let occasional_agent = Persona {
+        tax_code: with_check_char("GLLMRC70A01H501"),
+        given_name: "Marco",
+        family_name: "Galli",
+    };
+    let pending_agent = Persona {
+        tax_code: with_check_char("FRRSRA75B41F205"),
+        given_name: "Sara",
+        family_name: "Ferri",
+    };
+    for agent in [&intermediary2(), &occasional_agent, &pending_agent] {
+        app.register_intermediary(agent).await;
+    }
+    let occasional_token = app.login(&occasional_agent).await;
+    let terms = delegation_terms(
+        &occasional_agent.tax_code,
+        "occasional_work",
+        &["read", "services", "payments"],
+        "2026-03-02",
+        "2027-03-01",
+    );
+    app.active_delegation(&owner, &occasional_token, terms)
+        .await;
+    app.create_delegation(&owner, domestic(&pending_agent))
+        .await;
     let strangers = [
         ("a person with no role", app.login(&other_person()).await),
         (
             "an intermediary not delegated",
             app.login(&intermediary2()).await,
+        ),
+        ("an occasional-work delegate", occasional_token),
+        (
+            "a pending domestic-work delegate",
+            app.login(&pending_agent).await,
         ),
     ];
     let before = state_of(&app, &owner, &data).await;
