@@ -9,6 +9,7 @@
 pub mod app;
 pub mod db;
 pub mod fixtures;
+pub mod operations;
 pub mod personas;
 
 use std::sync::LazyLock;
