@@ -4,7 +4,8 @@
 //! migration set (`CREATE DATABASE ... TEMPLATE ...`, ~50 ms), and dropped when the test ends, so
 //! tests run in parallel under `cargo test` and `cargo nextest run`. The server to use comes from
 //! `DATABASE_URL`, with the same default as the application. The arrange steps the tests share
-//! (an employer's employment, an inquiry, a delegation, row counts) are in [`fixtures`].
+//! (an employer's employment, an inquiry, a delegation, row counts) are in [`fixtures`]; the
+//! contract's operations, for tests that walk every one of them, in [`operations`].
 
 pub mod app;
 pub mod db;
