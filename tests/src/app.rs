@@ -1,8 +1,13 @@
 //! The real application factory over a test database, called in-process.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
 
+use actix_web::dev::Service as _;
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
 use actix_web::test::{self, TestRequest};
@@ -15,8 +20,10 @@ use time::macros::datetime;
 use crate::db::TestDb;
 use crate::personas::Persona;
 
+/// Serves one request through an initialised application and reads the whole response.
+type Handler = Rc<dyn Fn(TestRequest) -> Pin<Box<dyn Future<Output = TestResponse>>>>;
+
 /// One test's application: its own database, a manual clock and the real app factory.
-#[derive(Debug)]
 pub struct TestApp {
     /// The test's database (`None` for apps built against an unreachable server).
     pub db: Option<TestDb>,
@@ -24,6 +31,20 @@ pub struct TestApp {
     pub state: AppState,
     /// The clock the app reads; move it with `advance`.
     pub clock: ManualClock,
+    /// The application, built (with its contract and route table) at the first request and
+    /// reused by every later one.
+    service: OnceCell<Handler>,
+}
+
+impl std::fmt::Debug for TestApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestApp")
+            .field("db", &self.db)
+            .field("state", &self.state)
+            .field("clock", &self.clock)
+            .field("service_built", &self.service.get().is_some())
+            .finish()
+    }
 }
 
 /// A response, fully read.
@@ -46,6 +67,11 @@ impl TestResponse {
                 String::from_utf8_lossy(&self.body)
             )
         })
+    }
+
+    /// The body as text (for assertion messages).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
     }
 
     /// A header as text.
@@ -124,32 +150,54 @@ impl TestApp {
         }
         let clock = ManualClock::new(TEST_START);
         let state = AppState::new(settings, Arc::new(clock.clone())).expect("state");
-        Self { db, state, clock }
+        Self {
+            db,
+            state,
+            clock,
+            service: OnceCell::new(),
+        }
+    }
+
+    /// The real application over this test's state, initialised once: `build_app` finalizes
+    /// the contract and derives the route table, which is work for an app, not for a request.
+    async fn handler(&self) -> Handler {
+        if let Some(handler) = self.service.get() {
+            return Rc::clone(handler);
+        }
+        let service = Rc::new(test::init_service(build_app(self.state.clone())).await);
+        let handler: Handler = Rc::new(move |req| {
+            let service = Rc::clone(&service);
+            Box::pin(async move {
+                let req = req
+                    .peer_addr("127.0.0.1:40000".parse().expect("addr"))
+                    .to_request();
+                let (method, uri) = (req.method().to_string(), req.uri().to_string());
+                let res = service.call(req).await.expect("the app answers");
+                let status = res.status();
+                let headers = res.headers().clone();
+                let body = test::read_body(res).await;
+                let is_problem = headers
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.starts_with("application/problem+json"));
+                if is_problem {
+                    crate::problem_guard::check(&method, &uri, status.as_u16(), &body);
+                }
+                TestResponse {
+                    status,
+                    headers,
+                    body,
+                }
+            })
+        });
+        // Requests started together may have built one each; the first one built is kept.
+        Rc::clone(self.service.get_or_init(|| handler))
     }
 
     /// Sends `req` through the real application and reads the whole response.
     pub async fn send(&self, req: TestRequest) -> TestResponse {
-        let service = test::init_service(build_app(self.state.clone())).await;
-        let req = req
-            .peer_addr("127.0.0.1:40000".parse().expect("addr"))
-            .to_request();
-        let (method, uri) = (req.method().to_string(), req.uri().to_string());
-        let res = test::call_service(&service, req).await;
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = test::read_body(res).await;
-        let is_problem = headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/problem+json"));
-        if is_problem {
-            crate::problem_guard::check(&method, &uri, status.as_u16(), &body);
-        }
-        TestResponse {
-            status,
-            headers,
-            body,
-        }
+        let handler = self.handler().await;
+        handler(req).await
     }
 
     /// `GET path`.
@@ -215,19 +263,28 @@ impl TestApp {
             .to_owned()
     }
 
+    /// `POST /v1/sessions` with `assertion`.
+    pub async fn create_session(&self, assertion: &str) -> TestResponse {
+        self.call(
+            "POST",
+            "/v1/sessions",
+            None,
+            Some(serde_json::json!({ "assertion": assertion })),
+        )
+        .await
+    }
+
+    /// Logs in with `assertion` (asserting 201) and returns the session token.
+    pub async fn login_with(&self, assertion: &str) -> String {
+        let res = self.create_session(assertion).await;
+        assert_eq!(res.status, 201, "login: {}", res.text());
+        res.json()["token"].as_str().expect("token").to_owned()
+    }
+
     /// Logs `persona` in (SPID level 2) and returns the session token.
     pub async fn login(&self, persona: &Persona) -> String {
         let assertion = self.assertion(persona, "L2").await;
-        let res = self
-            .call(
-                "POST",
-                "/v1/sessions",
-                None,
-                Some(serde_json::json!({ "assertion": assertion })),
-            )
-            .await;
-        assert_eq!(res.status, 201, "login: {:?}", res.body);
-        res.json()["token"].as_str().expect("token").to_owned()
+        self.login_with(&assertion).await
     }
 
     /// Logs the bootstrap operator in.
@@ -307,58 +364,6 @@ impl TestApp {
                 .set_payload(body),
         )
         .await
-    }
-
-    /// Records an employment as the holder of the operator's `token` (asserting 201) and
-    /// returns its `employment_code`.
-    pub async fn record_employment(&self, token: &str, body: Value) -> String {
-        let res = self.post_as(token, "/v1/employments", body).await;
-        assert_eq!(
-            res.status,
-            201,
-            "record employment: {}",
-            String::from_utf8_lossy(&res.body)
-        );
-        res.json()["employment_code"]
-            .as_str()
-            .expect("employment_code")
-            .to_owned()
-    }
-
-    /// Creates (as `employer_token`) and accepts (as `delegate_token`, the labour consultant of
-    /// the personas) a domestic-work delegation with `scopes`, valid from the test start for a
-    /// year; returns its id.
-    pub async fn delegate_domestic_work(
-        &self,
-        employer_token: &str,
-        delegate_token: &str,
-        scopes: &[&str],
-    ) -> String {
-        let res = self
-            .post_as(
-                employer_token,
-                "/v1/delegations",
-                serde_json::json!({
-                    "delegate_tax_code": crate::personas::intermediary().tax_code,
-                    "service": "domestic_work",
-                    "scopes": scopes,
-                    "valid_from": "2026-03-02",
-                    "valid_until": "2027-03-01",
-                }),
-            )
-            .await;
-        assert_eq!(res.status, 201, "create delegation: {:?}", res.body);
-        let created = res.json();
-        let id = created["id"].as_str().expect("id").to_owned();
-        let res = self
-            .post_as(
-                delegate_token,
-                &format!("/v1/delegations/{id}/accept"),
-                serde_json::json!({"verification_code": created["verification_code"]}),
-            )
-            .await;
-        assert_eq!(res.status, 200, "accept delegation: {:?}", res.body);
-        id
     }
 }
 

@@ -3,19 +3,15 @@
 //! [`crate::TestApp::send`] checks each response, so an undocumented problem type fails the
 //! test that provoked it, whatever that test asserts.
 
-use std::sync::LazyLock;
-
 use inps_api::problems::Problem;
 use serde_json::Value;
-
-static CONTRACT: LazyLock<Value> = LazyLock::new(inps_api::contract);
 
 /// The contract path template (relative to `/v1`) matching `uri`, if any.
 fn template_of(uri: &str) -> Option<String> {
     let path = uri.split('?').next().unwrap_or(uri);
     let path = path.strip_prefix("/v1")?;
     let segments: Vec<&str> = path.split('/').collect();
-    CONTRACT["paths"]
+    crate::contract()["paths"]
         .as_object()?
         .keys()
         .filter(|template| {
@@ -51,13 +47,13 @@ pub fn check(method: &str, uri: &str, status: u16, body: &[u8]) {
     let Some(template) = template_of(uri) else {
         return;
     };
-    if CONTRACT["paths"][&template]
+    if crate::contract()["paths"][&template]
         .get(method.to_ascii_lowercase())
         .is_none()
     {
         return;
     }
-    let listed = inps_api::contract_problems::listed(&CONTRACT, method, &template);
+    let listed = inps_api::contract_problems::listed(crate::contract(), method, &template);
     assert!(
         listed.iter().any(|l| l == type_uri),
         "{method} {uri} answered {slug} ({status}), which the contract does not list for \

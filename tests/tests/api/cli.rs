@@ -5,6 +5,7 @@ use inps_api::clock::Clock as _;
 use inps_api::delegations::intermediaries::NewIntermediary;
 use inps_api::wire::Qualification;
 use inps_tests::TestApp;
+use inps_tests::fixtures::problem_type;
 use inps_tests::personas::{intermediary, other_person};
 use serde_json::json;
 
@@ -28,14 +29,7 @@ async fn the_printed_sandbox_assertion_logs_in() {
         app.clock.now(),
     )
     .unwrap();
-    let res = app
-        .call(
-            "POST",
-            "/v1/sessions",
-            None,
-            Some(json!({ "assertion": assertion })),
-        )
-        .await;
+    let res = app.create_session(&assertion).await;
     assert_eq!(res.status, 201, "{:?}", res.body);
     assert_eq!(res.json()["person"]["given_name"], "Maria");
 
@@ -45,17 +39,10 @@ async fn the_printed_sandbox_assertion_logs_in() {
         app.clock.now(),
     )
     .unwrap();
-    let res = app
-        .call(
-            "POST",
-            "/v1/sessions",
-            None,
-            Some(json!({ "assertion": l1 })),
-        )
-        .await;
+    let res = app.create_session(&l1).await;
     assert_eq!(
         res.problem(401)["type"],
-        "https://inps.example/problems/assertion-insufficient-level"
+        problem_type("assertion-insufficient-level")
     );
     assert!(cli::sandbox_assertion(&settings, &args("NOTACODE", "L2"), app.clock.now()).is_err());
     assert!(

@@ -5,7 +5,7 @@ use std::path::Path;
 #[test]
 fn checked_in_contract_matches_the_code() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/openapi.json");
-    let generated = serde_json::to_string_pretty(&inps_api::contract()).unwrap() + "\n";
+    let generated = serde_json::to_string_pretty(inps_tests::contract()).unwrap() + "\n";
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         current == generated,
@@ -16,7 +16,7 @@ fn checked_in_contract_matches_the_code() {
 
 #[test]
 fn every_operation_documents_rate_limits_and_problem_errors() {
-    let contract = inps_api::contract();
+    let contract = inps_tests::contract();
     for (path, item) in contract["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let responses = op["responses"].as_object().unwrap();
@@ -72,9 +72,9 @@ fn collect_examples(
 
 #[test]
 fn tax_codes_in_the_contract_examples_are_valid() {
-    let contract = inps_api::contract();
+    let contract = inps_tests::contract();
     let mut codes = Vec::new();
-    collect_examples(&contract, None, "tax_code", &mut codes);
+    collect_examples(contract, None, "tax_code", &mut codes);
     assert!(!codes.is_empty());
     for code in codes {
         assert!(
@@ -86,9 +86,9 @@ fn tax_codes_in_the_contract_examples_are_valid() {
 
 #[test]
 fn employment_codes_in_the_contract_examples_are_valid() {
-    let contract = inps_api::contract();
+    let contract = inps_tests::contract();
     let mut codes = Vec::new();
-    collect_examples(&contract, None, "employment_code", &mut codes);
+    collect_examples(contract, None, "employment_code", &mut codes);
     assert!(!codes.is_empty());
     for code in codes {
         assert!(

@@ -5,13 +5,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use diesel::prelude::*;
 use inps_api::clock::Clock as _;
 use inps_api::demo::{DemoPersona, DemoReport, seed_demo};
 use inps_api::import::{import_employments, parse_employments_csv};
 use inps_api::settings::{AppEnv, Settings};
-use inps_persistence::schema;
 use inps_tests::TestApp;
+use inps_tests::fixtures::rows;
 use serde_json::{Value, json};
 
 fn sample_path() -> PathBuf {
@@ -44,64 +43,18 @@ struct Counts {
 }
 
 fn counts(app: &TestApp) -> Counts {
-    let mut conn = app.db.as_ref().expect("database").connect();
-    let mut n = |table: &str| -> i64 {
-        diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
-            .get_result::<Count>(&mut conn)
-            .expect("count")
-            .n
-    };
     Counts {
-        employments: n("employments"),
-        payments: n("contribution_payments"),
-        inquiries: n("inquiries"),
-        attachments: n("attachments"),
-        delegations: n("delegations"),
-        intermediaries: n("intermediaries"),
+        employments: rows(app, "employments"),
+        payments: rows(app, "contribution_payments"),
+        inquiries: rows(app, "inquiries"),
+        attachments: rows(app, "attachments"),
+        delegations: rows(app, "delegations"),
+        intermediaries: rows(app, "intermediaries"),
     }
 }
 
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
 fn employment_count(app: &TestApp) -> i64 {
-    let mut conn = app.db.as_ref().expect("database").connect();
-    schema::employments::table
-        .count()
-        .get_result(&mut conn)
-        .expect("count employments")
-}
-
-async fn login_with(app: &TestApp, assertion: &str) -> String {
-    let res = app
-        .call(
-            "POST",
-            "/v1/sessions",
-            None,
-            Some(json!({ "assertion": assertion })),
-        )
-        .await;
-    assert_eq!(
-        res.status,
-        201,
-        "login: {}",
-        String::from_utf8_lossy(&res.body)
-    );
-    res.json()["token"].as_str().expect("token").to_owned()
-}
-
-async fn items(app: &TestApp, token: &str, path: &str) -> Vec<Value> {
-    let res = app.get_as(token, path).await;
-    assert_eq!(
-        res.status,
-        200,
-        "{path}: {}",
-        String::from_utf8_lossy(&res.body)
-    );
-    res.json()["items"].as_array().expect("items").clone()
+    rows(app, "employments")
 }
 
 fn persona(report: &DemoReport, pick: impl Fn(&DemoPersona) -> bool) -> &DemoPersona {
@@ -123,19 +76,16 @@ async fn importing_the_sample_csv_records_five_employments() {
     for input in &parsed {
         let tax_code = &input.employer.tax_code;
         let path = format!("/v1/employers/{tax_code}/employments");
-        for item in items(&app, &operator, &path).await {
+        for item in app.items(&operator, &path).await {
             assert_eq!(item["employer_tax_code"], tax_code.as_str());
             seen.insert(item["employment_code"].as_str().expect("code").to_owned());
         }
     }
     assert_eq!(seen, codes.iter().cloned().collect::<BTreeSet<_>>());
 
-    let rossi = items(
-        &app,
-        &operator,
-        "/v1/employers/RSSMRA85T10A562S/employments",
-    )
-    .await;
+    let rossi = app
+        .items(&operator, "/v1/employers/RSSMRA85T10A562S/employments")
+        .await;
     assert_eq!(rossi.len(), 1);
     assert_eq!(rossi[0]["employment_type"], "colf");
     assert_eq!(rossi[0]["worker"]["family_name"], "Ferri");
@@ -231,30 +181,30 @@ async fn the_demo_employer_logs_in_and_sees_a_lived_in_cassetto() {
 
     let employer = persona(&report, |p| p.tax_code == "RSSMRA85T10A562S");
     assert_eq!(employer.roles, ["employer"]);
-    let token = login_with(&app, &employer.assertion).await;
+    let token = app.login_with(&employer.assertion).await;
     let me = app.get_as(&token, "/v1/me").await.json();
     assert_eq!(me["person"]["family_name"], "Rossi");
 
     let path = format!("/v1/employers/{}/employments", employer.tax_code);
-    let employments = items(&app, &token, &path).await;
+    let employments = app.items(&token, &path).await;
     assert_eq!(employments.len(), 2);
     let mut statuses = BTreeSet::new();
     let mut eligible = Vec::new();
     let mut attachments = Vec::new();
     for e in &employments {
         let code = e["employment_code"].as_str().expect("code");
-        let contributions = items(
-            &app,
-            &token,
-            &format!("/v1/employments/{code}/contributions"),
-        )
-        .await;
+        let contributions = app
+            .items(&token, &format!("/v1/employments/{code}/contributions"))
+            .await;
         statuses.extend(
             contributions
                 .iter()
                 .map(|c| c["status"].as_str().expect("status").to_owned()),
         );
-        for i in items(&app, &token, &format!("/v1/employments/{code}/inquiries")).await {
+        for i in app
+            .items(&token, &format!("/v1/employments/{code}/inquiries"))
+            .await
+        {
             if i["eligible_for_appointment"] == true {
                 eligible.push(i["eligibility_reason"].clone());
             }
@@ -290,12 +240,12 @@ async fn the_demo_covers_every_type_and_inquiry_state() {
     let report = seed_demo(&settings(&app), app.clock.now()).unwrap();
     let operator = persona(&report, |p| p.kind == "operator");
     assert_eq!(operator.roles, ["operator"]);
-    let token = login_with(&app, &operator.assertion).await;
+    let token = app.login_with(&operator.assertion).await;
     let (mut types, mut states, mut reasons) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     let (mut ended, mut fixed_term, mut no_cuaf, mut over_24, mut old) = (0, 0, 0, 0, 0);
     for employer in report.personas.iter().filter(|p| p.kind == "employer") {
         let path = format!("/v1/employers/{}/employments", employer.tax_code);
-        for e in items(&app, &token, &path).await {
+        for e in app.items(&token, &path).await {
             types.insert(e["employment_type"].as_str().unwrap().to_owned());
             ended += i32::from(!e["end_date"].is_null());
             fixed_term += i32::from(e["fixed_term"] == true);
@@ -304,14 +254,21 @@ async fn the_demo_covers_every_type_and_inquiry_state() {
                 i32::from(e["weekly_hours"].as_str().unwrap().parse::<f64>().unwrap() > 24.0);
             old += i32::from(e["start_date"].as_str().unwrap() < "2021-03-02");
             let code = e["employment_code"].as_str().unwrap();
-            for i in items(&app, &token, &format!("/v1/employments/{code}/inquiries")).await {
+            for i in app
+                .items(&token, &format!("/v1/employments/{code}/inquiries"))
+                .await
+            {
                 states.insert(i["state"].as_str().unwrap().to_owned());
                 reasons.insert(i["eligibility_reason"].as_str().unwrap().to_owned());
             }
         }
     }
     assert_eq!(types.len(), 3, "{types:?}");
-    assert!(ended >= 1 && fixed_term >= 1 && no_cuaf >= 1 && over_24 >= 1 && old >= 1);
+    assert_eq!(
+        (ended, fixed_term, no_cuaf, over_24, old),
+        (1, 1, 1, 1, 1),
+        "(ended, fixed_term, no_cuaf, over_24, old)"
+    );
     assert_eq!(states.len(), 3, "{states:?}");
     assert_eq!(
         reasons,
@@ -332,8 +289,9 @@ async fn seeding_twice_changes_nothing_and_prints_the_personas_again() {
     let app = TestApp::new();
     let first = seed_demo(&settings(&app), app.clock.now()).unwrap();
     let before = counts(&app);
-    assert!(
-        before.payments > 20 && before.inquiries == 5 && before.attachments == 1,
+    assert_eq!(
+        (before.payments, before.inquiries, before.attachments),
+        (55, 5, 1),
         "{before:?}"
     );
     assert_eq!(
@@ -357,7 +315,7 @@ async fn seeding_twice_changes_nothing_and_prints_the_personas_again() {
     assert_eq!(codes(&first), codes(&second));
     assert!(second.render().contains("already present"));
     let employer = persona(&second, |p| p.kind == "employer");
-    login_with(&app, &employer.assertion).await;
+    app.login_with(&employer.assertion).await;
 }
 
 #[actix_web::test]
@@ -366,12 +324,12 @@ async fn the_delegated_consultant_reads_only_the_delegating_employer() {
     let report = seed_demo(&settings(&app), app.clock.now()).unwrap();
     let consultant = persona(&report, |p| !p.acts_for.is_empty());
     assert_eq!(consultant.roles, ["intermediary"]);
-    let token = login_with(&app, &consultant.assertion).await;
+    let token = app.login_with(&consultant.assertion).await;
     let delegator = &consultant.acts_for[0];
     let res = app
         .get_as(&token, &format!("/v1/employers/{delegator}"))
         .await;
-    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(
         res.json()["active_delegation"]["delegate_tax_code"],
         consultant.tax_code.as_str()

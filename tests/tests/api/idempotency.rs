@@ -3,29 +3,14 @@
 //! duplicates execute once, malformed keys are refused.
 
 use actix_web::test::TestRequest;
-use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 use futures_util::future::join_all;
+use inps_tests::fixtures::{count, problem_type, rows};
 use inps_tests::personas::{employer, intermediary, intermediary2, other_person};
 use inps_tests::{TestApp, TestResponse};
 use serde_json::{Value, json};
 
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-fn count_sql(app: &TestApp, sql: &str) -> i64 {
-    let mut conn = app.db.as_ref().expect("database").connect();
-    diesel::sql_query(sql)
-        .get_result::<Count>(&mut conn)
-        .expect("count")
-        .n
-}
-
 fn delegation_rows(app: &TestApp) -> i64 {
-    count_sql(app, "SELECT count(*) AS n FROM delegations")
+    rows(app, "delegations")
 }
 
 fn body_for(delegate: &str, from: &str) -> Value {
@@ -54,7 +39,7 @@ async fn post_with_key(app: &TestApp, token: &str, key: &str, body: Value) -> Te
 }
 
 fn created_id(res: &TestResponse) -> String {
-    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.status, 201, "{}", res.text());
     res.json()["id"].as_str().expect("id").to_owned()
 }
 
@@ -81,7 +66,7 @@ async fn a_retry_with_the_same_key_and_body_replays_the_first_answer_and_creates
 
     assert_eq!(delegation_rows(&app), 1);
     assert_eq!(
-        count_sql(
+        count(
             &app,
             "SELECT count(*) AS n FROM audit_events WHERE action = 'delegation.create'"
         ),
@@ -97,17 +82,14 @@ async fn the_same_key_with_a_different_body_is_refused_as_reused() {
     let other = body_for(&intermediary2().tax_code, "2026-03-05");
     let res = post_with_key(&app, &token, "reused", other).await;
     let problem = res.problem(422);
-    assert_eq!(
-        problem["type"],
-        "https://inps.example/problems/idempotency-key-reused"
-    );
+    assert_eq!(problem["type"], problem_type("idempotency-key-reused"));
     assert_eq!(res.header("idempotent-replayed"), None);
     assert_eq!(delegation_rows(&app), 1);
     let first_delegate = format!(
         "SELECT count(*) AS n FROM delegations WHERE delegate_tax_code = '{}'",
         intermediary().tax_code
     );
-    assert_eq!(count_sql(&app, &first_delegate), 1, "the first body stands");
+    assert_eq!(count(&app, &first_delegate), 1, "the first body stands");
 }
 
 #[actix_web::test]
@@ -168,10 +150,7 @@ async fn a_malformed_idempotency_key_is_refused_and_nothing_is_created() {
         assert_eq!(problem["errors"][0]["field"], "Idempotency-Key", "{key:?}");
     }
     assert_eq!(delegation_rows(&app), 0);
-    assert_eq!(
-        count_sql(&app, "SELECT count(*) AS n FROM idempotency_keys"),
-        0
-    );
+    assert_eq!(rows(&app, "idempotency_keys"), 0);
 
     // 128 visible characters is the longest accepted key.
     created_id(&post_with_key(&app, &token, &"k".repeat(128), body()).await);

@@ -4,28 +4,15 @@
 use diesel::prelude::*;
 use inps_api::identity::{Idp, Level, SandboxAssertionRequest, SandboxIdp};
 use inps_domain::tax_code::TaxCode;
+use inps_tests::fixtures::problem_type;
 use inps_tests::personas::{employer, other_person};
 use inps_tests::{TestApp, app::TEST_START};
 use serde_json::json;
 use time::Duration;
 
-async fn post_assertion(app: &TestApp, assertion: &str) -> inps_tests::TestResponse {
-    app.call(
-        "POST",
-        "/v1/sessions",
-        None,
-        Some(json!({ "assertion": assertion })),
-    )
-    .await
-}
-
 fn refused(res: &inps_tests::TestResponse, slug: &str) {
     let body = res.problem(401);
-    assert_eq!(
-        body["type"],
-        format!("https://inps.example/problems/{slug}"),
-        "{body}"
-    );
+    assert_eq!(body["type"], problem_type(slug), "{body}");
 }
 
 /// The sandbox key the server stored (created by its first sandbox assertion).
@@ -53,7 +40,7 @@ fn request(tax_code: &str, level: Level) -> SandboxAssertionRequest {
 async fn login_creates_the_person_and_a_session() {
     let app = TestApp::new();
     let assertion = app.assertion(&employer(), "L2").await;
-    let res = post_assertion(&app, &assertion).await;
+    let res = app.create_session(&assertion).await;
     assert_eq!(res.status, 201);
     assert_eq!(res.header("location"), Some("/v1/sessions/current"));
     let body = res.json();
@@ -62,7 +49,13 @@ async fn login_creates_the_person_and_a_session() {
     assert_eq!(body["idle_timeout_seconds"], 1800);
     assert_eq!(body["roles"], json!([]));
     let token = body["token"].as_str().unwrap();
-    assert!(token.len() >= 43, "256-bit token");
+    assert!(
+        token.len() == 43
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "256 bits in unpadded base64url: {token}"
+    );
     let me = app.get_as(token, "/v1/me").await;
     assert_eq!(me.status, 200);
     assert_eq!(me.json()["person"]["family_name"], "Rossi");
@@ -96,7 +89,7 @@ async fn a_tampered_signature_is_refused() {
     sig[mid] = if sig[mid] == 'A' { 'B' } else { 'A' };
     let tampered = format!("{head}.{}", sig.into_iter().collect::<String>());
     refused(
-        &post_assertion(&app, &tampered).await,
+        &app.create_session(&tampered).await,
         "assertion-bad-signature",
     );
 }
@@ -105,11 +98,8 @@ async fn a_tampered_signature_is_refused() {
 async fn a_replayed_assertion_is_refused() {
     let app = TestApp::new();
     let assertion = app.assertion(&employer(), "L2").await;
-    assert_eq!(post_assertion(&app, &assertion).await.status, 201);
-    refused(
-        &post_assertion(&app, &assertion).await,
-        "assertion-replayed",
-    );
+    assert_eq!(app.create_session(&assertion).await.status, 201);
+    refused(&app.create_session(&assertion).await, "assertion-replayed");
 }
 
 #[actix_web::test]
@@ -117,7 +107,7 @@ async fn spid_level_1_is_refused() {
     let app = TestApp::new();
     let assertion = app.assertion(&employer(), "L1").await;
     refused(
-        &post_assertion(&app, &assertion).await,
+        &app.create_session(&assertion).await,
         "assertion-insufficient-level",
     );
 }
@@ -127,7 +117,7 @@ async fn an_expired_assertion_is_refused() {
     let app = TestApp::new();
     let assertion = app.assertion(&employer(), "L2").await;
     app.advance(Duration::minutes(10));
-    refused(&post_assertion(&app, &assertion).await, "assertion-expired");
+    refused(&app.create_session(&assertion).await, "assertion-expired");
 }
 
 #[actix_web::test]
@@ -142,7 +132,7 @@ async fn an_unknown_key_is_refused() {
             "jti-unknown-key",
         )
         .unwrap();
-    refused(&post_assertion(&app, &token).await, "assertion-unknown-key");
+    refused(&app.create_session(&token).await, "assertion-unknown-key");
 }
 
 #[actix_web::test]
@@ -158,7 +148,7 @@ async fn a_wrong_audience_is_refused() {
         )
         .unwrap();
     refused(
-        &post_assertion(&app, &token).await,
+        &app.create_session(&token).await,
         "assertion-wrong-audience",
     );
 }
@@ -176,7 +166,7 @@ async fn a_non_personal_tax_code_is_refused() {
         )
         .unwrap();
     refused(
-        &post_assertion(&app, &token).await,
+        &app.create_session(&token).await,
         "assertion-invalid-subject",
     );
 }
@@ -184,12 +174,9 @@ async fn a_non_personal_tax_code_is_refused() {
 #[actix_web::test]
 async fn garbage_is_refused_without_details_that_help_an_attacker() {
     let app = TestApp::new();
-    let res = post_assertion(&app, "not-a-jwt").await;
+    let res = app.create_session("not-a-jwt").await;
     let body = res.problem(401);
-    assert_eq!(
-        body["type"],
-        "https://inps.example/problems/assertion-malformed"
-    );
+    assert_eq!(body["type"], problem_type("assertion-malformed"));
     let text = String::from_utf8_lossy(&res.body).to_lowercase();
     for leak in ["kid", "signature", "jsonwebtoken", "base64"] {
         assert!(!text.contains(leak), "{leak} in {text}");
@@ -288,7 +275,7 @@ async fn production_trusts_only_configured_keys_and_has_no_sandbox() {
             "jti-prod",
         )
         .unwrap();
-    let res = post_assertion(&app, &token).await;
+    let res = app.create_session(&token).await;
     assert_eq!(res.status, 201, "{:?}", res.body);
 
     // A sandbox key (any key not configured) is not trusted in production.
@@ -301,7 +288,7 @@ async fn production_trusts_only_configured_keys_and_has_no_sandbox() {
             "jti-stranger",
         )
         .unwrap();
-    refused(&post_assertion(&app, &token).await, "assertion-unknown-key");
+    refused(&app.create_session(&token).await, "assertion-unknown-key");
     std::fs::remove_file(path).unwrap();
 }
 

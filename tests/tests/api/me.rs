@@ -4,6 +4,7 @@
 
 use actix_web::test::TestRequest;
 use inps_tests::TestApp;
+use inps_tests::fixtures::problem_type;
 use inps_tests::personas::employer;
 use serde_json::json;
 
@@ -106,7 +107,7 @@ async fn consents_must_name_the_current_version() {
     assert!(
         items
             .iter()
-            .all(|c| c["current"] == true && c["given_at"].is_string())
+            .all(|c| c["current"] == true && c["given_at"] == "2026-03-02T09:00:00Z")
     );
     let me = app.get_as(&token, "/v1/me").await.json();
     assert_eq!(me["onboarding"]["consents_given"], true);
@@ -203,10 +204,7 @@ async fn bad_bodies_get_precise_problems_and_change_nothing() {
 
     let res = put_raw(&app, &token, "application/json", br#"{"email": "#).await;
     let body = res.problem(400);
-    assert_eq!(
-        body["type"],
-        "https://inps.example/problems/malformed-request"
-    );
+    assert_eq!(body["type"], problem_type("malformed-request"));
 
     let res = put_raw(&app, &token, "text/plain", br#"{"email": "a@b.it"}"#).await;
     res.problem(415);
@@ -215,10 +213,7 @@ async fn bad_bodies_get_precise_problems_and_change_nothing() {
 
     let big = format!(r#"{{"email": "{}@example.it"}}"#, "a".repeat(3000));
     let res = put_raw(&app, &token, "application/json", big.as_bytes()).await;
-    assert_eq!(
-        res.problem(413)["type"],
-        "https://inps.example/problems/payload-too-large"
-    );
+    assert_eq!(res.problem(413)["type"], problem_type("payload-too-large"));
 
     let res = put_raw(&app, &token, "application/json", br#"{"email": 5}"#).await;
     assert_eq!(res.problem(422)["errors"][0]["field"], "email");

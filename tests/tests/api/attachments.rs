@@ -1,0 +1,132 @@
+//! Attachments: recognised from their bytes (415 otherwise), at most 3 and 3 MiB in total
+//! (413, from `Content-Length` before reading), every refusal storing nothing.
+
+use actix_web::test::TestRequest;
+use inps_tests::TestApp;
+use inps_tests::fixtures::{
+    Cassetto, MIB3, inquiries_path, inquiries_stored, jpeg, pdf, pdf_of, png, problem_type, tiff,
+};
+
+#[actix_web::test]
+async fn a_file_whose_bytes_are_not_pdf_is_refused_whatever_its_name_and_nothing_is_stored() {
+    let s = Cassetto::new().await;
+    let app = &s.app;
+    let res = app
+        .send_inquiry(
+            &s.employer,
+            &s.code,
+            "mav",
+            "Domanda",
+            &[
+                ("ok.pdf", &pdf()),
+                ("x.pdf", b"just some text, not a PDF at all"),
+            ],
+        )
+        .await;
+    let problem = res.problem(415);
+    assert_eq!(problem["type"], problem_type("unsupported-attachment-type"));
+    assert_eq!(inquiries_stored(app), (0, 0));
+}
+
+#[actix_web::test]
+async fn attachments_over_3_mib_in_total_are_refused_and_exactly_3_mib_is_accepted() {
+    let s = Cassetto::new().await;
+    let app = &s.app;
+    let first = pdf_of(2_000_000);
+    let over = pdf_of(MIB3 + 1 - 2_000_000);
+    let res = app
+        .send_inquiry(
+            &s.employer,
+            &s.code,
+            "mav",
+            "Domanda",
+            &[("a.pdf", &first), ("b.pdf", &over)],
+        )
+        .await;
+    let problem = res.problem(413);
+    assert_eq!(problem["type"], problem_type("attachments-too-large"));
+    assert_eq!(inquiries_stored(app), (0, 0));
+
+    let exact = pdf_of(MIB3 - 2_000_000);
+    let res = app
+        .send_inquiry(
+            &s.employer,
+            &s.code,
+            "mav",
+            "Domanda",
+            &[("a.pdf", &first), ("b.pdf", &exact)],
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let sizes: i64 = res.json()["attachments"]
+        .as_array()
+        .expect("attachments")
+        .iter()
+        .map(|a| a["size_bytes"].as_i64().expect("size"))
+        .sum();
+    assert_eq!(sizes, 3_145_728);
+    assert_eq!(inquiries_stored(app), (1, 2));
+}
+
+#[actix_web::test]
+async fn a_fourth_attachment_is_refused_and_nothing_is_stored() {
+    let s = Cassetto::new().await;
+    let app = &s.app;
+    let (a, b, c, d) = (pdf(), png(), jpeg(), tiff());
+    let res = app
+        .send_inquiry(
+            &s.employer,
+            &s.code,
+            "mav",
+            "Domanda",
+            &[("a.pdf", &a), ("b.png", &b), ("c.jpg", &c), ("d.tif", &d)],
+        )
+        .await;
+    let problem = res.problem(422);
+    assert_eq!(problem["type"], problem_type("too-many-attachments"));
+    assert_eq!(inquiries_stored(app), (0, 0));
+}
+
+#[actix_web::test]
+async fn a_declared_content_length_over_the_limit_is_refused_before_the_body_is_read() {
+    let s = Cassetto::new().await;
+    let app = &s.app;
+    // A small, valid form that announces 3 MiB + 64 KiB + 1 byte.
+    let (content_type, body) =
+        TestApp::multipart_body(&[("topic", "mav"), ("text", "Domanda")], &[]);
+    let res = app
+        .send(
+            TestRequest::post()
+                .uri(&inquiries_path(&s.code))
+                .insert_header(("Authorization", format!("Bearer {}", s.employer)))
+                .insert_header(("Content-Type", content_type.clone()))
+                .set_payload(body.clone())
+                .insert_header(("Content-Length", (MIB3 + 64 * 1024 + 1).to_string())),
+        )
+        .await;
+    assert_eq!(
+        res.problem(413)["type"],
+        problem_type("attachments-too-large")
+    );
+    assert_eq!(inquiries_stored(app), (0, 0));
+
+    // A single 4 MiB file is refused too.
+    let big = pdf_of(4 * 1024 * 1024);
+    let res = app
+        .send_inquiry(&s.employer, &s.code, "mav", "Domanda", &[("big.pdf", &big)])
+        .await;
+    res.problem(413);
+    assert_eq!(inquiries_stored(app), (0, 0));
+
+    // The same small form with its true length is accepted.
+    let res = app
+        .send(
+            TestRequest::post()
+                .uri(&inquiries_path(&s.code))
+                .insert_header(("Authorization", format!("Bearer {}", s.employer)))
+                .insert_header(("Content-Type", content_type))
+                .set_payload(body),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+}

@@ -1,0 +1,406 @@
+//! Guards derived from the contract, so an operation added later is covered without touching
+//! this file: every operation behind `bearer` refuses a missing, a forged and a logged-out token
+//! with 401; every operation on someone's data refuses an unrelated person (404, or 403 where
+//! the contract says "Operators only" / "Not an operator") and never answers them 2xx, also when
+//! the path mixes the caller's own data with someone else's. Path parameters are filled from
+//! real, seeded data by their name (`parameter`); one these tests cannot fill fails them, with
+//! the place to teach it. Each test collects every offence and prints them as one table.
+
+use inps_domain::employment::EmploymentCode;
+use inps_tests::fixtures::{delegation_terms, domestic, id_of, pdf, rows};
+use inps_tests::operations::{
+    Offence, Operation, PathParam, UnknownParam, assert_no_offences, operations, status_and_type,
+};
+use inps_tests::personas::{employer, intermediary, intermediary2, other_person, with_check_char};
+use inps_tests::{Persona, TestApp, TestResponse};
+use serde_json::{Value, json};
+
+/// Operations on someone's data that any authenticated person may use by design:
+/// `(method, contract path, why)`.
+const OPEN_TO_ANY_SESSION: &[(&str, &str, &str)] = &[(
+    "get",
+    "/intermediaries/{tax_code}",
+    "the register of qualified intermediaries: anyone checks a delegate before delegating",
+)];
+
+/// The data path parameters point at: plausible values nobody has, or someone's real data.
+struct Data {
+    employer_tax_code: String,
+    intermediary_tax_code: String,
+    employment_code: String,
+    inquiry_id: String,
+    attachment_id: String,
+    delegation_id: String,
+}
+
+impl Data {
+    /// Well-formed values (a valid tax code, an employment code with its Luhn digit, uuids).
+    fn plausible() -> Self {
+        Self {
+            employer_tax_code: employer().tax_code,
+            intermediary_tax_code: intermediary().tax_code,
+            employment_code: EmploymentCode::from_sequence(123_456_789)
+                .expect("code")
+                .as_str()
+                .to_owned(),
+            inquiry_id: uuid::Uuid::new_v4().to_string(),
+            attachment_id: uuid::Uuid::new_v4().to_string(),
+            delegation_id: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+}
+
+/// **Teach new path parameters here**: the value of parameter `name` after the path segment
+/// `collection`, taken from `data`, and whether it names someone's data.
+fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
+    let subject = |value: &str| PathParam {
+        value: value.to_owned(),
+        subject: true,
+    };
+    let reference = |value: &str| PathParam {
+        value: value.to_owned(),
+        subject: false,
+    };
+    Some(match (collection, name) {
+        ("intermediaries", "tax_code") => subject(&data.intermediary_tax_code),
+        (_, "tax_code") => subject(&data.employer_tax_code),
+        (_, "employment_code") => subject(&data.employment_code),
+        ("inquiries", "id") => subject(&data.inquiry_id),
+        ("delegations", "id") => subject(&data.delegation_id),
+        ("attachments", "attachment_id") => subject(&data.attachment_id),
+        ("inquiry-topics", "code") => reference("mav"),
+        ("roles", "role") => reference("employer"),
+        _ => return None,
+    })
+}
+
+/// The offence of a path parameter nobody taught these tests.
+fn untaught(operation: &Operation, unknown: &UnknownParam) -> Offence {
+    Offence::of(
+        operation,
+        "-",
+        "a known path parameter",
+        format!(
+            "the guard tests cannot fill the path parameter `{}` (after `/{}`): teach \
+             `parameter` in tests/tests/api/guards.rs a plausible value and someone's real \
+             data for it",
+            unknown.name, unknown.collection
+        ),
+    )
+}
+
+/// The operation's path filled from `data`, and the number of parameters naming a subject.
+fn fill(operation: &Operation, data: &Data) -> Result<(String, usize), UnknownParam> {
+    operation.fill_path(|collection, name| parameter(collection, name, data))
+}
+
+/// The answer an unrelated caller must get from `operation`, and why.
+fn expected_for_a_stranger(operation: &Operation) -> (u16, &'static str) {
+    let open = OPEN_TO_ANY_SESSION
+        .iter()
+        .find(|(method, path, _)| *method == operation.method && *path == operation.path);
+    match open {
+        Some((_, _, why)) => (200, why),
+        None if operation.operators_only() => (403, "operators only"),
+        None => (404, "someone else's data"),
+    }
+}
+
+/// Whether `res` is `expected` (errors as problem+json).
+fn is(res: &TestResponse, expected: u16) -> bool {
+    res.status == expected
+        && (res.status.is_success()
+            || res.header("content-type") == Some("application/problem+json"))
+}
+
+/// Why `res` is not a proper 401 (problem+json, `WWW-Authenticate: Bearer`), if it is not.
+fn not_a_401(res: &TestResponse) -> Option<String> {
+    if !is(res, 401) {
+        return Some(status_and_type(res));
+    }
+    if res.header("www-authenticate") != Some("Bearer") {
+        return Some(format!(
+            "401 with WWW-Authenticate {:?}",
+            res.header("www-authenticate")
+        ));
+    }
+    None
+}
+
+#[test]
+fn the_guards_can_fill_every_path_parameter_of_the_contract() {
+    let data = Data::plausible();
+    let ops = operations();
+    let offences: Vec<Offence> = ops
+        .iter()
+        .filter_map(|o| fill(o, &data).err().map(|unknown| untaught(o, &unknown)))
+        .collect();
+    assert_no_offences("path parameters", &offences);
+    for (method, path, why) in OPEN_TO_ANY_SESSION {
+        assert!(
+            ops.iter().any(|o| o.method == *method && o.path == *path),
+            "{method} {path} is listed as open to any session ({why}) but is not in the contract"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn every_bearer_operation_refuses_a_missing_a_forged_and_a_logged_out_token_with_401() {
+    let app = TestApp::new();
+    let logged_out = app.login(&other_person()).await;
+    let res = app
+        .call("DELETE", "/v1/sessions/current", Some(&logged_out), None)
+        .await;
+    assert_eq!(res.status, 204, "log out: {}", res.text());
+    let forged = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let tokens = [
+        ("no token", None),
+        ("a forged token", Some(forged.as_str())),
+        ("a logged-out token", Some(logged_out.as_str())),
+    ];
+
+    let data = Data::plausible();
+    let mut offences = Vec::new();
+    let mut checked = 0;
+    for operation in operations().iter().filter(|o| o.needs_bearer()) {
+        let uri = match fill(operation, &data) {
+            Ok((uri, _)) => uri,
+            Err(unknown) => {
+                offences.push(untaught(operation, &unknown));
+                continue;
+            }
+        };
+        for (who, token) in tokens {
+            let res = app.send(operation.request(&uri, token)).await;
+            if let Some(got) = not_a_401(&res) {
+                offences.push(Offence::of(operation, who, "401 Bearer", got));
+            }
+            checked += 1;
+        }
+    }
+    assert_no_offences(
+        "operations behind bearer without a valid session",
+        &offences,
+    );
+    assert!(checked >= 3, "no bearer operation in the contract");
+}
+
+/// `owner`'s cassetto on `app`: an employment recorded by the operator, an inquiry with a PDF,
+/// and an active domestic-work delegation to `delegate` (registered here).
+async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data {
+    let employment_code = app.employment_for(owner).await;
+    let token = app.login(owner).await;
+    app.register_intermediary(delegate).await;
+    let agent = app.login(delegate).await;
+    let delegation_id = app
+        .active_delegation(&token, &agent, domestic(delegate))
+        .await;
+    let pdf = pdf();
+    let res = app
+        .send_inquiry(
+            &token,
+            &employment_code,
+            "mav",
+            "Il MAV non è arrivato.",
+            &[("ricevuta.pdf", &pdf)],
+        )
+        .await;
+    assert_eq!(res.status, 201, "send inquiry: {}", res.text());
+    let inquiry = res.json();
+    Data {
+        employer_tax_code: owner.tax_code.clone(),
+        intermediary_tax_code: delegate.tax_code.clone(),
+        employment_code,
+        inquiry_id: id_of(&inquiry),
+        attachment_id: id_of(&inquiry["attachments"][0]),
+        delegation_id,
+    }
+}
+
+/// What a stranger's writes must leave as it was.
+async fn state_of(app: &TestApp, owner: &str, data: &Data) -> Value {
+    json!({
+        "delegation": app.delegation_status(owner, &data.delegation_id).await,
+        "inquiry": app.show_inquiry(owner, &data.inquiry_id).await["state"],
+        "roles": app.get_as(owner, "/v1/me").await.json()["roles"],
+        "topics": app.get_as(owner, "/v1/inquiry-topics").await.json()["items"],
+        "rows": [
+            rows(app, "employments"),
+            rows(app, "contribution_payments"),
+            rows(app, "inquiries"),
+            rows(app, "attachments"),
+            rows(app, "delegations"),
+            rows(app, "intermediaries"),
+        ],
+    })
+}
+
+/// People unrelated to the employer's data, as `(who, token)`: a person with no role, a
+/// registered intermediary with no delegation, one the employer delegated for occasional work
+/// only, and one whose domestic-work delegation is still pending.
+async fn strangers(app: &TestApp, owner: &str) -> Vec<(&'static str, String)> {
+    let occasional_agent = Persona {
+        tax_code: with_check_char("GLLMRC70A01H501"),
+        given_name: "Marco",
+        family_name: "Galli",
+    };
+    let pending_agent = Persona {
+        tax_code: with_check_char("FRRSRA75B41F205"),
+        given_name: "Sara",
+        family_name: "Ferri",
+    };
+    for agent in [&intermediary2(), &occasional_agent, &pending_agent] {
+        app.register_intermediary(agent).await;
+    }
+    let occasional_token = app.login(&occasional_agent).await;
+    let terms = delegation_terms(
+        &occasional_agent.tax_code,
+        "occasional_work",
+        &["read", "services", "payments"],
+        "2026-03-02",
+        "2027-03-01",
+    );
+    app.active_delegation(owner, &occasional_token, terms).await;
+    app.create_delegation(owner, domestic(&pending_agent)).await;
+    vec![
+        ("a person with no role", app.login(&other_person()).await),
+        (
+            "an intermediary not delegated",
+            app.login(&intermediary2()).await,
+        ),
+        ("an occasional-work delegate", occasional_token),
+        (
+            "a pending domestic-work delegate",
+            app.login(&pending_agent).await,
+        ),
+    ]
+}
+
+#[actix_web::test]
+async fn every_operation_on_someone_elses_data_refuses_an_unrelated_person() {
+    let app = TestApp::new();
+    let data = cassetto_of(&app, &employer(), &intermediary()).await;
+    let operator = app.login_operator().await;
+    let owner = app.login(&employer()).await;
+    let strangers = strangers(&app, &owner).await;
+    let before = state_of(&app, &owner, &data).await;
+
+    let mut offences = Vec::new();
+    let mut checked = 0;
+    for operation in operations().iter().filter(|o| o.has_path_parameters()) {
+        let (uri, subjects) = match fill(operation, &data) {
+            Ok(filled) => filled,
+            Err(unknown) => {
+                offences.push(untaught(operation, &unknown));
+                continue;
+            }
+        };
+        let operators_only = operation.operators_only();
+        if subjects == 0 && !operators_only {
+            continue;
+        }
+        // The path points at real data: whoever may read it does (the owner, or an operator).
+        if operation.method == "get" {
+            let (who, token) = if operators_only {
+                ("the operator (control)", &operator)
+            } else {
+                ("the owner (control)", &owner)
+            };
+            let res = app.send(operation.request(&uri, Some(token))).await;
+            if res.status != 200 {
+                offences.push(Offence::of(operation, who, "200", status_and_type(&res)));
+            }
+        }
+        let (expected, why) = expected_for_a_stranger(operation);
+        for (who, token) in &strangers {
+            let res = app.send(operation.request(&uri, Some(token))).await;
+            if !is(&res, expected) {
+                let expected = format!("{expected} ({why})");
+                offences.push(Offence::of(
+                    operation,
+                    who,
+                    &expected,
+                    status_and_type(&res),
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert_no_offences(
+        "operations on someone else's data, asked by an unrelated person",
+        &offences,
+    );
+    assert!(
+        checked >= 4,
+        "no operation on someone's data in the contract"
+    );
+    let owner = app.login(&employer()).await;
+    assert_eq!(
+        state_of(&app, &owner, &data).await,
+        before,
+        "the strangers' requests changed someone else's data"
+    );
+}
+
+#[actix_web::test]
+async fn a_path_mixing_the_callers_own_data_with_someone_elses_is_refused() {
+    let app = TestApp::new();
+    let victim = cassetto_of(&app, &employer(), &intermediary()).await;
+    let own = cassetto_of(&app, &other_person(), &intermediary2()).await;
+    let caller = app.login(&other_person()).await;
+
+    let mut offences = Vec::new();
+    let mut checked = 0;
+    for operation in operations().iter().filter(|o| o.has_path_parameters()) {
+        let (own_uri, subjects) = match fill(operation, &own) {
+            Ok(filled) => filled,
+            Err(unknown) => {
+                offences.push(untaught(operation, &unknown));
+                continue;
+            }
+        };
+        if subjects < 2 {
+            continue;
+        }
+        // The caller's own path answers: the refusals below are about the foreign part.
+        if operation.method == "get" {
+            let res = app.send(operation.request(&own_uri, Some(&caller))).await;
+            if res.status != 200 {
+                let who = "the caller, own data (control)";
+                offences.push(Offence::of(operation, who, "200", status_and_type(&res)));
+            }
+        }
+        // Each subject parameter in turn is someone else's; the others are the caller's own.
+        for foreign in 0..subjects {
+            let mut seen = 0;
+            let (uri, _) = operation
+                .fill_path(|collection, name| {
+                    let data = if seen == foreign { &victim } else { &own };
+                    let param = parameter(collection, name, data)?;
+                    seen += usize::from(param.subject);
+                    Some(param)
+                })
+                .expect("filled above");
+            let (expected, why) = expected_for_a_stranger(operation);
+            let res = app.send(operation.request(&uri, Some(&caller))).await;
+            if !is(&res, expected) {
+                offences.push(Offence::of(
+                    operation,
+                    &format!("the caller; subject {foreign} foreign"),
+                    &format!("{expected} ({why})"),
+                    status_and_type(&res),
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert_no_offences(
+        "paths mixing the caller's own data with someone else's",
+        &offences,
+    );
+    assert!(checked >= 2, "no operation with two subjects in its path");
+}
