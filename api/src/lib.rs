@@ -26,6 +26,7 @@ pub mod problems;
 pub mod refusal;
 pub mod routes;
 pub mod routing;
+pub mod sealer;
 pub mod settings;
 pub mod state;
 pub mod status;

@@ -84,6 +84,13 @@ enum Command {
     },
     /// Create a demo dataset and print the personas with sandbox assertions (sandbox only).
     SeedDemo,
+    /// Run the accountability-log sealer alone (for deployments with `AUDIT_SEALER=off`);
+    /// several can run at once, one seals at a time. With `--once`, seal what is pending and exit.
+    Sealer {
+        /// Seal what is pending, print how many, and exit.
+        #[arg(long)]
+        once: bool,
+    },
     /// Write the OpenAPI contract generated from the code.
     ExportOpenapi {
         /// Where to write it.
@@ -167,6 +174,7 @@ fn main() -> ExitCode {
                 inps_api::import::import_payments(&s, &file, time::OffsetDateTime::now_utc())?;
             print_line(&format!("imported {count} contribution payments"))
         }),
+        Command::Sealer { once } => load_settings().and_then(|s| run_sealer(&s, once)),
         Command::SeedDemo => load_settings().and_then(|s| {
             let report = inps_api::demo::seed_demo(&s, time::OffsetDateTime::now_utc())?;
             print_line(report.render().trim_end())
@@ -241,13 +249,41 @@ fn export_openapi(path: &PathBuf, check: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn run_sealer(settings: &Settings, once: bool) -> anyhow::Result<()> {
+    migrate(settings)?;
+    let mut conn =
+        PgConnection::establish(&settings.database_url).context("connecting to DATABASE_URL")?;
+    loop {
+        let sealed =
+            inps_api::sealer::seal_pending(&mut conn, settings.audit_seal_batch, &SystemClock)?;
+        if once {
+            let text = match sealed {
+                inps_persistence::audit::Sealing::Busy => "another sealer is at work".to_owned(),
+                inps_persistence::audit::Sealing::Sealed(n) => format!("sealed {n} events"),
+            };
+            return print_line(&text);
+        }
+        std::thread::sleep(settings.audit_seal_interval);
+    }
+}
+
 fn serve(settings: Settings) -> anyhow::Result<()> {
     migrate(&settings)?;
     let bind_addr = settings.bind_addr;
     let workers = settings.http_workers;
     let shutdown = settings.shutdown_timeout;
     let state = AppState::new(settings, Arc::new(SystemClock))?;
-    actix_web::rt::System::new().block_on(async move {
+    let sealer = if state.settings.audit_sealer_in_serve {
+        Some(inps_api::sealer::spawn(
+            state.pool.clone(),
+            Arc::clone(&state.clock),
+            state.settings.audit_seal_interval,
+            state.settings.audit_seal_batch,
+        )?)
+    } else {
+        None
+    };
+    let served = actix_web::rt::System::new().block_on(async move {
         let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))
             .shutdown_timeout(shutdown.as_secs())
             .bind(bind_addr)
@@ -257,5 +293,9 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
         }
         tracing::info!(%bind_addr, "serving");
         server.run().await.context("HTTP server")
-    })
+    });
+    if let Some(sealer) = sealer {
+        sealer.stop();
+    }
+    served
 }

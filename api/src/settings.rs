@@ -71,6 +71,13 @@ pub struct Settings {
     pub privacy_notice_version: String,
     /// `TERMS_OF_USE_VERSION`: the terms of use version people must accept.
     pub terms_of_use_version: String,
+    /// `AUDIT_SEALER`: whether `serve` runs the accountability-log sealer (`on`, the default)
+    /// or leaves it to a separate `inps-api sealer` (`off`).
+    pub audit_sealer_in_serve: bool,
+    /// `AUDIT_SEAL_INTERVAL_MS`: how long the sealer waits when nothing is left to seal.
+    pub audit_seal_interval: Duration,
+    /// `AUDIT_SEAL_BATCH`: most events chained in one sealing transaction.
+    pub audit_seal_batch: i64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -236,6 +243,28 @@ impl Settings {
                 "a positive number of seconds",
                 |v: &i64| *v > 0,
             )?),
+            audit_sealer_in_serve: match r.string("AUDIT_SEALER", "on").as_str() {
+                "on" => true,
+                "off" => false,
+                other => {
+                    return Err(ConfigError {
+                        variable: "AUDIT_SEALER",
+                        message: format!("expected on or off, got {other:?}"),
+                    });
+                }
+            },
+            audit_seal_interval: Duration::from_millis(r.parsed(
+                "AUDIT_SEAL_INTERVAL_MS",
+                200,
+                "a positive number of milliseconds",
+                positive,
+            )?),
+            audit_seal_batch: r.parsed(
+                "AUDIT_SEAL_BATCH",
+                1000,
+                "an integer 1..=100000",
+                |v: &i64| (1..=100_000).contains(v),
+            )?,
             identity_audience: r.string("IDENTITY_AUDIENCE", "https://api.inps.example"),
             identity_jwks_file: match (r.raw("IDENTITY_JWKS_FILE"), app_env) {
                 (Some(path), _) => Some(path.into()),

@@ -17,9 +17,10 @@ use crate::state::AppState;
 /// One event of the accountability log.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEvent {
-    /// Position in the hash chain.
+    /// Position in the hash chain; null until the sealer has chained the event (usually
+    /// within a second).
     #[schema(format = Int64, minimum = 1)]
-    pub seq: i64,
+    pub seq: Option<i64>,
     /// Identifier.
     pub id: uuid::Uuid,
     /// When it happened.
@@ -45,9 +46,9 @@ pub struct AuditEvent {
     /// Request id.
     #[schema(max_length = 128)]
     pub request_id: Option<String>,
-    /// SHA-256 of this event chained on the previous one (hex).
+    /// SHA-256 of this event chained on the previous one (hex); null until sealed.
     #[schema(max_length = 64)]
-    pub hash: String,
+    pub hash: Option<String>,
 }
 
 impl From<AuditEventRow> for AuditEvent {
@@ -63,7 +64,7 @@ impl From<AuditEventRow> for AuditEvent {
             resource: r.resource,
             outcome: r.outcome,
             request_id: r.request_id,
-            hash: hex::encode(r.hash),
+            hash: r.hash.map(hex::encode),
         }
     }
 }
@@ -164,22 +165,33 @@ pub async fn list_audit_events(
         Ok(audit::list(conn, &filter, cursor, limit + 1)?)
     })
     .await?;
-    let (rows, next_cursor) = page_of(rows, limit, |e| e.seq.to_string());
+    let (rows, next_cursor) = page_of(rows, limit, |e| e.position.to_string());
     let items: Vec<AuditEvent> = rows.into_iter().map(AuditEvent::from).collect();
     Ok(HttpResponse::Ok().json(AuditEventPage { items, next_cursor }))
 }
 
 /// The result of recomputing the chain.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"valid": true, "events_checked": 1042, "first_broken": null}))]
+#[schema(example = json!({"valid": true, "events_checked": 1042, "first_broken": null,
+    "sealed_up_to": 1042, "pending_events": 3, "sealing_lag_seconds": 0}))]
 pub struct ChainVerification {
-    /// True when every event chains onto the previous one.
+    /// True when every sealed event chains onto the previous one and the chain ends at the
+    /// last recorded seal.
     pub valid: bool,
     /// Events checked.
     #[schema(format = Int64, minimum = 0)]
     pub events_checked: i64,
     /// The first broken link, if any.
     pub first_broken: Option<BrokenLink>,
+    /// How far the chain is sealed: the last sealed `seq` (0 before the first seal).
+    #[schema(format = Int64, minimum = 0)]
+    pub sealed_up_to: i64,
+    /// Events committed and still waiting for the sealer.
+    #[schema(format = Int64, minimum = 0)]
+    pub pending_events: i64,
+    /// Age of the oldest waiting event, in seconds (0 when none waits): how far sealing lags.
+    #[schema(format = Int64, minimum = 0)]
+    pub sealing_lag_seconds: i64,
 }
 
 /// A link of the chain that does not verify.
@@ -211,7 +223,13 @@ pub async fn verify_audit_chain(
     _operator: Operator,
 ) -> Result<HttpResponse, ApiError> {
     let report = db::with_conn(&state, |conn| Ok(audit::verify_chain(conn, 1000)?)).await?;
+    let lag = report
+        .oldest_pending_at
+        .map_or(0, |at| (state.clock.now() - at).whole_seconds().max(0));
     Ok(HttpResponse::Ok().json(ChainVerification {
+        sealed_up_to: report.sealed_up_to,
+        pending_events: report.pending,
+        sealing_lag_seconds: lag,
         valid: report.first_broken.is_none(),
         events_checked: i64::try_from(report.checked).unwrap_or(i64::MAX),
         first_broken: report

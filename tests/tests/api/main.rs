@@ -3,6 +3,7 @@
 mod access;
 mod attachments;
 mod audit;
+mod audit_sealer;
 mod basics;
 mod cli;
 mod contract;
