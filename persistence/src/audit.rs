@@ -235,6 +235,16 @@ pub fn list(
         .load(conn)
 }
 
+/// When the oldest event still waiting to be sealed happened (`None` when none waits).
+pub fn oldest_unsealed_at(conn: &mut PgConnection) -> QueryResult<Option<OffsetDateTime>> {
+    audit_events::table
+        .filter(audit_events::seq.is_null())
+        .order(audit_events::position)
+        .select(audit_events::occurred_at)
+        .first::<OffsetDateTime>(conn)
+        .optional()
+}
+
 /// The result of recomputing the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {
@@ -320,12 +330,7 @@ pub fn verify_chain(conn: &mut PgConnection, batch: i64) -> QueryResult<ChainRep
     }
     let pending_rows = audit_events::table.filter(audit_events::seq.is_null());
     let pending: i64 = pending_rows.count().get_result(conn)?;
-    let oldest_pending_at = audit_events::table
-        .filter(audit_events::seq.is_null())
-        .order(audit_events::position)
-        .select(audit_events::occurred_at)
-        .first::<OffsetDateTime>(conn)
-        .optional()?;
+    let oldest_pending_at = oldest_unsealed_at(conn)?;
     let (checked, first_broken) = match failure {
         Some((checked, link)) => (checked, Some(link)),
         None => (verifier.checked(), None),
