@@ -7,6 +7,8 @@
 //! indexes and triggers; it reports the worst sealing lag seen (age of the oldest unsealed
 //! event) and verifies the whole chain at the end.
 
+mod load;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -131,10 +133,28 @@ fn audit_append() {
 }
 
 fn main() {
-    match std::env::args().nth(1).as_deref() {
+    let args: Vec<String> = std::env::args().collect();
+    let number = |name: &str, default: u64| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    match args.get(1).map(String::as_str) {
         None | Some("audit-append") => audit_append(),
+        Some("load") => {
+            let shape = load::Shape {
+                connections: usize::try_from(number("--connections", 32)).unwrap_or(32),
+                seconds: number("--seconds", 10),
+            };
+            if let Err(e) = load::load(shape) {
+                eprintln!("load: {e}");
+                std::process::exit(1);
+            }
+        }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; available: audit-append");
+            eprintln!("unknown benchmark {other:?}; available: audit-append, load");
             std::process::exit(2);
         }
     }
