@@ -299,9 +299,31 @@ pub fn encode_cursor(text: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
 }
 
-/// The `Idempotency-Key` header, if sent (1..=128 visible ASCII characters).
+/// Longest `Idempotency-Key` accepted (the contract says the same).
+pub const IDEMPOTENCY_KEY_MAX_LEN: usize = 128;
+
+/// What an `Idempotency-Key` value may be: 1..=128 visible ASCII characters (`!` to `~`). The
+/// contract's parameter schema states the same (`openapi::finalize`).
+pub fn idempotency_key_ok(key: &str) -> bool {
+    (1..=IDEMPOTENCY_KEY_MAX_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// An `Idempotency-Key` with the request it scopes: the same key is another key under another
+/// method or path (the caller is added by [`crate::idempotency::create`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopedKey {
+    /// The HTTP method (`POST`).
+    pub method: String,
+    /// The request path, without the query (`/v1/employments/123/inquiries`).
+    pub path: String,
+    /// The key the client sent.
+    pub key: String,
+}
+
+/// The `Idempotency-Key` header, if sent (1..=128 visible ASCII characters), scoped to the
+/// request's method and path.
 #[derive(Debug, Clone)]
-pub struct IdempotencyKey(pub Option<String>);
+pub struct IdempotencyKey(pub Option<ScopedKey>);
 
 impl FromRequest for IdempotencyKey {
     type Error = ApiError;
@@ -311,11 +333,11 @@ impl FromRequest for IdempotencyKey {
         let result = match req.headers().get("idempotency-key") {
             None => Ok(Self(None)),
             Some(v) => match v.to_str() {
-                Ok(s)
-                    if (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic()) =>
-                {
-                    Ok(Self(Some(s.to_owned())))
-                }
+                Ok(s) if idempotency_key_ok(s) => Ok(Self(Some(ScopedKey {
+                    method: req.method().as_str().to_owned(),
+                    path: req.path().to_owned(),
+                    key: s.to_owned(),
+                }))),
                 _ => Err(ApiError::invalid_field(
                     "Idempotency-Key",
                     Text::new(

@@ -7,6 +7,7 @@ mod cli;
 mod contract;
 mod delegations;
 mod demo;
+mod hardening;
 mod idempotency;
 mod identity;
 mod inquiries;

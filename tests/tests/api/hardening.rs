@@ -1,0 +1,151 @@
+//! Hardening of the shared plumbing, one section per fix:
+//! 1. idempotency keys scoped to the caller, the method and the path.
+
+use actix_web::test::TestRequest;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use inps_tests::personas::{employer, other_person, with_check_char};
+use inps_tests::{TestApp, TestResponse};
+use serde_json::{Value, json};
+use time::macros::datetime;
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn count(app: &TestApp, sql: &str) -> i64 {
+    let mut conn = app.db.as_ref().expect("database").connect();
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut conn)
+        .expect("count")
+        .n
+}
+
+fn text(res: &TestResponse) -> String {
+    String::from_utf8_lossy(&res.body).into_owned()
+}
+
+/// A colf employment of `boss` (a persona) since 5 January 2026.
+fn employment_of(boss: &inps_tests::Persona) -> Value {
+    json!({
+        "employer": {"tax_code": boss.tax_code, "given_name": boss.given_name, "family_name": boss.family_name},
+        "worker": {"tax_code": with_check_char("BNCNNA90A41F205"), "given_name": "Anna", "family_name": "Bianchi"},
+        "employment_type": "colf",
+        "start_date": "2026-01-05",
+        "weekly_hours": "20.00",
+        "hourly_pay": {"amount": "9.00", "currency": "EUR"},
+        "live_in": false,
+        "fixed_term": false,
+        "cuaf": true,
+    })
+}
+
+/// A minimal PDF.
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".to_vec()
+}
+
+// --- 1. Idempotency keys are scoped to the caller, the method and the path ------------------
+
+async fn pay_with_key(
+    app: &TestApp,
+    token: &str,
+    code: &str,
+    key: &str,
+    notice: &str,
+) -> TestResponse {
+    app.send(
+        TestRequest::post()
+            .uri(&format!("/v1/employments/{code}/contribution-payments"))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .insert_header(("Idempotency-Key", key))
+            .set_json(json!({
+                "quarter": "2026-Q1",
+                "pagopa_notice_number": notice,
+                "paid_on": "2026-04-09",
+                "amount": {"amount": "100.00", "currency": "EUR"},
+            })),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn the_same_idempotency_key_on_another_employments_payments_is_another_key() {
+    let app = TestApp::new();
+    let operator = app.login_operator().await;
+    let first = app
+        .record_employment(&operator, employment_of(&employer()))
+        .await;
+    let second = app
+        .record_employment(&operator, employment_of(&other_person()))
+        .await;
+    app.clock.set(datetime!(2026-04-15 09:00 UTC));
+    let operator = app.login_operator().await;
+    let payments = |code: &str| {
+        format!("SELECT count(*) AS n FROM contribution_payments WHERE employment_code = '{code}'")
+    };
+
+    // The operator's software uses one key per payment slip: the same key on two employments.
+    let res = pay_with_key(&app, &operator, &first, "slip-1", "301000000000000011").await;
+    assert_eq!(res.status, 201, "{}", text(&res));
+    let res = pay_with_key(&app, &operator, &second, "slip-1", "301000000000000012").await;
+    assert_eq!(res.status, 201, "{}", text(&res));
+    assert_eq!(res.header("idempotent-replayed"), None);
+    assert_eq!(count(&app, &payments(&first)), 1);
+    assert_eq!(count(&app, &payments(&second)), 1, "both payments recorded");
+
+    // A retry on the second employment still replays its own answer.
+    let retry = pay_with_key(&app, &operator, &second, "slip-1", "301000000000000012").await;
+    assert_eq!(retry.status, 201);
+    assert_eq!(retry.header("idempotent-replayed"), Some("true"));
+    assert_eq!(retry.json(), res.json());
+
+    // The same key and the very same body on another employment is not a replay of the first
+    // employment's answer: it runs, and the notice number already recorded is a conflict.
+    let res = pay_with_key(&app, &operator, &first, "slip-2", "301000000000000013").await;
+    assert_eq!(res.status, 201, "{}", text(&res));
+    let res = pay_with_key(&app, &operator, &second, "slip-2", "301000000000000013").await;
+    assert_eq!(res.header("idempotent-replayed"), None, "{}", text(&res));
+    res.problem(409);
+    assert_eq!(count(&app, &payments(&first)), 2);
+    assert_eq!(count(&app, &payments(&second)), 1);
+}
+
+#[actix_web::test]
+async fn the_same_idempotency_key_on_an_employment_the_caller_cannot_see_is_404() {
+    let app = TestApp::new();
+    let operator = app.login_operator().await;
+    let mine = app
+        .record_employment(&operator, employment_of(&employer()))
+        .await;
+    let theirs = app
+        .record_employment(&operator, employment_of(&other_person()))
+        .await;
+    let token = app.login(&employer()).await;
+    let send = |code: String| {
+        let (content_type, body) = TestApp::multipart_body(
+            &[("topic", "mav"), ("text", "Il MAV non è arrivato.")],
+            &[("attachments", "ricevuta.pdf", &pdf())],
+        );
+        app.send(
+            TestRequest::post()
+                .uri(&format!("/v1/employments/{code}/inquiries"))
+                .insert_header(("Authorization", format!("Bearer {token}")))
+                .insert_header(("Idempotency-Key", "inquiry-1"))
+                .insert_header(("Content-Type", content_type))
+                .set_payload(body),
+        )
+    };
+    let res = send(mine.clone()).await;
+    assert_eq!(res.status, 201, "{}", text(&res));
+    let res = send(theirs).await;
+    assert_eq!(res.header("idempotent-replayed"), None, "{}", text(&res));
+    res.problem(404);
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM inquiries"), 1);
+    // On its own path the key still replays.
+    let res = send(mine).await;
+    assert_eq!(res.status, 201);
+    assert_eq!(res.header("idempotent-replayed"), Some("true"));
+}
