@@ -100,6 +100,8 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// 406: the response media type asked for cannot be produced.
     NotAcceptable,
+    /// 408: the request body did not arrive in time.
+    RequestTimeout,
     /// 409: the resource's state does not allow the action.
     Conflict,
     /// 412: `If-Match` does not match the current version.
@@ -174,6 +176,12 @@ impl ErrorCode {
                 "Formato di risposta non disponibile",
                 "Response format not available",
             ),
+            C::RequestTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "request-timeout",
+                "Richiesta non ricevuta in tempo",
+                "Request not received in time",
+            ),
             C::Conflict => (
                 StatusCode::CONFLICT,
                 "state-conflict",
@@ -240,13 +248,14 @@ impl ErrorCode {
     /// The code whose status is `status`, for errors raised outside our handlers.
     pub fn for_status(status: StatusCode) -> Self {
         use ErrorCode as C;
-        const ALL: [ErrorCode; 15] = [
+        const ALL: [ErrorCode; 16] = [
             C::MalformedRequest,
             C::Unauthenticated,
             C::Forbidden,
             C::NotFound,
             C::MethodNotAllowed,
             C::NotAcceptable,
+            C::RequestTimeout,
             C::Conflict,
             C::PreconditionFailed,
             C::PayloadTooLarge,
@@ -541,7 +550,7 @@ mod tests {
     #[test]
     fn every_code_maps_back_from_its_status() {
         for status in [
-            400u16, 401, 403, 404, 405, 406, 409, 412, 413, 415, 422, 428, 429, 500, 503,
+            400u16, 401, 403, 404, 405, 406, 408, 409, 412, 413, 415, 422, 428, 429, 500, 503,
         ] {
             let status = StatusCode::from_u16(status).unwrap();
             assert_eq!(ErrorCode::for_status(status).spec().status, status);

@@ -4,7 +4,7 @@
 //! Every refusal is an [`ApiError`]: a body that is not JSON is 400, one that does not fit the
 //! schema or breaks a `validator` rule is 422 naming each field (`errors[].field` is the JSON
 //! path), a body over the limit is 413 (refused from `Content-Length` before reading), a wrong
-//! media type 415.
+//! media type 415, a body that does not arrive within `BODY_READ_TIMEOUT_SECONDS` 408.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -57,8 +57,44 @@ fn too_large() -> ApiError {
     )
 }
 
-/// Reads the whole body, refusing it as soon as it passes `limit` bytes.
+/// How long reading a request body may take (`BODY_READ_TIMEOUT_SECONDS`).
+pub fn body_read_timeout(req: &HttpRequest) -> std::time::Duration {
+    req.app_data::<web::Data<AppState>>()
+        .map_or(std::time::Duration::from_secs(30), |s| {
+            s.settings.body_read_timeout
+        })
+}
+
+/// 408: the body did not arrive in time. Answering frees the worker; actix closes the
+/// connection after a response to a body it has not read to the end.
+pub fn body_timed_out() -> ApiError {
+    ApiError::new(ErrorCode::RequestTimeout).with_detail(
+        "Il corpo della richiesta non è arrivato in tempo.",
+        "The request body did not arrive in time.",
+    )
+}
+
+/// Runs `read` (a body read) under the request's body read timeout: 408 when it takes longer.
+pub async fn within_body_timeout<T>(
+    req: &HttpRequest,
+    read: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    actix_web::rt::time::timeout(body_read_timeout(req), read)
+        .await
+        .unwrap_or_else(|_| Err(body_timed_out()))
+}
+
+/// Reads the whole body, refusing it as soon as it passes `limit` bytes, or when it does not
+/// arrive within the body read timeout (408).
 pub async fn read_body_limited(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
+    within_body_timeout(req, read_all_limited(req, payload, limit)).await
+}
+
+async fn read_all_limited(
     req: &HttpRequest,
     payload: &mut Payload,
     limit: usize,

@@ -1,9 +1,15 @@
 //! Hardening of the shared plumbing, one section per fix:
-//! 1. idempotency keys scoped to the caller, the method and the path.
+//! 1. idempotency keys scoped to the caller, the method and the path;
+//! 2. bodies that never complete (a multipart form without its closing boundary, a stalled upload).
+
+use std::time::Duration;
 
 use actix_web::test::TestRequest;
+use actix_web::web::Bytes;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
+use futures_util::StreamExt as _;
+use futures_util::stream;
 use inps_tests::personas::{employer, other_person, with_check_char};
 use inps_tests::{TestApp, TestResponse};
 use serde_json::{Value, json};
@@ -148,4 +154,98 @@ async fn the_same_idempotency_key_on_an_employment_the_caller_cannot_see_is_404(
     let res = send(mine).await;
     assert_eq!(res.status, 201);
     assert_eq!(res.header("idempotent-replayed"), Some("true"));
+}
+
+// --- 2. Bodies that never complete ----------------------------------------------------------
+
+/// Fails the test (instead of hanging it) when `fut` takes longer than `secs` seconds.
+async fn promptly<T>(secs: u64, fut: impl std::future::Future<Output = T>) -> T {
+    actix_web::rt::time::timeout(Duration::from_secs(secs), fut)
+        .await
+        .unwrap_or_else(|_| panic!("no answer within {secs} s: the request hangs"))
+}
+
+/// The employer's session token and an employment of theirs.
+async fn inquiry_setup(app: &TestApp) -> (String, String) {
+    let operator = app.login_operator().await;
+    let code = app
+        .record_employment(&operator, employment_of(&employer()))
+        .await;
+    (app.login(&employer()).await, code)
+}
+
+#[actix_web::test]
+async fn a_multipart_body_without_its_closing_boundary_is_refused_at_once() {
+    let app = TestApp::new();
+    let (token, code) = inquiry_setup(&app).await;
+    let (content_type, body) = TestApp::multipart_body(
+        &[("topic", "mav"), ("text", "Domanda")],
+        &[("attachments", "ricevuta.pdf", &pdf())],
+    );
+    let closing = body
+        .windows(4)
+        .rposition(|w| w == b"\r\n--")
+        .expect("closing boundary");
+    for truncated in [&body[..closing + 2], &body[..body.len() / 2]] {
+        // Complete by its Content-Length (the payload ends), but the form never closes.
+        let res = promptly(
+            5,
+            app.send(
+                TestRequest::post()
+                    .uri(&format!("/v1/employments/{code}/inquiries"))
+                    .insert_header(("Authorization", format!("Bearer {token}")))
+                    .insert_header(("Content-Type", content_type.clone()))
+                    .set_payload(truncated.to_vec()),
+            ),
+        )
+        .await;
+        res.problem(400);
+    }
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM inquiries"), 0);
+}
+
+/// A body that sends `first` and then stalls forever.
+fn stalled(first: Vec<u8>) -> actix_web::dev::Payload {
+    let chunks = stream::iter([Ok::<_, actix_web::error::PayloadError>(Bytes::from(first))])
+        .chain(stream::pending());
+    actix_web::dev::Payload::Stream {
+        payload: Box::pin(chunks),
+    }
+}
+
+#[actix_web::test]
+async fn a_stalled_body_is_answered_408_after_the_body_read_timeout() {
+    let app = TestApp::with_env(&[("BODY_READ_TIMEOUT_SECONDS", "1")]);
+    let (token, code) = inquiry_setup(&app).await;
+
+    // A multipart form that stops halfway through its first file.
+    let (content_type, body) = TestApp::multipart_body(
+        &[("topic", "mav"), ("text", "Domanda")],
+        &[("attachments", "ricevuta.pdf", &pdf())],
+    );
+    let form = app.send_with_payload(
+        TestRequest::post()
+            .uri(&format!("/v1/employments/{code}/inquiries"))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .insert_header(("Content-Type", content_type))
+            .insert_header(("Content-Length", body.len().to_string())),
+        stalled(body[..body.len() - 40].to_vec()),
+    );
+    // A JSON body that stops after its first bytes.
+    let json_body = app.send_with_payload(
+        TestRequest::post()
+            .uri("/v1/sessions")
+            .insert_header(("Content-Type", "application/json"))
+            .insert_header(("Content-Length", "200")),
+        stalled(b"{\"assertion\": \"eyJ".to_vec()),
+    );
+    let (form, json_body) = promptly(5, futures_util::future::join(form, json_body)).await;
+    for res in [form, json_body] {
+        let problem = res.problem(408);
+        assert_eq!(
+            problem["type"],
+            "https://inps.example/problems/request-timeout"
+        );
+    }
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM inquiries"), 0);
 }
