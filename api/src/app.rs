@@ -14,10 +14,11 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error::{ApiError, ErrorCode, Text};
-use crate::middleware::{observe, problem, rate_limit, request_id};
+use crate::middleware::{observe, problem, rate_limit, request_id, security_headers};
 use crate::openapi::{self, ApiDoc};
 use crate::routes;
 use crate::routing::{self, RouteTable};
+use crate::settings::AppEnv;
 use crate::state::AppState;
 
 /// The finalized contract, as served at `/openapi.json`.
@@ -98,6 +99,10 @@ async fn serve_metrics(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    // In production the metrics are closed unless a token protects them.
+    if state.settings.app_env == AppEnv::Production && state.settings.metrics_token.is_none() {
+        return Err(ApiError::not_found());
+    }
     if let Some(token) = &state.settings.metrics_token {
         // Digests are compared, so the comparison's timing tells nothing about the secret.
         let presented = crate::auth::bearer(&req).map(|t| crate::auth::token_hash(&t));
@@ -159,4 +164,5 @@ pub fn build_app(
         .wrap(from_fn(problem::render_problems))
         .wrap(from_fn(observe::observe))
         .wrap(from_fn(request_id::request_id))
+        .wrap(from_fn(security_headers::security_headers))
 }

@@ -1,6 +1,7 @@
 //! Hardening of the shared plumbing, one section per fix:
 //! 1. idempotency keys scoped to the caller, the method and the path;
-//! 2. bodies that never complete (a multipart form without its closing boundary, a stalled upload).
+//! 2. bodies that never complete (a multipart form without its closing boundary, a stalled upload);
+//! 3. hardening headers and closed metrics.
 
 use std::time::Duration;
 
@@ -248,4 +249,146 @@ async fn a_stalled_body_is_answered_408_after_the_body_read_timeout() {
         );
     }
     assert_eq!(count(&app, "SELECT count(*) AS n FROM inquiries"), 0);
+}
+
+// --- 3. Hardening headers and closed metrics ------------------------------------------------
+
+/// An app in production mode (trusting a freshly generated key) with `extra` settings.
+fn production_app(extra: &[(&str, &str)]) -> TestApp {
+    let idp = inps_api::identity::SandboxIdp::generate().expect("key");
+    let jwks = json!({ "keys": [idp.public_jwk()] });
+    let path = std::env::temp_dir().join(format!("jwks-{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(&path, jwks.to_string()).expect("jwks file");
+    let path = path.to_str().expect("path").to_owned();
+    let mut env = vec![
+        ("APP_ENV", "production"),
+        ("IDENTITY_JWKS_FILE", path.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    let app = TestApp::with_env(&env);
+    // The keys are read when the state is built: the file is no longer needed.
+    std::fs::remove_file(&path).expect("remove jwks file");
+    app
+}
+
+fn assert_hardened(res: &TestResponse, what: &str) {
+    assert_eq!(
+        res.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
+    assert_eq!(res.header("x-frame-options"), Some("DENY"), "{what}");
+    assert_eq!(res.header("referrer-policy"), Some("no-referrer"), "{what}");
+    assert!(res.header("content-security-policy").is_some(), "{what}");
+}
+
+#[actix_web::test]
+async fn every_response_carries_the_hardening_headers_and_api_responses_load_nothing() {
+    let app = TestApp::new();
+    let (token, code) = inquiry_setup(&app).await;
+    let res = app
+        .post_multipart(
+            &token,
+            &format!("/v1/employments/{code}/inquiries"),
+            &[("topic", "mav"), ("text", "Domanda")],
+            &[("attachments", "ricevuta.pdf", &pdf())],
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", text(&res));
+    let inquiry = res.json();
+    let download = app
+        .get_as(
+            &token,
+            &format!(
+                "/v1/inquiries/{}/attachments/{}",
+                inquiry["id"].as_str().expect("id"),
+                inquiry["attachments"][0]["id"].as_str().expect("id")
+            ),
+        )
+        .await;
+    assert_eq!(download.status, 200);
+    assert_eq!(download.body.as_ref(), pdf().as_slice());
+
+    let status = app.get("/v1/status").await;
+    let missing = app.get("/v1/no-such-thing").await;
+    let refused = app.get("/v1/me").await;
+    for (res, what) in [
+        (&download, "attachment download"),
+        (&res, "created"),
+        (&status, "status"),
+        (&missing, "404"),
+        (&refused, "401"),
+    ] {
+        assert_hardened(res, what);
+        let csp = res.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("default-src 'none'"), "{what}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+        assert_eq!(res.header("strict-transport-security"), None, "sandbox");
+    }
+}
+
+#[actix_web::test]
+async fn swagger_ui_may_load_its_own_files_and_production_adds_hsts() {
+    let app = TestApp::new();
+    let ui = app.get("/swagger-ui/").await;
+    assert_eq!(ui.status, 200);
+    assert_hardened(&ui, "swagger ui");
+    let csp = ui.header("content-security-policy").unwrap_or_default();
+    for directive in [
+        "script-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    let page = text(&ui);
+    assert!(
+        !page.contains("<script>") && !page.contains("https://"),
+        "Swagger UI loads only its own files: {page}"
+    );
+    for file in [
+        "swagger-ui-bundle.js",
+        "swagger-initializer.js",
+        "swagger-ui.css",
+    ] {
+        let res = app.get(&format!("/swagger-ui/{file}")).await;
+        assert_eq!(res.status, 200, "{file}");
+    }
+
+    let app = production_app(&[]);
+    for path in ["/v1/status", "/v1/nothing", "/swagger-ui/"] {
+        let res = app.get(path).await;
+        assert_hardened(&res, path);
+        let hsts = res.header("strict-transport-security").unwrap_or_default();
+        assert!(hsts.starts_with("max-age="), "{path}: {hsts}");
+    }
+}
+
+#[actix_web::test]
+async fn metrics_are_closed_in_production_without_a_token() {
+    let app = production_app(&[]);
+    let res = app.get("/metrics").await;
+    res.problem(404);
+    assert!(!text(&res).contains("http_requests_total"));
+    let res = app
+        .send(
+            TestRequest::get()
+                .uri("/metrics")
+                .insert_header(("Authorization", "Bearer anything")),
+        )
+        .await;
+    res.problem(404);
+
+    // With a token they are open to its holder only.
+    let app = production_app(&[("METRICS_TOKEN", "m-secret")]);
+    app.get("/metrics").await.problem(401);
+    let res = app
+        .send(
+            TestRequest::get()
+                .uri("/metrics")
+                .insert_header(("Authorization", "Bearer m-secret")),
+        )
+        .await;
+    assert_eq!(res.status, 200);
 }
