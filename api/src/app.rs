@@ -8,7 +8,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpRequest, HttpResponse, web};
+use actix_web::{App, HttpRequest, HttpResponse, guard, web};
 use serde_json::Value;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
@@ -41,8 +41,29 @@ fn routed() -> (
     App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
+        // Outside sandbox mode the sandbox identity provider is not there at all: this resource,
+        // routed before `/v1`, takes every request to its path (any method, any body) and answers
+        // 404 before an extractor could look at the body. In sandbox mode its guard lets the
+        // request through to the documented handler.
+        .map(|app| {
+            app.service(
+                web::resource(SANDBOX_ASSERTIONS)
+                    .guard(guard::fn_guard(|ctx| {
+                        ctx.app_data::<web::Data<AppState>>()
+                            .is_some_and(|s| !s.identity.sandbox_enabled())
+                    }))
+                    .to(not_mounted),
+            )
+        })
         .service(utoipa_actix_web::scope("/v1").configure(routes::configure))
         .split_for_parts()
+}
+
+/// The sandbox identity provider's path (mounted in sandbox mode only).
+const SANDBOX_ASSERTIONS: &str = "/v1/sandbox/assertions";
+
+async fn not_mounted() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found())
 }
 
 /// The contract generated from the handlers (what `export-openapi` writes).

@@ -1,7 +1,8 @@
 //! Hardening of the shared plumbing, one section per fix:
 //! 1. idempotency keys scoped to the caller, the method and the path;
 //! 2. bodies that never complete (a multipart form without its closing boundary, a stalled upload);
-//! 3. hardening headers and closed metrics.
+//! 3. hardening headers and closed metrics;
+//! 4. no sandbox identity provider in production.
 
 use std::time::Duration;
 
@@ -391,4 +392,57 @@ async fn metrics_are_closed_in_production_without_a_token() {
         )
         .await;
     assert_eq!(res.status, 200);
+}
+
+// --- 4. No sandbox identity provider in production ------------------------------------------
+
+#[actix_web::test]
+async fn the_sandbox_identity_provider_is_not_there_in_production_whatever_the_request() {
+    let app = production_app(&[]);
+    let valid = json!({"tax_code": "RSSMRA85T10A562S", "level": "L2", "idp": "spid", "given_name": "Mario", "family_name": "Rossi"});
+    let requests = [
+        (
+            "malformed JSON",
+            "application/json",
+            b"{\"tax_code\": ".to_vec(),
+        ),
+        ("empty body", "application/json", Vec::new()),
+        (
+            "wrong media type",
+            "text/plain",
+            b"tax_code=RSSMRA85T10A562S".to_vec(),
+        ),
+        (
+            "invalid fields",
+            "application/json",
+            b"{\"level\": \"L9\"}".to_vec(),
+        ),
+        (
+            "valid body",
+            "application/json",
+            valid.to_string().into_bytes(),
+        ),
+    ];
+    for (what, content_type, body) in requests {
+        let res = app
+            .send(
+                TestRequest::post()
+                    .uri("/v1/sandbox/assertions")
+                    .insert_header(("Content-Type", content_type))
+                    .set_payload(body),
+            )
+            .await;
+        assert_eq!(res.status, 404, "{what}: {}", text(&res));
+        res.problem(404);
+    }
+    // Nor under another method (no 405 revealing the path).
+    app.get("/v1/sandbox/assertions").await.problem(404);
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM sandbox_keys"), 0);
+
+    // The contract still documents it (it is the same contract in every mode).
+    assert!(
+        inps_api::contract()["paths"]
+            .get("/sandbox/assertions")
+            .is_some()
+    );
 }
