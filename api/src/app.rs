@@ -21,7 +21,7 @@ use crate::routing::{self, RouteTable};
 use crate::settings::AppEnv;
 use crate::state::AppState;
 
-/// The finalized contract, as served at `/openapi.json`.
+/// The contract as served at `/openapi.json` ([`openapi::as_served`]).
 #[derive(Debug, Clone)]
 pub struct Contract(pub Arc<Value>);
 
@@ -166,8 +166,9 @@ pub fn build_app(
         ],
     );
     let json_limit = state.settings.max_json_body_bytes;
+    let served = openapi::as_served(contract, state.settings.app_env == AppEnv::Sandbox);
     app.app_data(web::Data::new(state))
-        .app_data(web::Data::new(Contract(Arc::new(contract))))
+        .app_data(web::Data::new(Contract(Arc::new(served))))
         .app_data(web::Data::new(table))
         .app_data(
             web::JsonConfig::default()

@@ -2,6 +2,7 @@
 //! that mounts the route); [`finalize`] then applies the conventions every operation shares, so
 //! they are written once: paths relative to the `/v1` server, rate-limit and request-id headers
 //! on every response, `429`/`503` on every operation, and problem+json on every error response.
+//! [`as_served`] adapts it to the server that serves it.
 
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
@@ -249,4 +250,31 @@ pub fn finalize(doc: utoipa::openapi::OpenApi) -> Value {
         );
     }
     value
+}
+
+/// The contract as a running server serves it at `/openapi.json`: the same document, with this
+/// server first as the relative `/v1` (so Swagger UI's "Try it out" calls the host and port it was
+/// loaded from) and the production server after it. The checked-in contract ([`finalize`]) keeps
+/// its fixed list. `sandbox` marks the relative entry as a sandbox (`x-sandbox`, which is also what
+/// lets the Italian guidelines' https rule accept a relative URL).
+pub fn as_served(mut contract: Value, sandbox: bool) -> Value {
+    let mut this_server =
+        json!({"url": "/v1", "description": "This server (the one serving this contract)"});
+    if sandbox {
+        this_server["x-sandbox"] = json!(true);
+    }
+    let mut servers = vec![this_server];
+    if let Some(listed) = contract.get("servers").and_then(Value::as_array) {
+        // The fixed local entry (`x-sandbox`) is this server's relative entry now.
+        servers.extend(
+            listed
+                .iter()
+                .filter(|s| s.get("x-sandbox") != Some(&json!(true)))
+                .cloned(),
+        );
+    }
+    if let Some(root) = contract.as_object_mut() {
+        root.insert("servers".into(), Value::Array(servers));
+    }
+    contract
 }

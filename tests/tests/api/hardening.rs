@@ -2,7 +2,8 @@
 //! 1. idempotency keys scoped to the caller, the method and the path;
 //! 2. bodies that never complete (a multipart form without its closing boundary, a stalled upload);
 //! 3. hardening headers and closed metrics;
-//! 4. no sandbox identity provider in production.
+//! 4. no sandbox identity provider in production;
+//! 5. the served contract points at the server serving it.
 
 use std::time::Duration;
 
@@ -445,4 +446,48 @@ async fn the_sandbox_identity_provider_is_not_there_in_production_whatever_the_r
             .get("/sandbox/assertions")
             .is_some()
     );
+}
+
+// --- 5. The served contract points at the server serving it ---------------------------------
+
+#[actix_web::test]
+async fn the_served_contract_lists_its_own_server_first_and_the_checked_in_one_is_unchanged() {
+    let app = TestApp::new();
+    let served = app.get("/openapi.json").await.json();
+    assert_eq!(served["servers"][0]["url"], "/v1", "{}", served["servers"]);
+    assert!(
+        served["servers"][0]["description"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty())
+    );
+    assert!(
+        served["servers"]
+            .as_array()
+            .expect("servers")
+            .iter()
+            .all(|s| !s["url"].as_str().unwrap_or_default().contains("127.0.0.1")),
+        "no hard-coded local address: {}",
+        served["servers"]
+    );
+
+    // Apart from its servers, the served contract is the checked-in one.
+    let generated = inps_api::contract();
+    let mut without_servers = served.clone();
+    without_servers["servers"] = Value::Null;
+    let mut expected = generated.clone();
+    expected["servers"] = Value::Null;
+    assert_eq!(without_servers, expected);
+
+    // The checked-in contract keeps its fixed servers (production first).
+    assert_eq!(
+        generated["servers"],
+        json!([
+            {"url": "https://api.inps.example/v1", "description": "Production"},
+            {"url": "http://127.0.0.1:8080/v1", "description": "Local sandbox (inps-api serve)", "x-sandbox": true}
+        ])
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/openapi.json");
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("openapi.json")).expect("json");
+    assert_eq!(file["servers"], generated["servers"]);
 }
