@@ -183,12 +183,14 @@ fn collect_validation(errors: &ValidationErrors, prefix: &str, out: &mut ApiErro
 
 /// Parses and validates a JSON body already read.
 pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
+    let mut value: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(ErrorCode::MalformedRequest).with_detail(
             format!("Il corpo non è JSON valido: {e}"),
             format!("The body is not valid JSON: {e}"),
         )
     })?;
+    // `6.0` is an integer for the contract (JSON Schema); serde's integer types would refuse it.
+    crate::wire::integral::normalize(&mut value);
     if let Some(path) = find_nul(&value, &mut Vec::new()) {
         return Err(ApiError::invalid_field(
             path,
@@ -276,6 +278,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for MergePatch<T> {
 pub struct PageQuery {
     /// Items per page, 1..=200 (default 50).
     #[param(minimum = 1, maximum = 200, format = Int32)]
+    #[serde(default, deserialize_with = "crate::wire::integral::option_i32")]
     pub limit: Option<i32>,
     /// Opaque cursor from a previous page's `next_cursor`.
     #[param(max_length = 200)]

@@ -1,8 +1,8 @@
 //! The contract. Operations come from the handlers' `#[utoipa::path]` (registered by the same call
 //! that mounts the route); [`finalize`] then applies the conventions every operation shares, so
 //! they are written once: paths relative to the `/v1` server, rate-limit and request-id headers
-//! on every response, `429`/`503` on every operation, and problem+json on every error response.
-//! [`as_served`] adapts it to the server that serves it.
+//! on every response, `429`/`503` on every operation, problem+json on every error response, and
+//! the one `Idempotency-Key` schema. [`as_served`] adapts it to the server that serves it.
 
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
@@ -152,6 +152,35 @@ fn strip_null_from_parameters(op: &mut Value) {
     }
 }
 
+/// The `Idempotency-Key` header the server accepts (`extract::IdempotencyKey`): 1 to 128
+/// visible ASCII characters.
+fn idempotency_key_schema() -> Value {
+    json!({
+        "type": "string",
+        "minLength": 1,
+        "maxLength": crate::extract::IDEMPOTENCY_KEY_MAX_LEN,
+        "pattern": "^[\\x21-\\x7E]+$"
+    })
+}
+
+/// States every `Idempotency-Key` parameter as exactly what the extractor accepts, so a client (or
+/// a fuzzer) reading the contract never sends a key the server refuses.
+fn describe_idempotency_key(op: &mut Value) {
+    let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for param in params {
+        let is_key = param.get("in").and_then(Value::as_str) == Some("header")
+            && param
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.eq_ignore_ascii_case("idempotency-key"));
+        if let (true, Some(param)) = (is_key, param.as_object_mut()) {
+            param.insert("schema".into(), idempotency_key_schema());
+        }
+    }
+}
+
 fn complete_response(status: &str, response: &mut Value) {
     let Some(obj) = response.as_object_mut() else {
         return;
@@ -217,6 +246,7 @@ pub fn finalize(doc: utoipa::openapi::OpenApi) -> Value {
             if let Some(ops) = item.as_object_mut() {
                 for (_, op) in ops.iter_mut() {
                     strip_null_from_parameters(op);
+                    describe_idempotency_key(op);
                     let implied = implied_statuses(op, &relative);
                     let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
                     else {

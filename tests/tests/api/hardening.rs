@@ -3,7 +3,8 @@
 //! 2. bodies that never complete (a multipart form without its closing boundary, a stalled upload);
 //! 3. hardening headers and closed metrics;
 //! 4. no sandbox identity provider in production;
-//! 5. the served contract points at the server serving it.
+//! 5. the served contract points at the server serving it;
+//! 6. schema-valid input accepted (integral floats, the `Idempotency-Key` schema).
 
 use std::time::Duration;
 
@@ -490,4 +491,90 @@ async fn the_served_contract_lists_its_own_server_first_and_the_checked_in_one_i
     let file: Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("openapi.json")).expect("json");
     assert_eq!(file["servers"], generated["servers"]);
+}
+
+// --- 6. Schema-valid input is accepted ------------------------------------------------------
+
+#[actix_web::test]
+async fn integers_written_as_integral_floats_are_integers() {
+    let app = TestApp::new();
+    let token = app.login(&employer()).await;
+    for limit in ["6.0", "6e0", "200.0"] {
+        let res = app
+            .get_as(&token, &format!("/v1/delegations?limit={limit}"))
+            .await;
+        assert_eq!(res.status, 200, "limit={limit}: {}", text(&res));
+    }
+    for limit in ["6.5", "0.0", "201.0", "six"] {
+        let res = app
+            .get_as(&token, &format!("/v1/delegations?limit={limit}"))
+            .await;
+        assert!(
+            [400, 422].contains(&res.status.as_u16()),
+            "limit={limit}: {}",
+            text(&res)
+        );
+    }
+
+    let operator = app.login_operator().await;
+    let put = |days: &str| {
+        app.send(
+            TestRequest::put()
+                .uri("/v1/inquiry-topics/mav")
+                .insert_header(("Authorization", format!("Bearer {operator}")))
+                .insert_header(("Content-Type", "application/json"))
+                .set_payload(format!("{{\"answer_deadline_days\": {days}}}")),
+        )
+    };
+    let res = put("45.0").await;
+    assert_eq!(res.status, 200, "{}", text(&res));
+    assert_eq!(res.json()["answer_deadline_days"], 45);
+    assert_eq!(put("4.5e1").await.status, 200);
+    let problem = put("45.5").await.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "answer_deadline_days");
+    put("\"45\"").await.problem(422);
+}
+
+#[actix_web::test]
+async fn the_contract_states_exactly_the_idempotency_keys_the_server_accepts() {
+    let contract = TestApp::new().get("/openapi.json").await.json();
+    let mut seen = 0;
+    for (path, item) in contract["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                if param["name"] != "Idempotency-Key" {
+                    continue;
+                }
+                seen += 1;
+                let schema = &param["schema"];
+                assert_eq!(schema["minLength"], 1, "{method} {path}");
+                assert_eq!(schema["maxLength"], 128, "{method} {path}");
+                assert_eq!(schema["pattern"], "^[\\x21-\\x7E]+$", "{method} {path}");
+            }
+        }
+    }
+    assert!(seen >= 5, "{seen}");
+
+    // Every visible ASCII character is accepted; anything else is refused as the contract says.
+    let app = TestApp::new();
+    let operator = app.login_operator().await;
+    let visible: String = (0x21u8..=0x7E).map(char::from).collect();
+    let post = |key: String| {
+        app.send(
+            TestRequest::post()
+                .uri("/v1/employments")
+                .insert_header(("Authorization", format!("Bearer {operator}")))
+                .insert_header(("Idempotency-Key", key))
+                .set_json(employment_of(&employer())),
+        )
+    };
+    let res = post(visible.clone()).await;
+    assert_eq!(res.status, 201, "{}", text(&res));
+    assert_eq!(
+        post(visible).await.header("idempotent-replayed"),
+        Some("true")
+    );
+    for key in [String::new(), "a b".to_owned(), "k".repeat(129)] {
+        post(key).await.problem(422);
+    }
 }
