@@ -49,6 +49,8 @@ pub struct Settings {
     pub rate_limit_window: Duration,
     /// `MAX_JSON_BODY_BYTES`: largest JSON request body accepted.
     pub max_json_body_bytes: usize,
+    /// `BODY_READ_TIMEOUT_SECONDS`: how long reading a whole request body may take (408 beyond).
+    pub body_read_timeout: Duration,
     /// `METRICS_TOKEN` (secret, optional): when set, `GET /metrics` requires `Bearer <token>`.
     pub metrics_token: Option<String>,
     /// `SHUTDOWN_TIMEOUT_SECONDS`: grace period for in-flight requests on SIGTERM/SIGINT.
@@ -216,6 +218,12 @@ impl Settings {
                 "a positive number of bytes",
                 |v| *v > 0,
             )?,
+            body_read_timeout: Duration::from_secs(r.parsed(
+                "BODY_READ_TIMEOUT_SECONDS",
+                30,
+                "a positive number of seconds",
+                positive,
+            )?),
             metrics_token: r.raw("METRICS_TOKEN"),
             shutdown_timeout: Duration::from_secs(r.parsed(
                 "SHUTDOWN_TIMEOUT_SECONDS",
@@ -287,6 +295,7 @@ mod tests {
         assert_eq!(s.bind_addr.to_string(), "127.0.0.1:8080");
         assert_eq!(s.app_env, AppEnv::Sandbox);
         assert_eq!(s.log_format, LogFormat::Json);
+        assert_eq!(s.body_read_timeout, Duration::from_secs(30));
     }
 
     #[test]
@@ -299,6 +308,8 @@ mod tests {
             ("DB_POOL_MAX_SIZE", "-1"),
             ("DATABASE_URL", "mysql://x/y"),
             ("SESSION_IDLE_TIMEOUT_SECONDS", "0"),
+            ("BODY_READ_TIMEOUT_SECONDS", "0"),
+            ("BODY_READ_TIMEOUT_SECONDS", "soon"),
             ("BOOTSTRAP_OPERATOR_TAX_CODE", "NOTACODE"),
         ] {
             let err = read(&[(var, value)]).unwrap_err();

@@ -152,7 +152,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    idempotency_keys (caller, key) {
+    idempotency_keys (caller, method, path, key) {
         caller -> Text,
         key -> Text,
         fingerprint -> Bytea,
@@ -161,6 +161,8 @@ diesel::table! {
         response_location -> Nullable<Text>,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+        method -> Text,
+        path -> Text,
     }
 }
 

@@ -200,6 +200,29 @@ impl TestApp {
         handler(req).await
     }
 
+    /// Sends `req` with its body taken from `payload` instead of a fixed one: a streamed body, or
+    /// one that stalls (`Payload::Stream` over a stream that stops yielding).
+    pub async fn send_with_payload(
+        &self,
+        req: TestRequest,
+        payload: actix_web::dev::Payload,
+    ) -> TestResponse {
+        let service = test::init_service(build_app(self.state.clone())).await;
+        let (req, _) = req
+            .peer_addr("127.0.0.1:40000".parse().expect("addr"))
+            .to_request()
+            .replace_payload(payload);
+        let res = test::call_service(&service, req).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = test::read_body(res).await;
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// `GET path`.
     pub async fn get(&self, path: &str) -> TestResponse {
         self.send(TestRequest::get().uri(path)).await

@@ -14,6 +14,7 @@ mod demo;
 mod employers;
 mod employments;
 mod guards;
+mod hardening;
 mod idempotency;
 mod identity;
 mod inquiry_answers;
