@@ -214,3 +214,5 @@ wire_enum! {
         AnsweredNegative,
     }
 }
+
+pub mod decimal;

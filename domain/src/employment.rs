@@ -16,8 +16,8 @@ use crate::identity::parse_wire;
 
 mod record;
 pub use record::{
-    Address, Employment, FieldProblem, MAX_MUNICIPALITY_CHARS, MAX_NAME_CHARS, MAX_STREET_CHARS,
-    PersonName, RecordEmployment, RecordError,
+    Address, Employer, Employment, FieldProblem, MAX_MUNICIPALITY_CHARS, MAX_NAME_CHARS,
+    MAX_STREET_CHARS, PersonName, RecordEmployment, RecordError,
 };
 
 /// Number of characters of an [`EmploymentCode`].

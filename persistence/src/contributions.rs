@@ -1,9 +1,15 @@
 //! Contribution rate tables and the payments recorded against quarters.
 
+use std::collections::BTreeMap;
+
 use diesel::prelude::*;
+use inps_domain::contribution::payment::{ContributionPayment, NoticeNumber};
+use inps_domain::contribution::{Quarter, QuarterId, RateBand, YearRates};
+use inps_domain::money::Money;
 use rust_decimal::Decimal;
 use time::{Date, OffsetDateTime};
 
+use crate::corrupt::{CorruptRow, parse_column};
 use crate::schema::{contribution_payments, contribution_rates};
 
 /// One band of one year's rate table.
@@ -26,6 +32,71 @@ pub struct RateRow {
     pub fixed_term_no_cuaf: Decimal,
     /// Where the numbers come from.
     pub source: String,
+}
+
+impl RateRow {
+    fn band(&self) -> RateBand {
+        RateBand {
+            rate_open_ended_cuaf: self.open_ended_cuaf,
+            rate_open_ended_no_cuaf: self.open_ended_no_cuaf,
+            rate_fixed_term_cuaf: self.fixed_term_cuaf,
+            rate_fixed_term_no_cuaf: self.fixed_term_no_cuaf,
+        }
+    }
+}
+
+/// The rate tables, one per year, from their rows: a year needs its four bands (`band1`,
+/// `band2` with their pay thresholds, `band3`, `over_24_hours`); anything else is a corrupt row.
+pub fn year_rates(rows: &[RateRow]) -> Result<Vec<YearRates>, CorruptRow> {
+    let mut by_year: BTreeMap<i32, BTreeMap<&str, &RateRow>> = BTreeMap::new();
+    for row in rows {
+        by_year
+            .entry(row.year)
+            .or_default()
+            .insert(row.band.as_str(), row);
+    }
+    by_year
+        .into_iter()
+        .map(|(year, bands)| {
+            let corrupt = |column: &'static str, reason: &str| CorruptRow {
+                table: "contribution_rates",
+                key: year.to_string(),
+                column,
+                reason: reason.to_owned(),
+            };
+            if let Some(other) = bands
+                .keys()
+                .find(|b| !["band1", "band2", "band3", "over_24_hours"].contains(b))
+            {
+                return Err(corrupt("band", &format!("unknown band {other:?}")));
+            }
+            let band = |name: &str| {
+                bands
+                    .get(name)
+                    .copied()
+                    .ok_or_else(|| corrupt("band", &format!("the year has no {name}")))
+            };
+            let threshold = |row: &RateRow| {
+                row.max_hourly_pay
+                    .ok_or_else(|| corrupt("max_hourly_pay", &format!("{} has none", row.band)))
+            };
+            let (b1, b2, b3, over) = (
+                band("band1")?,
+                band("band2")?,
+                band("band3")?,
+                band("over_24_hours")?,
+            );
+            Ok(YearRates {
+                year,
+                band1_max_pay: threshold(b1)?,
+                band2_max_pay: threshold(b2)?,
+                band1: b1.band(),
+                band2: b2.band(),
+                band3: b3.band(),
+                over_24_hours: over.band(),
+            })
+        })
+        .collect()
 }
 
 /// Every rate row (a few per year).
@@ -58,6 +129,64 @@ pub struct PaymentRow {
     pub recorded_at: OffsetDateTime,
     /// Who recorded it.
     pub recorded_by: Option<String>,
+}
+
+impl PaymentRow {
+    /// The row storing `payment` of `employment_code`, recorded at `now` by `by`.
+    pub fn of(
+        employment_code: &str,
+        payment: &ContributionPayment<uuid::Uuid>,
+        now: OffsetDateTime,
+        by: Option<String>,
+    ) -> Self {
+        Self {
+            id: payment.id,
+            employment_code: employment_code.to_owned(),
+            year: payment.quarter.year,
+            quarter: i32::from(payment.quarter.quarter.number()),
+            pagopa_notice_number: payment.notice_number.as_str().to_owned(),
+            paid_on: payment.paid_on,
+            amount: payment.amount.amount(),
+            recorded_at: now,
+            recorded_by: by,
+        }
+    }
+}
+
+impl TryFrom<PaymentRow> for ContributionPayment<uuid::Uuid> {
+    type Error = CorruptRow;
+
+    fn try_from(row: PaymentRow) -> Result<Self, CorruptRow> {
+        let key = row.id;
+        let quarter = u8::try_from(row.quarter)
+            .ok()
+            .and_then(Quarter::from_number)
+            .ok_or_else(|| CorruptRow {
+                table: "contribution_payments",
+                key: key.to_string(),
+                column: "quarter",
+                reason: format!("{} is not 1 to 4", row.quarter),
+            })?;
+        Ok(Self {
+            id: row.id,
+            quarter: QuarterId::new(row.year, quarter),
+            notice_number: parse_column(
+                "contribution_payments",
+                &key,
+                "pagopa_notice_number",
+                &row.pagopa_notice_number,
+                NoticeNumber::parse,
+            )?,
+            paid_on: row.paid_on,
+            amount: parse_column(
+                "contribution_payments",
+                &key,
+                "amount",
+                &row.amount.to_string(),
+                |_| Money::eur(row.amount),
+            )?,
+        })
+    }
 }
 
 /// Records a payment. The notice number is unique: a second recording of it is a violation of

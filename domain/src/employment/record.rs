@@ -46,6 +46,15 @@ pub struct Address {
     pub province: Option<String>,
 }
 
+/// A household employer as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Employer {
+    /// Tax code and names.
+    pub name: PersonName,
+    /// Residence.
+    pub address: Address,
+}
+
 /// An employment as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Employment {
