@@ -19,7 +19,7 @@ struct Count {
     n: i64,
 }
 
-fn count(app: &TestApp, sql: &str) -> i64 {
+pub(crate) fn count(app: &TestApp, sql: &str) -> i64 {
     let mut conn = app.db.as_ref().expect("database").connect();
     diesel::sql_query(sql)
         .get_result::<Count>(&mut conn)
@@ -27,11 +27,11 @@ fn count(app: &TestApp, sql: &str) -> i64 {
         .n
 }
 
-fn employments_stored(app: &TestApp) -> i64 {
+pub(crate) fn employments_stored(app: &TestApp) -> i64 {
     count(app, "SELECT count(*) AS n FROM employments")
 }
 
-fn text(res: &TestResponse) -> String {
+pub(crate) fn text(res: &TestResponse) -> String {
     String::from_utf8_lossy(&res.body).into_owned()
 }
 
@@ -41,7 +41,7 @@ fn worker_tax_code() -> String {
 }
 
 /// An open-ended employment with CUAF of the test employer.
-fn employment(start: &str, weekly_hours: &str, hourly_pay: &str) -> Value {
+pub(crate) fn employment(start: &str, weekly_hours: &str, hourly_pay: &str) -> Value {
     let boss = employer();
     json!({
         "employer": {
@@ -71,7 +71,7 @@ fn employment(start: &str, weekly_hours: &str, hourly_pay: &str) -> Value {
 }
 
 /// `body` with `pointer` (a JSON pointer) set to `value`, added when missing.
-fn with(mut body: Value, pointer: &str, value: Value) -> Value {
+pub(crate) fn with(mut body: Value, pointer: &str, value: Value) -> Value {
     let (parent, key) = pointer.rsplit_once('/').expect("pointer");
     body.pointer_mut(parent).expect("parent")[key] = value;
     body
@@ -124,7 +124,7 @@ fn cents(decimal: &str) -> i64 {
     units.parse::<i64>().expect("units") * 100 + fraction[..2].parse::<i64>().expect("cents")
 }
 
-async fn pay(
+pub(crate) async fn pay(
     app: &TestApp,
     token: &str,
     code: &str,

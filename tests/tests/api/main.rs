@@ -4,6 +4,7 @@ mod access;
 mod audit;
 mod basics;
 mod cassetto;
+mod cassetto_rules;
 mod cli;
 mod contract;
 mod delegations;
