@@ -206,3 +206,94 @@ pub fn payments_of(conn: &mut PgConnection, employment_code: &str) -> QueryResul
         .select(PaymentRow::as_select())
         .load(conn)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rate(year: i32, band: &str, max: Option<i64>) -> RateRow {
+        let r = Decimal::new(124, 2);
+        RateRow {
+            year,
+            band: band.to_owned(),
+            max_hourly_pay: max.map(|m| Decimal::new(m, 2)),
+            open_ended_cuaf: r,
+            open_ended_no_cuaf: r,
+            fixed_term_cuaf: r,
+            fixed_term_no_cuaf: r,
+            source: "test".to_owned(),
+        }
+    }
+
+    fn table(year: i32) -> Vec<RateRow> {
+        vec![
+            rate(year, "band1", Some(961)),
+            rate(year, "band2", Some(1170)),
+            rate(year, "band3", None),
+            rate(year, "over_24_hours", None),
+        ]
+    }
+
+    #[test]
+    fn a_complete_year_is_one_table() {
+        let tables = year_rates(&[table(2025), table(2026)].concat()).unwrap();
+        let years: Vec<i32> = tables.iter().map(|t| t.year).collect();
+        assert_eq!(years, [2025, 2026]);
+        assert_eq!(tables[1].band2_max_pay, Decimal::new(1170, 2));
+    }
+
+    #[test]
+    fn an_incomplete_or_unknown_table_is_corrupt_not_missing() {
+        let mut rows = table(2026);
+        rows.remove(2);
+        let corrupt = year_rates(&rows).unwrap_err();
+        assert_eq!(
+            (corrupt.table, corrupt.key.as_str(), corrupt.column),
+            ("contribution_rates", "2026", "band")
+        );
+        let mut rows = table(2026);
+        rows[0].max_hourly_pay = None;
+        assert_eq!(year_rates(&rows).unwrap_err().column, "max_hourly_pay");
+        let mut rows = table(2026);
+        rows.push(rate(2026, "band4", None));
+        assert!(year_rates(&rows).unwrap_err().reason.contains("band4"));
+    }
+
+    #[test]
+    fn a_payment_row_with_a_bad_quarter_or_notice_is_corrupt() {
+        let row = PaymentRow {
+            id: uuid::Uuid::nil(),
+            employment_code: "1000000016".to_owned(),
+            year: 2026,
+            quarter: 1,
+            pagopa_notice_number: "301000000000000011".to_owned(),
+            paid_on: time::macros::date!(2026 - 04 - 08),
+            amount: Decimal::new(40300, 2),
+            recorded_at: time::macros::datetime!(2026-04-08 10:00 UTC),
+            recorded_by: None,
+        };
+        let payment = ContributionPayment::try_from(row.clone()).unwrap();
+        assert_eq!(payment.quarter, QuarterId::new(2026, Quarter::Q1));
+        assert_eq!(payment.amount, Money::from_cents(40300).unwrap());
+        let bad_quarter = PaymentRow {
+            quarter: 5,
+            ..row.clone()
+        };
+        assert_eq!(
+            ContributionPayment::try_from(bad_quarter)
+                .unwrap_err()
+                .column,
+            "quarter"
+        );
+        let bad_notice = PaymentRow {
+            pagopa_notice_number: "12".to_owned(),
+            ..row
+        };
+        assert_eq!(
+            ContributionPayment::try_from(bad_notice)
+                .unwrap_err()
+                .column,
+            "pagopa_notice_number"
+        );
+    }
+}

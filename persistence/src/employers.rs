@@ -258,3 +258,73 @@ pub fn employments_of(
         .select(EmploymentRow::as_select())
         .load(conn)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> EmploymentRow {
+        EmploymentRow {
+            code: "1000000016".to_owned(),
+            employer_tax_code: "RSSMRA85T10A562S".to_owned(),
+            worker_tax_code: "RSSMRA85T10A562S".to_owned(),
+            worker_given_name: "Anna".to_owned(),
+            worker_family_name: "Bianchi".to_owned(),
+            employment_type: "badante".to_owned(),
+            start_date: time::macros::date!(2026 - 01 - 05),
+            end_date: None,
+            weekly_hours: Decimal::new(2500, 2),
+            hourly_pay: Decimal::new(1000, 2),
+            live_in: false,
+            fixed_term: false,
+            cuaf: true,
+            created_at: time::macros::datetime!(2026-01-05 10:00 UTC),
+            created_by: None,
+        }
+    }
+
+    #[test]
+    fn a_row_reads_back_as_the_employment_it_stored() {
+        let employment = Employment::try_from(row()).unwrap();
+        assert_eq!(employment.employment_type, EmploymentType::Badante);
+        let again = EmploymentRow::of(&employment, row().created_at, None);
+        assert_eq!(Employment::try_from(again).unwrap(), employment);
+    }
+
+    #[test]
+    fn each_unreadable_column_is_named() {
+        for (broken, column) in [
+            (
+                EmploymentRow {
+                    code: "1000000017".to_owned(),
+                    ..row()
+                },
+                "code",
+            ),
+            (
+                EmploymentRow {
+                    employment_type: "gardener".to_owned(),
+                    ..row()
+                },
+                "employment_type",
+            ),
+            (
+                EmploymentRow {
+                    worker_tax_code: "X".to_owned(),
+                    ..row()
+                },
+                "worker_tax_code",
+            ),
+            (
+                EmploymentRow {
+                    hourly_pay: Decimal::new(-1, 0),
+                    ..row()
+                },
+                "hourly_pay",
+            ),
+        ] {
+            let corrupt = Employment::try_from(broken).unwrap_err();
+            assert_eq!((corrupt.table, corrupt.column), ("employments", column));
+        }
+    }
+}

@@ -160,7 +160,9 @@ pub fn send_inquiry(
     let sequence = u64::try_from(repo::next_protocol_sequence(conn)?).map_err(Refusal::internal)?;
     let delegation = access
         .delegation_id()
-        .and_then(|id| uuid::Uuid::parse_str(id).ok());
+        .map(uuid::Uuid::parse_str)
+        .transpose()
+        .map_err(Refusal::internal)?;
     let inquiry = Inquiry {
         id: uuid::Uuid::new_v4(),
         protocol_number: rules::protocol_number(rome_date(now).year(), sequence),
