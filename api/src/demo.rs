@@ -13,24 +13,25 @@ use std::collections::HashMap;
 
 use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
 use inps_domain::attachment::AttachmentKind;
+use inps_domain::contribution::payment::{NoticeNumber, RecordPayment};
 use inps_domain::contribution::{self as rules, QuarterId, YearRates};
 use inps_domain::delegation::{DelegationStatus, Scope, Service};
+use inps_domain::employment::{Address, Employment, PersonName, RecordEmployment};
 use inps_domain::identity::Role;
 use inps_domain::money::Money;
 use inps_domain::rome_time::rome_date;
 use inps_domain::tax_code::TaxCode;
 use inps_persistence::delegations::{self, DelegationRow};
-use inps_persistence::employers::EmploymentRow;
-use inps_persistence::{contributions, employers, intermediaries, persons};
+use inps_persistence::{employers, intermediaries, persons};
 use rust_decimal::Decimal;
 use sha2::{Digest as _, Sha256};
 use time::{Date, Duration, OffsetDateTime};
 
 use self::data::{EMPLOYERS, EMPLOYMENTS, EmploymentSpec, INQUIRIES, MonthsAgo, Payment, Person};
 use crate::auth::Actor;
-use crate::cassetto::contributions::{NewPayment, record_payment, terms_of, year_rates};
-use crate::cassetto::employments::{AddressInput, NewEmployment, PersonName, record_employment};
-use crate::cassetto::inquiries::{answer_inquiry, send_inquiry};
+use crate::cassetto::contributions::use_cases::{rate_tables, record_payment};
+use crate::cassetto::employments::use_cases::record_employment;
+use crate::cassetto::inquiries::use_cases::{SendInquiry, answer_inquiry, send_inquiry};
 use crate::cli;
 use crate::delegations::intermediaries::{NewIntermediary, register, set_role};
 use crate::error::ApiError;
@@ -59,28 +60,28 @@ fn months_ago(today: Date, back: MonthsAgo) -> Result<Date, ApiError> {
     Date::from_calendar_date(index.div_euclid(12), month, back.day).map_err(ApiError::internal)
 }
 
-fn name(p: &Person) -> PersonName {
-    PersonName {
-        tax_code: p.tax_code.to_owned(),
+fn name(p: &Person) -> Result<PersonName, ApiError> {
+    Ok(PersonName {
+        tax_code: tax_code(p.tax_code)?,
         given_name: p.given_name.to_owned(),
         family_name: p.family_name.to_owned(),
-    }
+    })
 }
 
-fn new_employment(spec: &EmploymentSpec, today: Date) -> Result<NewEmployment, ApiError> {
+fn new_employment(spec: &EmploymentSpec, today: Date) -> Result<RecordEmployment, ApiError> {
     let employer = &EMPLOYERS[spec.employer];
-    Ok(NewEmployment {
-        employer: name(&employer.person),
-        employer_address: Some(AddressInput {
+    Ok(RecordEmployment {
+        employer: name(&employer.person)?,
+        employer_address: Address {
             street: Some(employer.street.to_owned()),
             postal_code: Some(employer.postal_code.to_owned()),
             municipality: Some(employer.municipality.to_owned()),
             province: Some(employer.province.to_owned()),
-        }),
-        worker: name(&spec.worker),
-        employment_type: spec.kind.into(),
-        start_date: months_ago(today, spec.start)?,
-        end_date: spec.end.map(|end| months_ago(today, end)).transpose()?,
+        },
+        worker: name(&spec.worker)?,
+        employment_type: spec.kind,
+        start: months_ago(today, spec.start)?,
+        end: spec.end.map(|end| months_ago(today, end)).transpose()?,
         weekly_hours: Decimal::new(spec.weekly_hours_cents, 2),
         hourly_pay: Money::from_cents(spec.hourly_pay_cents).map_err(ApiError::internal)?,
         live_in: spec.live_in,
@@ -102,13 +103,13 @@ fn notice_number(employment_code: &str, quarter: QuarterId) -> String {
 /// Years without a rate table are paid with the earliest table (INPS has the real ones).
 fn pay_contributions(
     conn: &mut PgConnection,
-    row: &EmploymentRow,
+    row: &Employment,
     spec: &EmploymentSpec,
     rates: &HashMap<i32, YearRates>,
     now: OffsetDateTime,
 ) -> Result<(), ApiError> {
     let today = rome_date(now);
-    let terms = terms_of(row);
+    let terms = row.terms();
     let earliest = rates.keys().min().and_then(|y| rates.get(y));
     let past: Vec<QuarterId> = rules::quarters_of(&terms, today)
         .into_iter()
@@ -154,13 +155,14 @@ fn pay_contributions(
         if amount.is_zero() || paid_on > today {
             continue;
         }
-        let input = NewPayment {
-            quarter: quarter.to_string(),
-            pagopa_notice_number: notice_number(&row.code, *quarter),
+        let input = RecordPayment {
+            quarter: *quarter,
+            notice_number: NoticeNumber::parse(&notice_number(row.code.as_str(), *quarter))
+                .map_err(ApiError::internal)?,
             paid_on,
             amount,
         };
-        record_payment(conn, &Actor::cli(), row, &input, now)?;
+        record_payment(conn, &Actor::cli(), &row.code, input, now)?;
     }
     Ok(())
 }
@@ -241,28 +243,25 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
             register(conn, &cli, &tax_code(i.person.tax_code)?, &input, now)?;
         }
     }
-    let rates = year_rates(&contributions::all_rates(conn)?);
+    let rates = rate_tables(conn)?;
     let mut rows = Vec::with_capacity(EMPLOYMENTS.len());
     for spec in &EMPLOYMENTS {
-        let row = record_employment(conn, &cli, &new_employment(spec, rome_date(now))?, now)?;
+        let row = record_employment(conn, &cli, new_employment(spec, rome_date(now))?, now)?;
         pay_contributions(conn, &row, spec, &rates, now)?;
         rows.push(row);
     }
     let consultant = data::LABOUR_CONSULTANT.person.tax_code;
     let delegator = EMPLOYERS[data::DELEGATING_EMPLOYER].person.tax_code;
-    let delegation = activate_delegation_for_demo(conn, delegator, consultant, now)?;
+    activate_delegation_for_demo(conn, delegator, consultant, now)?;
     for spec in &INQUIRIES {
         let row = rows
             .get(spec.employment)
             .ok_or_else(|| ApiError::internal("demo inquiry of an unknown employment"))?;
         let sent_at = now - Duration::days(spec.days_ago);
-        let (actor, via) = if spec.by_delegate {
-            (
-                as_persona(consultant, &[Role::Intermediary])?,
-                Some(delegation.id),
-            )
+        let actor = if spec.by_delegate {
+            as_persona(consultant, &[Role::Intermediary])?
         } else {
-            (as_persona(&row.employer_tax_code, &[Role::Employer])?, None)
+            as_persona(row.employer.as_str(), &[Role::Employer])?
         };
         let files: Vec<UploadedFile> = spec
             .receipt
@@ -271,9 +270,12 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
                 let bytes = pdf::document(&[
                     "Ricevuta di pagamento pagoPA".to_owned(),
                     format!("Codice rapporto: {}", row.code),
-                    format!("Datore di lavoro: {}", row.employer_tax_code),
+                    format!("Datore di lavoro: {}", row.employer),
                     format!("Trimestre: {paid}"),
-                    format!("Avviso pagoPA n. {}", notice_number(&row.code, paid)),
+                    format!(
+                        "Avviso pagoPA n. {}",
+                        notice_number(row.code.as_str(), paid)
+                    ),
                     "Esito: pagamento eseguito".to_owned(),
                 ]);
                 UploadedFile {
@@ -285,13 +287,16 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
             })
             .into_iter()
             .collect();
-        let inquiry = send_inquiry(
-            conn, &actor, via, row, spec.topic, spec.text, &files, sent_at,
-        )?;
+        let cmd = SendInquiry {
+            topic: spec.topic.to_owned(),
+            text: spec.text.to_owned(),
+            files,
+        };
+        let sent = send_inquiry(conn, &actor, &row.code, cmd, sent_at)?;
         if let Some((outcome, days_ago, text)) = spec.answer {
             let office = as_persona(operator.tax_code, &[Role::Operator])?;
             let at = now - Duration::days(days_ago);
-            answer_inquiry(conn, &office, inquiry.id, outcome, text, at)?;
+            answer_inquiry(conn, &office, sent.inquiry.id, outcome, text, at)?;
         }
     }
     Ok(())

@@ -334,3 +334,5 @@ pub mod integral {
         }
     }
 }
+
+pub mod decimal;

@@ -9,6 +9,7 @@ pub mod authorization;
 pub mod calendar;
 mod check_tables;
 pub mod contribution;
+pub mod dates;
 pub mod delegation;
 pub mod employment;
 pub mod iban;
@@ -17,6 +18,7 @@ pub mod inquiry;
 pub mod money;
 pub mod rome_time;
 pub mod tax_code;
+pub mod text;
 
 #[cfg(test)]
 mod test_support;

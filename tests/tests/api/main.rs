@@ -4,6 +4,7 @@ mod access;
 mod attachments;
 mod audit;
 mod basics;
+mod cassetto_rules;
 mod cli;
 mod contract;
 mod contributions;
