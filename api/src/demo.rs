@@ -14,12 +14,11 @@ use std::collections::HashMap;
 use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
 use inps_domain::attachment::AttachmentKind;
 use inps_domain::contribution::{self as rules, QuarterId, YearRates};
-use inps_domain::delegation::{DelegationStatus, Scope, Service};
+use inps_domain::delegation::{DelegationTerms, Scope, Service};
 use inps_domain::identity::Role;
 use inps_domain::money::Money;
 use inps_domain::rome_time::rome_date;
 use inps_domain::tax_code::TaxCode;
-use inps_persistence::delegations::{self, DelegationRow};
 use inps_persistence::employers::EmploymentRow;
 use inps_persistence::{contributions, employers, intermediaries, persons};
 use rust_decimal::Decimal;
@@ -33,6 +32,9 @@ use crate::cassetto::employments::{AddressInput, NewEmployment, PersonName, reco
 use crate::cassetto::inquiries::{answer_inquiry, send_inquiry};
 use crate::cli;
 use crate::delegations::intermediaries::{NewIntermediary, register, set_role};
+use crate::delegations::lifecycle::use_cases::{
+    AcceptDelegation, CreateDelegation, Transition, accept_delegation, create_delegation,
+};
 use crate::error::ApiError;
 use crate::settings::{AppEnv, Settings};
 
@@ -165,53 +167,42 @@ fn pay_contributions(
     Ok(())
 }
 
-/// An active domestic-work delegation, as if given 120 days ago and accepted the day after
-/// (there is no use case to create one already active; the verification code is unusable).
-fn activate_delegation_for_demo(
+/// An active domestic-work delegation, given 121 days ago and accepted the day after, through
+/// the same use cases as `POST /v1/delegations` and its `accept`.
+fn delegate_for_demo(
     conn: &mut PgConnection,
+    settings: &Settings,
     delegator: &str,
     delegate: &str,
     now: OffsetDateTime,
-) -> Result<DelegationRow, ApiError> {
-    let id = uuid::Uuid::new_v4();
+) -> Result<uuid::Uuid, ApiError> {
     let given = now - Duration::days(121);
-    delegations::lock_delegator(conn, delegator)?;
-    if let Some(previous) = delegations::active_domestic_of(conn, delegator)? {
-        delegations::set_status(conn, previous.id, "revoked", "superseded", now)?;
-    }
-    let row = DelegationRow {
-        id,
-        delegator_tax_code: delegator.to_owned(),
-        delegate_tax_code: delegate.to_owned(),
-        service: Service::DomesticWork.as_str().to_owned(),
-        scopes: [Scope::Read, Scope::Inquiries, Scope::Appointments]
-            .map(|s| s.as_str().to_owned())
-            .to_vec(),
-        valid_from: rome_date(given),
-        valid_until: rome_date(now) + Duration::days(730),
-        status: DelegationStatus::Active.as_str().to_owned(),
-        verification_code_hash: Sha256::digest(format!("{id}:seed-demo")).to_vec(),
-        failed_attempts: 0,
-        version: 2,
-        created_at: given,
-        created_by: delegator.to_owned(),
-        activated_at: Some(given + Duration::days(1)),
-        closed_at: None,
-        closed_by: None,
+    let cmd = CreateDelegation {
+        delegate: tax_code(delegate)?,
+        terms: DelegationTerms {
+            service: Service::DomesticWork,
+            scopes: vec![Scope::Read, Scope::Inquiries, Scope::Appointments],
+            valid_from: rome_date(given),
+            valid_until: rome_date(now) + Duration::days(730),
+        },
     };
-    delegations::insert(conn, &row)?;
-    let mut event = Actor::cli().audit(
-        "delegation.create",
-        &format!("/v1/delegations/{id}"),
-        Some(delegator),
-    );
-    event.delegation_id = Some(id);
-    event.outcome = "success:active".to_owned();
-    inps_persistence::audit::append(conn, event, now)?;
-    Ok(row)
+    let secret = &settings.delegation_code_secret;
+    let employer = as_persona(delegator, &[Role::Employer])?;
+    let created = create_delegation(conn, &employer, secret, cmd, given)?;
+    let id = created.delegation.delegation.id;
+    let accept = AcceptDelegation {
+        id,
+        verification_code: created.verification_code,
+        expected: None,
+    };
+    let consultant = as_persona(delegate, &[Role::Intermediary])?;
+    match accept_delegation(conn, &consultant, secret, accept, given + Duration::days(1))? {
+        Transition::Done(_) => Ok(id),
+        Transition::WrongCode => Err(ApiError::internal("demo delegation code refused")),
+    }
 }
 
-fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
+fn seed(conn: &mut PgConnection, settings: &Settings, now: OffsetDateTime) -> Result<(), ApiError> {
     let cli = Actor::cli();
     let operator = data::OPERATOR;
     persons::ensure_exists(
@@ -250,7 +241,7 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
     }
     let consultant = data::LABOUR_CONSULTANT.person.tax_code;
     let delegator = EMPLOYERS[data::DELEGATING_EMPLOYER].person.tax_code;
-    let delegation = activate_delegation_for_demo(conn, delegator, consultant, now)?;
+    let delegation = delegate_for_demo(conn, settings, delegator, consultant, now)?;
     for spec in &INQUIRIES {
         let row = rows
             .get(spec.employment)
@@ -259,7 +250,7 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
         let (actor, via) = if spec.by_delegate {
             (
                 as_persona(consultant, &[Role::Intermediary])?,
-                Some(delegation.id),
+                Some(delegation),
             )
         } else {
             (as_persona(&row.employer_tax_code, &[Role::Employer])?, None)
@@ -317,7 +308,7 @@ pub fn seed_demo(settings: &Settings, now: OffsetDateTime) -> anyhow::Result<Dem
             {
                 return Ok(false);
             }
-            seed(conn, now)?;
+            seed(conn, settings, now)?;
             Ok(true)
         })
         .map_err(cli::api_error)?;

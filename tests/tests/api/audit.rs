@@ -52,6 +52,7 @@ async fn scenario(app: &TestApp) -> Scenario {
     let employer_token = app.login(&employer()).await;
     let other = app.login(&other_person()).await;
     let delegate = app.login(&intermediary()).await;
+    app.grant_role(&employer(), "employer").await;
     let res = app
         .post_as(
             &employer_token,

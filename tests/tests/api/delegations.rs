@@ -63,6 +63,10 @@ async fn setup() -> (TestApp, Parties) {
         delegate2: app.login(&intermediary2()).await,
         other: app.login(&other_person()).await,
     };
+    // Only a position holder delegates: the employer delegates domestic work as `employer`
+    // and occasional work as a `client` of Libretto Famiglia.
+    app.grant_role(&employer(), "employer").await;
+    app.grant_role(&employer(), "client").await;
     (app, parties)
 }
 

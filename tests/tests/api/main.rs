@@ -6,6 +6,7 @@ mod basics;
 mod cassetto;
 mod cli;
 mod contract;
+mod delegation_rules;
 mod delegations;
 mod demo;
 mod idempotency;
