@@ -31,7 +31,9 @@ use crate::cassetto::contributions::{NewPayment, record_payment, terms_of, year_
 use crate::cassetto::employments::{AddressInput, NewEmployment, PersonName, record_employment};
 use crate::cassetto::inquiries::{answer_inquiry, send_inquiry};
 use crate::cli;
-use crate::delegations::intermediaries::{NewIntermediary, register, set_role};
+use crate::delegations::intermediaries::use_cases::{
+    RegisterIntermediary, SetRole, register_intermediary, set_role,
+};
 use crate::delegations::lifecycle::use_cases::{
     AcceptDelegation, CreateDelegation, Transition, accept_delegation, create_delegation,
 };
@@ -212,24 +214,22 @@ fn seed(conn: &mut PgConnection, settings: &Settings, now: OffsetDateTime) -> Re
         operator.family_name,
         now,
     )?;
-    set_role(
-        conn,
-        &cli,
-        &tax_code(operator.tax_code)?,
-        Role::Operator,
-        true,
-        now,
-    )?;
+    let office = SetRole {
+        person: tax_code(operator.tax_code)?,
+        role: Role::Operator,
+        grant: true,
+    };
+    set_role(conn, &cli, office, now)?;
     for i in [data::LABOUR_CONSULTANT, data::PATRONATO] {
         if intermediaries::find(conn, i.person.tax_code)?.is_none() {
-            let input = NewIntermediary {
-                tax_code: i.person.tax_code.to_owned(),
+            let cmd = RegisterIntermediary {
+                tax_code: tax_code(i.person.tax_code)?,
                 given_name: i.person.given_name.to_owned(),
                 family_name: i.person.family_name.to_owned(),
-                qualification: i.qualification.into(),
+                qualification: i.qualification,
                 registration_number: Some(i.registration_number.to_owned()),
             };
-            register(conn, &cli, &tax_code(i.person.tax_code)?, &input, now)?;
+            register_intermediary(conn, &cli, cmd, now)?;
         }
     }
     let rates = year_rates(&contributions::all_rates(conn)?);
