@@ -14,6 +14,7 @@ use crate::delegations::intermediaries::use_cases::{
 };
 use crate::error::{ApiError, Lang};
 use crate::identity::sandbox::SandboxAssertionRequest;
+use crate::identity::sandbox_assertions::use_cases::sign_sandbox_assertion;
 use crate::settings::Settings;
 use crate::trust::IdentityTrust;
 
@@ -68,13 +69,11 @@ pub fn sandbox_assertion(
     now: time::OffsetDateTime,
 ) -> anyhow::Result<String> {
     let trust = IdentityTrust::from_settings(settings)?;
+    anyhow::ensure!(
+        trust.sandbox_enabled(),
+        "the sandbox identity provider exists only with APP_ENV=sandbox"
+    );
     let mut conn = connect(settings)?;
-    let idp = trust
-        .sandbox(&mut conn, now)
-        .map_err(api_error)?
-        .ok_or_else(|| {
-            anyhow::anyhow!("the sandbox identity provider exists only with APP_ENV=sandbox")
-        })?;
     let tax_code = tax_code(&args.tax_code)?;
     anyhow::ensure!(
         tax_code.kind() == TaxCodeKind::Personal,
@@ -87,8 +86,9 @@ pub fn sandbox_assertion(
         given_name: args.given_name.trim().to_owned(),
         family_name: args.family_name.trim().to_owned(),
     };
-    let jti = uuid::Uuid::new_v4().to_string();
-    Ok(idp.sign(&request, &settings.identity_audience, now, &jti)?)
+    let audience = &settings.identity_audience;
+    sign_sandbox_assertion(&mut conn, &trust, audience, &request, now)
+        .map_err(|e| api_error(e.into()))
 }
 
 /// Grants (or with `revoke`, revokes) a role; returns the roles now held. A person who never

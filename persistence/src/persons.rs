@@ -4,6 +4,8 @@ use std::str::FromStr as _;
 
 use diesel::prelude::*;
 use inps_domain::identity::Role;
+use inps_domain::person::Person;
+use inps_domain::tax_code::TaxCode;
 use time::OffsetDateTime;
 
 use crate::corrupt::{CorruptRow, parse_column};
@@ -23,6 +25,24 @@ pub struct PersonRow {
     pub created_at: OffsetDateTime,
     /// Latest login.
     pub last_login_at: Option<OffsetDateTime>,
+}
+
+impl TryFrom<PersonRow> for Person {
+    type Error = CorruptRow;
+
+    fn try_from(row: PersonRow) -> Result<Self, CorruptRow> {
+        Ok(Self {
+            tax_code: parse_column(
+                "persons",
+                &row.tax_code,
+                "tax_code",
+                &row.tax_code,
+                TaxCode::parse,
+            )?,
+            given_name: row.given_name,
+            family_name: row.family_name,
+        })
+    }
 }
 
 /// Creates the person at first login, or records the login and the asserted names.
