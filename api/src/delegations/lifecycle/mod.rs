@@ -6,10 +6,12 @@
 //!
 //! `handlers` (HTTP), `wire` (request and response types), `use_cases` (one function per use
 //! case, called by the handlers and the demo seeder), `code` (verification codes and their
-//! keyed hash). The rules are in `inps_domain::delegation`.
+//! keyed hash), `refusals` (the rules' errors as problems). The rules are in
+//! `inps_domain::delegation`.
 
 mod code;
 mod handlers;
+mod refusals;
 pub mod use_cases;
 pub mod wire;
 
