@@ -231,3 +231,19 @@ async fn a_second_active_domestic_delegation_violates_the_index_and_is_a_409() {
     assert_eq!(refusal.problem(), Problem::DelegationAlreadyActive);
     assert_eq!(refusal.problem().spec().status, 409);
 }
+
+#[actix_web::test]
+async fn a_corrupt_stored_scope_is_an_internal_error_never_a_silently_dropped_scope() {
+    let app = TestApp::new();
+    app.register_intermediary(&intermediary()).await;
+    let boss = app.login(&employer()).await;
+    let mut conn = app.db.as_ref().expect("database").connect();
+    let id = uuid::Uuid::new_v4();
+    let mut row = active_domestic(id, &intermediary());
+    row.scopes = vec!["read".into(), "everything".into()];
+    inps_persistence::delegations::insert(&mut conn, &row).expect("stored");
+    app.get_as(&boss, &format!("/v1/delegations/{id}"))
+        .await
+        .problem(500);
+    app.get_as(&boss, "/v1/delegations").await.problem(500);
+}
