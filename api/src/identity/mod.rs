@@ -2,6 +2,10 @@
 //! the sandbox identity provider that mints such assertions outside production, sessions
 //! (login, logout), the person's own profile (`/me`: contacts, consents, notification
 //! preferences).
+//!
+//! Each resource (`sessions`, `sandbox_assertions`, `me`, `preferences`) is a folder with its
+//! `handlers`, `wire` types and `use_cases`; the rules are in `inps_domain::person` and
+//! `inps_domain::notification`.
 
 /// A wire enum mirroring a domain enum of the identity context, with lossless conversions
 /// both ways (as `crate::wire` does for the shared ones).

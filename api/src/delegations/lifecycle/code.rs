@@ -41,3 +41,43 @@ pub fn code_matches(
 ) -> Result<bool, Refusal> {
     Ok(mac(secret, id, code)?.verify_slice(stored).is_ok())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{SANDBOX_DELEGATION_CODE_SECRET, Settings};
+
+    fn key(text: &str) -> SecretKey {
+        let text = text.to_owned();
+        let settings = Settings::from_lookup(move |name| {
+            (name == "DELEGATION_CODE_SECRET").then(|| text.clone())
+        })
+        .unwrap();
+        settings.delegation_code_secret
+    }
+
+    #[test]
+    fn a_code_verifies_only_under_its_key_and_for_its_delegation() {
+        let (id, other_id) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+        let sandbox = key(SANDBOX_DELEGATION_CODE_SECRET);
+        let other = key(&"x".repeat(40));
+        let stored = code_hash(&sandbox, id, "04718263").unwrap();
+        assert_eq!(stored.len(), 32);
+        assert!(code_matches(&sandbox, id, "04718263", &stored).unwrap());
+        assert!(!code_matches(&sandbox, id, "04718264", &stored).unwrap());
+        assert!(!code_matches(&sandbox, other_id, "04718263", &stored).unwrap());
+        assert!(!code_matches(&other, id, "04718263", &stored).unwrap());
+        assert_ne!(stored, code_hash(&other, id, "04718263").unwrap());
+    }
+
+    #[test]
+    fn codes_are_eight_digits() {
+        for _ in 0..50 {
+            let code = new_code().unwrap();
+            assert!(
+                code.len() == 8 && code.bytes().all(|b| b.is_ascii_digit()),
+                "{code}"
+            );
+        }
+    }
+}
