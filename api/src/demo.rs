@@ -15,13 +15,12 @@ use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
 use inps_domain::attachment::AttachmentKind;
 use inps_domain::contribution::payment::{NoticeNumber, RecordPayment};
 use inps_domain::contribution::{self as rules, QuarterId, YearRates};
-use inps_domain::delegation::{DelegationStatus, Scope, Service};
+use inps_domain::delegation::{DelegationTerms, Scope, Service};
 use inps_domain::employment::{Address, Employment, PersonName, RecordEmployment};
 use inps_domain::identity::Role;
 use inps_domain::money::Money;
 use inps_domain::rome_time::rome_date;
 use inps_domain::tax_code::TaxCode;
-use inps_persistence::delegations::{self, DelegationRow};
 use inps_persistence::{employers, intermediaries, persons};
 use rust_decimal::Decimal;
 use sha2::{Digest as _, Sha256};
@@ -33,7 +32,12 @@ use crate::cassetto::contributions::use_cases::{rate_tables, record_payment};
 use crate::cassetto::employments::use_cases::record_employment;
 use crate::cassetto::inquiries::use_cases::{SendInquiry, answer_inquiry, send_inquiry};
 use crate::cli;
-use crate::delegations::intermediaries::{NewIntermediary, register, set_role};
+use crate::delegations::intermediaries::use_cases::{
+    RegisterIntermediary, SetRole, register_intermediary, set_role,
+};
+use crate::delegations::lifecycle::use_cases::{
+    AcceptDelegation, CreateDelegation, Transition, accept_delegation, create_delegation,
+};
 use crate::error::ApiError;
 use crate::settings::{AppEnv, Settings};
 
@@ -167,53 +171,42 @@ fn pay_contributions(
     Ok(())
 }
 
-/// An active domestic-work delegation, as if given 120 days ago and accepted the day after
-/// (there is no use case to create one already active; the verification code is unusable).
-fn activate_delegation_for_demo(
+/// An active domestic-work delegation, given 121 days ago and accepted the day after, through
+/// the same use cases as `POST /v1/delegations` and its `accept`.
+fn delegate_for_demo(
     conn: &mut PgConnection,
+    settings: &Settings,
     delegator: &str,
     delegate: &str,
     now: OffsetDateTime,
-) -> Result<DelegationRow, ApiError> {
-    let id = uuid::Uuid::new_v4();
+) -> Result<uuid::Uuid, ApiError> {
     let given = now - Duration::days(121);
-    delegations::lock_delegator(conn, delegator)?;
-    if let Some(previous) = delegations::active_domestic_of(conn, delegator)? {
-        delegations::set_status(conn, previous.id, "revoked", "superseded", now)?;
-    }
-    let row = DelegationRow {
-        id,
-        delegator_tax_code: delegator.to_owned(),
-        delegate_tax_code: delegate.to_owned(),
-        service: Service::DomesticWork.as_str().to_owned(),
-        scopes: [Scope::Read, Scope::Inquiries, Scope::Appointments]
-            .map(|s| s.as_str().to_owned())
-            .to_vec(),
-        valid_from: rome_date(given),
-        valid_until: rome_date(now) + Duration::days(730),
-        status: DelegationStatus::Active.as_str().to_owned(),
-        verification_code_hash: Sha256::digest(format!("{id}:seed-demo")).to_vec(),
-        failed_attempts: 0,
-        version: 2,
-        created_at: given,
-        created_by: delegator.to_owned(),
-        activated_at: Some(given + Duration::days(1)),
-        closed_at: None,
-        closed_by: None,
+    let cmd = CreateDelegation {
+        delegate: tax_code(delegate)?,
+        terms: DelegationTerms {
+            service: Service::DomesticWork,
+            scopes: vec![Scope::Read, Scope::Inquiries, Scope::Appointments],
+            valid_from: rome_date(given),
+            valid_until: rome_date(now) + Duration::days(730),
+        },
     };
-    delegations::insert(conn, &row)?;
-    let mut event = Actor::cli().audit(
-        "delegation.create",
-        &format!("/v1/delegations/{id}"),
-        Some(delegator),
-    );
-    event.delegation_id = Some(id);
-    event.outcome = "success:active".to_owned();
-    inps_persistence::audit::append(conn, event, now)?;
-    Ok(row)
+    let secret = &settings.delegation_code_secret;
+    let employer = as_persona(delegator, &[Role::Employer])?;
+    let created = create_delegation(conn, &employer, secret, cmd, given)?;
+    let id = created.delegation.delegation.id;
+    let accept = AcceptDelegation {
+        id,
+        verification_code: created.verification_code,
+        expected: None,
+    };
+    let consultant = as_persona(delegate, &[Role::Intermediary])?;
+    match accept_delegation(conn, &consultant, secret, accept, given + Duration::days(1))? {
+        Transition::Done(_) => Ok(id),
+        Transition::WrongCode => Err(ApiError::internal("demo delegation code refused")),
+    }
 }
 
-fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
+fn seed(conn: &mut PgConnection, settings: &Settings, now: OffsetDateTime) -> Result<(), ApiError> {
     let cli = Actor::cli();
     let operator = data::OPERATOR;
     persons::ensure_exists(
@@ -223,24 +216,22 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
         operator.family_name,
         now,
     )?;
-    set_role(
-        conn,
-        &cli,
-        &tax_code(operator.tax_code)?,
-        Role::Operator,
-        true,
-        now,
-    )?;
+    let office = SetRole {
+        person: tax_code(operator.tax_code)?,
+        role: Role::Operator,
+        grant: true,
+    };
+    set_role(conn, &cli, office, now)?;
     for i in [data::LABOUR_CONSULTANT, data::PATRONATO] {
         if intermediaries::find(conn, i.person.tax_code)?.is_none() {
-            let input = NewIntermediary {
-                tax_code: i.person.tax_code.to_owned(),
+            let cmd = RegisterIntermediary {
+                tax_code: tax_code(i.person.tax_code)?,
                 given_name: i.person.given_name.to_owned(),
                 family_name: i.person.family_name.to_owned(),
-                qualification: i.qualification.into(),
+                qualification: i.qualification,
                 registration_number: Some(i.registration_number.to_owned()),
             };
-            register(conn, &cli, &tax_code(i.person.tax_code)?, &input, now)?;
+            register_intermediary(conn, &cli, cmd, now)?;
         }
     }
     let rates = rate_tables(conn)?;
@@ -252,7 +243,7 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
     }
     let consultant = data::LABOUR_CONSULTANT.person.tax_code;
     let delegator = EMPLOYERS[data::DELEGATING_EMPLOYER].person.tax_code;
-    activate_delegation_for_demo(conn, delegator, consultant, now)?;
+    delegate_for_demo(conn, settings, delegator, consultant, now)?;
     for spec in &INQUIRIES {
         let row = rows
             .get(spec.employment)
@@ -322,7 +313,7 @@ pub fn seed_demo(settings: &Settings, now: OffsetDateTime) -> anyhow::Result<Dem
             {
                 return Ok(false);
             }
-            seed(conn, now)?;
+            seed(conn, settings, now)?;
             Ok(true)
         })
         .map_err(cli::api_error)?;

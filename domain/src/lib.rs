@@ -16,6 +16,8 @@ pub mod iban;
 pub mod identity;
 pub mod inquiry;
 pub mod money;
+pub mod notification;
+pub mod person;
 pub mod rome_time;
 pub mod tax_code;
 pub mod text;

@@ -333,6 +333,22 @@ impl TestApp {
         assert_eq!(res.status, 201, "register intermediary: {:?}", res.body);
     }
 
+    /// Grants `role` to `persona` (as the operator); the persona must have logged in once.
+    /// Delegating needs a position: `employer` for domestic work, `worker` or `client` for
+    /// occasional work.
+    pub async fn grant_role(&self, persona: &Persona, role: &str) {
+        let operator = self.login_operator().await;
+        let res = self
+            .call(
+                "PUT",
+                &format!("/v1/persons/{}/roles/{role}", persona.tax_code),
+                Some(&operator),
+                None,
+            )
+            .await;
+        assert_eq!(res.status, 200, "grant role: {:?}", res.body);
+    }
+
     /// Moves the app's clock forward.
     pub fn advance(&self, by: time::Duration) {
         self.clock.advance(by);

@@ -266,6 +266,10 @@ fn production_app(extra: &[(&str, &str)]) -> TestApp {
     let mut env = vec![
         ("APP_ENV", "production"),
         ("IDENTITY_JWKS_FILE", path.as_str()),
+        (
+            "DELEGATION_CODE_SECRET",
+            "a-production-secret-of-enough-length-0123456789",
+        ),
     ];
     env.extend_from_slice(extra);
     let app = TestApp::with_env(&env);

@@ -10,6 +10,7 @@ mod contract;
 mod contributions;
 mod delegation_acceptance;
 mod delegation_lifecycle;
+mod delegation_rules;
 mod delegations;
 mod demo;
 mod employers;
