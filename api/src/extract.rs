@@ -346,8 +346,8 @@ pub fn idempotency_key_ok(key: &str) -> bool {
     (1..=IDEMPOTENCY_KEY_MAX_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// An `Idempotency-Key` with the request it scopes: the same key is another key under another
-/// method or path (the caller is added by [`crate::idempotency::create`]).
+/// An `Idempotency-Key` with the request it scopes (the caller is added by
+/// [`crate::idempotency::create`]); the same key under another method or path is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScopedKey {
     /// The HTTP method (`POST`).

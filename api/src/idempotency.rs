@@ -61,6 +61,7 @@ where
             key: &k.key,
         });
         if let Some(scope) = &scope {
+            idempotency::lock_key(conn, scope.caller, scope.key)?;
             match idempotency::claim(conn, scope, &fingerprint, now, KEY_TTL)? {
                 Claim::Fresh => {}
                 Claim::Replay {
@@ -79,6 +80,14 @@ where
         let created = use_case(conn)?;
         let body = serde_json::to_vec(&created.body).map_err(ApiError::internal)?;
         if let Some(scope) = &scope {
+            // Checked after the use case: its own refusals (a path the caller may not see is
+            // 404) come first; then the whole request rolls back.
+            if idempotency::used_elsewhere(conn, scope, now)? {
+                return Err(ApiError::new(Problem::IdempotencyKeyReused).with_detail(
+                    "Questa Idempotency-Key è già stata usata per un'altra operazione.",
+                    "This Idempotency-Key was already used for another operation.",
+                ));
+            }
             idempotency::complete(conn, scope, 201, &body, Some(&created.location))?;
         }
         Ok((201, body, Some(created.location), false))

@@ -1,5 +1,7 @@
 //! `Idempotency-Key` records: the first successful answer of a creating POST, per caller,
-//! method and path ([`KeyScope`]): the same key sent to another resource is another key.
+//! method and path ([`KeyScope`]). A key stands for one request: the same key sent by the same
+//! caller to another method or path is a misuse ([`used_elsewhere`]), refused once the request
+//! has otherwise succeeded, so that a path the caller may not see still answers 404.
 //!
 //! The claim is an `INSERT ... ON CONFLICT DO NOTHING` inside the use case's transaction: a
 //! concurrent duplicate blocks on the unique key until the first transaction ends, then sees
@@ -50,6 +52,36 @@ macro_rules! record {
             .filter(idempotency_keys::path.eq($scope.path))
             .filter(idempotency_keys::key.eq($scope.key))
     };
+}
+
+/// Serializes the requests of one caller with one key until the transaction ends, so that two
+/// concurrent uses of a key on different paths cannot both miss each other.
+pub fn lock_key(conn: &mut PgConnection, caller: &str, key: &str) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 11))")
+        .bind::<diesel::sql_types::Text, _>(format!("{caller}\u{1f}{key}"))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Whether the caller of `scope` used its key, still remembered at `now`, on another method or
+/// path.
+pub fn used_elsewhere(
+    conn: &mut PgConnection,
+    scope: &KeyScope<'_>,
+    now: OffsetDateTime,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        idempotency_keys::table
+            .filter(idempotency_keys::caller.eq(scope.caller))
+            .filter(idempotency_keys::key.eq(scope.key))
+            .filter(idempotency_keys::expires_at.gt(now))
+            .filter(
+                idempotency_keys::method
+                    .ne(scope.method)
+                    .or(idempotency_keys::path.ne(scope.path)),
+            ),
+    ))
+    .get_result(conn)
 }
 
 /// Claims the key of `scope` with the request `fingerprint`.

@@ -58,6 +58,7 @@ fn pdf() -> Vec<u8> {
 }
 
 // --- 1. Idempotency keys are scoped to the caller, the method and the path ------------------
+// (API.md: the same key with another body or another path is 422.)
 
 async fn pay_with_key(
     app: &TestApp,
@@ -82,7 +83,7 @@ async fn pay_with_key(
 }
 
 #[actix_web::test]
-async fn the_same_idempotency_key_on_another_employments_payments_is_another_key() {
+async fn the_same_idempotency_key_on_another_employments_payments_is_refused_not_replayed() {
     let app = TestApp::new();
     let operator = app.login_operator().await;
     let first = app
@@ -97,29 +98,32 @@ async fn the_same_idempotency_key_on_another_employments_payments_is_another_key
         format!("SELECT count(*) AS n FROM contribution_payments WHERE employment_code = '{code}'")
     };
 
-    // The operator's software uses one key per payment slip: the same key on two employments.
     let res = pay_with_key(&app, &operator, &first, "slip-1", "301000000000000011").await;
     assert_eq!(res.status, 201, "{}", text(&res));
-    let res = pay_with_key(&app, &operator, &second, "slip-1", "301000000000000012").await;
-    assert_eq!(res.status, 201, "{}", text(&res));
-    assert_eq!(res.header("idempotent-replayed"), None);
+    // The same key on another employment's payments is never the first answer replayed (the
+    // second payment silently not recorded): it is refused, and nothing is stored.
+    // (The very same body hits the payment's own rule first: its notice is already recorded.)
+    for (notice, status, problem) in [
+        ("301000000000000011", 409, "payment-already-recorded"),
+        ("301000000000000012", 422, "idempotency-key-reused"),
+    ] {
+        let res = pay_with_key(&app, &operator, &second, "slip-1", notice).await;
+        assert_eq!(res.header("idempotent-replayed"), None, "{}", text(&res));
+        assert_eq!(
+            res.problem(status)["type"],
+            format!("https://inps.example/problems/{problem}")
+        );
+    }
     assert_eq!(count(&app, &payments(&first)), 1);
-    assert_eq!(count(&app, &payments(&second)), 1, "both payments recorded");
+    assert_eq!(count(&app, &payments(&second)), 0);
 
-    // A retry on the second employment still replays its own answer.
-    let retry = pay_with_key(&app, &operator, &second, "slip-1", "301000000000000012").await;
+    // A retry on the first employment still replays its own answer; a fresh key on the
+    // second records the payment.
+    let retry = pay_with_key(&app, &operator, &first, "slip-1", "301000000000000011").await;
     assert_eq!(retry.status, 201);
     assert_eq!(retry.header("idempotent-replayed"), Some("true"));
-    assert_eq!(retry.json(), res.json());
-
-    // The same key and the very same body on another employment is not a replay of the first
-    // employment's answer: it runs, and the notice number already recorded is a conflict.
-    let res = pay_with_key(&app, &operator, &first, "slip-2", "301000000000000013").await;
+    let res = pay_with_key(&app, &operator, &second, "slip-2", "301000000000000012").await;
     assert_eq!(res.status, 201, "{}", text(&res));
-    let res = pay_with_key(&app, &operator, &second, "slip-2", "301000000000000013").await;
-    assert_eq!(res.header("idempotent-replayed"), None, "{}", text(&res));
-    res.problem(409);
-    assert_eq!(count(&app, &payments(&first)), 2);
     assert_eq!(count(&app, &payments(&second)), 1);
 }
 

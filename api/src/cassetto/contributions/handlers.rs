@@ -59,7 +59,7 @@ pub async fn list_contributions(
 #[utoipa::path(tag = "contributions", operation_id = "record_contribution_payment",
     request_body = NewPayment,
     params(("employment_code" = String, Path, description = "Codice rapporto.", max_length = 10),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer.", max_length = 128)),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Recorded.", body = Payment),
               (status = 409, description = "Notice number already recorded."),
               (status = 415, description = "The body is not `application/json`.")),

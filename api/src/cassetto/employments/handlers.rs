@@ -25,7 +25,7 @@ pub fn code_in_path(raw: &str) -> Result<EmploymentCode, ApiError> {
 /// code and gives the employer the `employer` role. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "employments", operation_id = "record_employment",
     request_body = NewEmployment,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer.", max_length = 128)),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Recorded.", body = Employment),
               (status = 415, description = "The body is not `application/json`.")),
     security(("bearer" = [])))]

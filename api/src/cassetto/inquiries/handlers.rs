@@ -90,7 +90,7 @@ pub async fn change_inquiry_topic(
 #[utoipa::path(tag = "inquiries", operation_id = "send_inquiry",
     request_body(content = NewInquiryForm, content_type = "multipart/form-data"),
     params(("employment_code" = String, Path, description = "Codice rapporto.", max_length = 10),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and form replay the first answer.", max_length = 128)),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and form replay the first answer; the same key with another form or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Sent.", body = Inquiry),
               (status = 413, description = "Attachments over 3 MiB in total."),
               (status = 415, description = "Not multipart, or an attachment that is not PDF, JPEG, PNG or TIFF.")),

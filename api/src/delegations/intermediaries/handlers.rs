@@ -21,7 +21,7 @@ use crate::wire::Role;
 /// Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "intermediaries", operation_id = "register_intermediary",
     request_body = NewIntermediary,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer.", max_length = 128)),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Registered.", body = Intermediary),
               (status = 400, description = "The body is not JSON."),
               (status = 401, description = "No valid session."),

@@ -64,7 +64,7 @@ fn parse_cursor(text: &str) -> Result<(OffsetDateTime, uuid::Uuid), ApiError> {
 /// (shown only here) that the intermediary needs to accept. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "delegations", operation_id = "create_delegation",
     request_body = NewDelegation,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer.", max_length = 128)),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Created, pending acceptance.", body = Delegation),
               (status = 400, description = "The body is not JSON."),
               (status = 401, description = "No valid session."),
