@@ -8,19 +8,20 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpRequest, HttpResponse, web};
+use actix_web::{App, HttpRequest, HttpResponse, guard, web};
 use serde_json::Value;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error::{ApiError, Problem, Text};
-use crate::middleware::{observe, problem, rate_limit, request_id};
+use crate::middleware::{observe, problem, rate_limit, request_id, security_headers};
 use crate::openapi::{self, ApiDoc};
 use crate::routes;
 use crate::routing::{self, RouteTable};
+use crate::settings::AppEnv;
 use crate::state::AppState;
 
-/// The finalized contract, as served at `/openapi.json`.
+/// The contract as served at `/openapi.json` ([`openapi::as_served`]).
 #[derive(Debug, Clone)]
 pub struct Contract(pub Arc<Value>);
 
@@ -40,8 +41,29 @@ fn routed() -> (
     App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
+        // Outside sandbox mode the sandbox identity provider is not there at all: this resource,
+        // routed before `/v1`, takes every request to its path (any method, any body) and answers
+        // 404 before an extractor could look at the body. In sandbox mode its guard lets the
+        // request through to the documented handler.
+        .map(|app| {
+            app.service(
+                web::resource(SANDBOX_ASSERTIONS)
+                    .guard(guard::fn_guard(|ctx| {
+                        ctx.app_data::<web::Data<AppState>>()
+                            .is_some_and(|s| !s.identity.sandbox_enabled())
+                    }))
+                    .to(not_mounted),
+            )
+        })
         .service(utoipa_actix_web::scope("/v1").configure(routes::configure))
         .split_for_parts()
+}
+
+/// The sandbox identity provider's path (mounted in sandbox mode only).
+const SANDBOX_ASSERTIONS: &str = "/v1/sandbox/assertions";
+
+async fn not_mounted() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found())
 }
 
 /// The contract generated from the handlers (what `export-openapi` writes).
@@ -96,6 +118,10 @@ async fn serve_metrics(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    // In production the metrics are closed unless a token protects them.
+    if state.settings.app_env == AppEnv::Production && state.settings.metrics_token.is_none() {
+        return Err(ApiError::not_found());
+    }
     if let Some(token) = &state.settings.metrics_token {
         // Digests are compared, so the comparison's timing tells nothing about the secret.
         let presented = crate::auth::bearer(&req).map(|t| crate::auth::token_hash(&t));
@@ -138,8 +164,9 @@ pub fn build_app(
         ],
     );
     let json_limit = state.settings.max_json_body_bytes;
+    let served = openapi::as_served(contract, state.settings.app_env == AppEnv::Sandbox);
     app.app_data(web::Data::new(state))
-        .app_data(web::Data::new(Contract(Arc::new(contract))))
+        .app_data(web::Data::new(Contract(Arc::new(served))))
         .app_data(web::Data::new(table))
         .app_data(
             web::JsonConfig::default()
@@ -157,4 +184,5 @@ pub fn build_app(
         .wrap(from_fn(problem::render_problems))
         .wrap(from_fn(observe::observe))
         .wrap(from_fn(request_id::request_id))
+        .wrap(from_fn(security_headers::security_headers))
 }

@@ -3,8 +3,6 @@
 //! operations; [`Actor`] is who a use case acts for. Access to a subject's data is decided by
 //! [`crate::access`].
 
-use std::str::FromStr as _;
-
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -211,16 +209,16 @@ async fn resolve(req: HttpRequest) -> Result<Caller, ApiError> {
     .await?
     .ok_or_else(unauthenticated)?;
     let tax_code = TaxCode::parse(&session.tax_code).map_err(ApiError::internal)?;
+    // A role name the domain does not know is a corrupt row: an error, never a lost role.
+    let roles = inps_persistence::persons::parse_roles(tax_code.as_str(), &roles)
+        .map_err(ApiError::internal)?;
     state
         .rate_limiter
         .remember_identity(&token, tax_code.as_str());
     Ok(Caller {
         session_id: session.id,
         tax_code,
-        roles: roles
-            .iter()
-            .filter_map(|r| Role::from_str(r).ok())
-            .collect(),
+        roles,
         request_id,
     })
 }

@@ -2,14 +2,19 @@
 //! intermediary registry. Each command runs the same use case as the HTTP endpoint, in one
 //! transaction, recorded in the accountability log with the actor `cli`. Time is a parameter.
 
-use diesel::{Connection, PgConnection};
+use diesel::{Connection as _, PgConnection};
 use inps_domain::identity::{AssuranceLevel, IdentityProvider, IntermediaryQualification, Role};
 use inps_domain::tax_code::{TaxCode, TaxCodeKind};
 
 use crate::auth::Actor;
-use crate::delegations::intermediaries::{NewIntermediary, register, set_role};
+use crate::db;
+use crate::delegations::intermediaries::NewIntermediary;
+use crate::delegations::intermediaries::use_cases::{
+    SetRole, register_intermediary as register, set_role,
+};
 use crate::error::{ApiError, Lang};
 use crate::identity::sandbox::SandboxAssertionRequest;
+use crate::identity::sandbox_assertions::use_cases::sign_sandbox_assertion;
 use crate::settings::Settings;
 use crate::trust::IdentityTrust;
 
@@ -64,13 +69,11 @@ pub fn sandbox_assertion(
     now: time::OffsetDateTime,
 ) -> anyhow::Result<String> {
     let trust = IdentityTrust::from_settings(settings)?;
+    anyhow::ensure!(
+        trust.sandbox_enabled(),
+        "the sandbox identity provider exists only with APP_ENV=sandbox"
+    );
     let mut conn = connect(settings)?;
-    let idp = trust
-        .sandbox(&mut conn, now)
-        .map_err(api_error)?
-        .ok_or_else(|| {
-            anyhow::anyhow!("the sandbox identity provider exists only with APP_ENV=sandbox")
-        })?;
     let tax_code = tax_code(&args.tax_code)?;
     anyhow::ensure!(
         tax_code.kind() == TaxCodeKind::Personal,
@@ -83,8 +86,9 @@ pub fn sandbox_assertion(
         given_name: args.given_name.trim().to_owned(),
         family_name: args.family_name.trim().to_owned(),
     };
-    let jti = uuid::Uuid::new_v4().to_string();
-    Ok(idp.sign(&request, &settings.identity_audience, now, &jti)?)
+    let audience = &settings.identity_audience;
+    sign_sandbox_assertion(&mut conn, &trust, audience, &request, now)
+        .map_err(|e| api_error(e.into()))
 }
 
 /// Grants (or with `revoke`, revokes) a role; returns the roles now held. A person who never
@@ -99,11 +103,17 @@ pub fn grant_role(
     let tax_code = tax_code(tax_code_text)?;
     let role = parse::<Role>("role", role)?;
     let mut conn = connect(settings)?;
-    conn.transaction(|conn| {
-        inps_persistence::persons::ensure_exists(conn, tax_code.as_str(), "-", "-", now)?;
-        set_role(conn, &Actor::cli(), &tax_code, role, !revoke, now)
+    let cmd = SetRole {
+        person: tax_code,
+        role,
+        grant: !revoke,
+    };
+    let roles = db::run_in_transaction(&mut conn, now, |conn| {
+        inps_persistence::persons::ensure_exists(conn, cmd.person.as_str(), "-", "-", now)?;
+        Ok(set_role(conn, &Actor::cli(), cmd, now)?)
     })
-    .map_err(api_error)
+    .map_err(api_error)?;
+    Ok(roles.iter().map(|r| r.as_str().to_owned()).collect())
 }
 
 /// Registers a qualified intermediary.
@@ -115,8 +125,11 @@ pub fn register_intermediary(
 ) -> anyhow::Result<()> {
     let tax_code = tax_code(tax_code_text)?;
     let mut conn = connect(settings)?;
-    conn.transaction(|conn| register(conn, &Actor::cli(), &tax_code, input, now))
-        .map_err(api_error)?;
+    let cmd = input.command(tax_code);
+    db::run_in_transaction(&mut conn, now, |conn| {
+        Ok(register(conn, &Actor::cli(), cmd, now)?)
+    })
+    .map_err(api_error)?;
     Ok(())
 }
 

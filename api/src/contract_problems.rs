@@ -55,7 +55,6 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         &[
             Problem::ContributionPrescribed,
             Problem::PaymentAlreadyRecorded,
-            Problem::StateConflict,
         ],
     ),
     (

@@ -13,26 +13,31 @@ use std::collections::HashMap;
 
 use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
 use inps_domain::attachment::AttachmentKind;
+use inps_domain::contribution::payment::{NoticeNumber, RecordPayment};
 use inps_domain::contribution::{self as rules, QuarterId, YearRates};
-use inps_domain::delegation::{DelegationStatus, Scope, Service};
+use inps_domain::delegation::{DelegationTerms, Scope, Service};
+use inps_domain::employment::{Address, Employment, PersonName, RecordEmployment};
 use inps_domain::identity::Role;
 use inps_domain::money::Money;
 use inps_domain::rome_time::rome_date;
 use inps_domain::tax_code::TaxCode;
-use inps_persistence::delegations::{self, DelegationRow};
-use inps_persistence::employers::EmploymentRow;
-use inps_persistence::{contributions, employers, intermediaries, persons};
+use inps_persistence::{employers, intermediaries, persons};
 use rust_decimal::Decimal;
 use sha2::{Digest as _, Sha256};
 use time::{Date, Duration, OffsetDateTime};
 
 use self::data::{EMPLOYERS, EMPLOYMENTS, EmploymentSpec, INQUIRIES, MonthsAgo, Payment, Person};
 use crate::auth::Actor;
-use crate::cassetto::contributions::{NewPayment, record_payment, terms_of, year_rates};
-use crate::cassetto::employments::{AddressInput, NewEmployment, PersonName, record_employment};
-use crate::cassetto::inquiries::{answer_inquiry, send_inquiry};
+use crate::cassetto::contributions::use_cases::{rate_tables, record_payment};
+use crate::cassetto::employments::use_cases::record_employment;
+use crate::cassetto::inquiries::use_cases::{SendInquiry, answer_inquiry, send_inquiry};
 use crate::cli;
-use crate::delegations::intermediaries::{NewIntermediary, register, set_role};
+use crate::delegations::intermediaries::use_cases::{
+    RegisterIntermediary, SetRole, register_intermediary, set_role,
+};
+use crate::delegations::lifecycle::use_cases::{
+    AcceptDelegation, CreateDelegation, Transition, accept_delegation, create_delegation,
+};
 use crate::error::ApiError;
 use crate::settings::{AppEnv, Settings};
 
@@ -59,28 +64,28 @@ fn months_ago(today: Date, back: MonthsAgo) -> Result<Date, ApiError> {
     Date::from_calendar_date(index.div_euclid(12), month, back.day).map_err(ApiError::internal)
 }
 
-fn name(p: &Person) -> PersonName {
-    PersonName {
-        tax_code: p.tax_code.to_owned(),
+fn name(p: &Person) -> Result<PersonName, ApiError> {
+    Ok(PersonName {
+        tax_code: tax_code(p.tax_code)?,
         given_name: p.given_name.to_owned(),
         family_name: p.family_name.to_owned(),
-    }
+    })
 }
 
-fn new_employment(spec: &EmploymentSpec, today: Date) -> Result<NewEmployment, ApiError> {
+fn new_employment(spec: &EmploymentSpec, today: Date) -> Result<RecordEmployment, ApiError> {
     let employer = &EMPLOYERS[spec.employer];
-    Ok(NewEmployment {
-        employer: name(&employer.person),
-        employer_address: Some(AddressInput {
+    Ok(RecordEmployment {
+        employer: name(&employer.person)?,
+        employer_address: Address {
             street: Some(employer.street.to_owned()),
             postal_code: Some(employer.postal_code.to_owned()),
             municipality: Some(employer.municipality.to_owned()),
             province: Some(employer.province.to_owned()),
-        }),
-        worker: name(&spec.worker),
-        employment_type: spec.kind.into(),
-        start_date: months_ago(today, spec.start)?,
-        end_date: spec.end.map(|end| months_ago(today, end)).transpose()?,
+        },
+        worker: name(&spec.worker)?,
+        employment_type: spec.kind,
+        start: months_ago(today, spec.start)?,
+        end: spec.end.map(|end| months_ago(today, end)).transpose()?,
         weekly_hours: Decimal::new(spec.weekly_hours_cents, 2),
         hourly_pay: Money::from_cents(spec.hourly_pay_cents).map_err(ApiError::internal)?,
         live_in: spec.live_in,
@@ -102,13 +107,13 @@ fn notice_number(employment_code: &str, quarter: QuarterId) -> String {
 /// Years without a rate table are paid with the earliest table (INPS has the real ones).
 fn pay_contributions(
     conn: &mut PgConnection,
-    row: &EmploymentRow,
+    row: &Employment,
     spec: &EmploymentSpec,
     rates: &HashMap<i32, YearRates>,
     now: OffsetDateTime,
 ) -> Result<(), ApiError> {
     let today = rome_date(now);
-    let terms = terms_of(row);
+    let terms = row.terms();
     let earliest = rates.keys().min().and_then(|y| rates.get(y));
     let past: Vec<QuarterId> = rules::quarters_of(&terms, today)
         .into_iter()
@@ -154,64 +159,54 @@ fn pay_contributions(
         if amount.is_zero() || paid_on > today {
             continue;
         }
-        let input = NewPayment {
-            quarter: quarter.to_string(),
-            pagopa_notice_number: notice_number(&row.code, *quarter),
+        let input = RecordPayment {
+            quarter: *quarter,
+            notice_number: NoticeNumber::parse(&notice_number(row.code.as_str(), *quarter))
+                .map_err(ApiError::internal)?,
             paid_on,
             amount,
         };
-        record_payment(conn, &Actor::cli(), row, &input, now)?;
+        record_payment(conn, &Actor::cli(), &row.code, input, now)?;
     }
     Ok(())
 }
 
-/// An active domestic-work delegation, as if given 120 days ago and accepted the day after
-/// (there is no use case to create one already active; the verification code is unusable).
-fn activate_delegation_for_demo(
+/// An active domestic-work delegation, given 121 days ago and accepted the day after, through
+/// the same use cases as `POST /v1/delegations` and its `accept`.
+fn delegate_for_demo(
     conn: &mut PgConnection,
+    settings: &Settings,
     delegator: &str,
     delegate: &str,
     now: OffsetDateTime,
-) -> Result<DelegationRow, ApiError> {
-    let id = uuid::Uuid::new_v4();
+) -> Result<uuid::Uuid, ApiError> {
     let given = now - Duration::days(121);
-    delegations::lock_delegator(conn, delegator)?;
-    if let Some(previous) = delegations::active_domestic_of(conn, delegator)? {
-        delegations::set_status(conn, previous.id, "revoked", "superseded", now)?;
-    }
-    let row = DelegationRow {
-        id,
-        delegator_tax_code: delegator.to_owned(),
-        delegate_tax_code: delegate.to_owned(),
-        service: Service::DomesticWork.as_str().to_owned(),
-        scopes: [Scope::Read, Scope::Inquiries, Scope::Appointments]
-            .map(|s| s.as_str().to_owned())
-            .to_vec(),
-        valid_from: rome_date(given),
-        valid_until: rome_date(now) + Duration::days(730),
-        status: DelegationStatus::Active.as_str().to_owned(),
-        verification_code_hash: Sha256::digest(format!("{id}:seed-demo")).to_vec(),
-        failed_attempts: 0,
-        version: 2,
-        created_at: given,
-        created_by: delegator.to_owned(),
-        activated_at: Some(given + Duration::days(1)),
-        closed_at: None,
-        closed_by: None,
+    let cmd = CreateDelegation {
+        delegate: tax_code(delegate)?,
+        terms: DelegationTerms {
+            service: Service::DomesticWork,
+            scopes: vec![Scope::Read, Scope::Inquiries, Scope::Appointments],
+            valid_from: rome_date(given),
+            valid_until: rome_date(now) + Duration::days(730),
+        },
     };
-    delegations::insert(conn, &row)?;
-    let mut event = Actor::cli().audit(
-        "delegation.create",
-        &format!("/v1/delegations/{id}"),
-        Some(delegator),
-    );
-    event.delegation_id = Some(id);
-    event.outcome = "success:active".to_owned();
-    inps_persistence::audit::append(conn, event, now)?;
-    Ok(row)
+    let secret = &settings.delegation_code_secret;
+    let employer = as_persona(delegator, &[Role::Employer])?;
+    let created = create_delegation(conn, &employer, secret, cmd, given)?;
+    let id = created.delegation.delegation.id;
+    let accept = AcceptDelegation {
+        id,
+        verification_code: created.verification_code,
+        expected: None,
+    };
+    let consultant = as_persona(delegate, &[Role::Intermediary])?;
+    match accept_delegation(conn, &consultant, secret, accept, given + Duration::days(1))? {
+        Transition::Done(_) => Ok(id),
+        Transition::WrongCode => Err(ApiError::internal("demo delegation code refused")),
+    }
 }
 
-fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
+fn seed(conn: &mut PgConnection, settings: &Settings, now: OffsetDateTime) -> Result<(), ApiError> {
     let cli = Actor::cli();
     let operator = data::OPERATOR;
     persons::ensure_exists(
@@ -221,48 +216,43 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
         operator.family_name,
         now,
     )?;
-    set_role(
-        conn,
-        &cli,
-        &tax_code(operator.tax_code)?,
-        Role::Operator,
-        true,
-        now,
-    )?;
+    let office = SetRole {
+        person: tax_code(operator.tax_code)?,
+        role: Role::Operator,
+        grant: true,
+    };
+    set_role(conn, &cli, office, now)?;
     for i in [data::LABOUR_CONSULTANT, data::PATRONATO] {
         if intermediaries::find(conn, i.person.tax_code)?.is_none() {
-            let input = NewIntermediary {
-                tax_code: i.person.tax_code.to_owned(),
+            let cmd = RegisterIntermediary {
+                tax_code: tax_code(i.person.tax_code)?,
                 given_name: i.person.given_name.to_owned(),
                 family_name: i.person.family_name.to_owned(),
-                qualification: i.qualification.into(),
+                qualification: i.qualification,
                 registration_number: Some(i.registration_number.to_owned()),
             };
-            register(conn, &cli, &tax_code(i.person.tax_code)?, &input, now)?;
+            register_intermediary(conn, &cli, cmd, now)?;
         }
     }
-    let rates = year_rates(&contributions::all_rates(conn)?);
+    let rates = rate_tables(conn)?;
     let mut rows = Vec::with_capacity(EMPLOYMENTS.len());
     for spec in &EMPLOYMENTS {
-        let row = record_employment(conn, &cli, &new_employment(spec, rome_date(now))?, now)?;
+        let row = record_employment(conn, &cli, new_employment(spec, rome_date(now))?, now)?;
         pay_contributions(conn, &row, spec, &rates, now)?;
         rows.push(row);
     }
     let consultant = data::LABOUR_CONSULTANT.person.tax_code;
     let delegator = EMPLOYERS[data::DELEGATING_EMPLOYER].person.tax_code;
-    let delegation = activate_delegation_for_demo(conn, delegator, consultant, now)?;
+    delegate_for_demo(conn, settings, delegator, consultant, now)?;
     for spec in &INQUIRIES {
         let row = rows
             .get(spec.employment)
             .ok_or_else(|| ApiError::internal("demo inquiry of an unknown employment"))?;
         let sent_at = now - Duration::days(spec.days_ago);
-        let (actor, via) = if spec.by_delegate {
-            (
-                as_persona(consultant, &[Role::Intermediary])?,
-                Some(delegation.id),
-            )
+        let actor = if spec.by_delegate {
+            as_persona(consultant, &[Role::Intermediary])?
         } else {
-            (as_persona(&row.employer_tax_code, &[Role::Employer])?, None)
+            as_persona(row.employer.as_str(), &[Role::Employer])?
         };
         let files: Vec<UploadedFile> = spec
             .receipt
@@ -271,9 +261,12 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
                 let bytes = pdf::document(&[
                     "Ricevuta di pagamento pagoPA".to_owned(),
                     format!("Codice rapporto: {}", row.code),
-                    format!("Datore di lavoro: {}", row.employer_tax_code),
+                    format!("Datore di lavoro: {}", row.employer),
                     format!("Trimestre: {paid}"),
-                    format!("Avviso pagoPA n. {}", notice_number(&row.code, paid)),
+                    format!(
+                        "Avviso pagoPA n. {}",
+                        notice_number(row.code.as_str(), paid)
+                    ),
                     "Esito: pagamento eseguito".to_owned(),
                 ]);
                 UploadedFile {
@@ -285,13 +278,16 @@ fn seed(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(), ApiError> {
             })
             .into_iter()
             .collect();
-        let inquiry = send_inquiry(
-            conn, &actor, via, row, spec.topic, spec.text, &files, sent_at,
-        )?;
+        let cmd = SendInquiry {
+            topic: spec.topic.to_owned(),
+            text: spec.text.to_owned(),
+            files,
+        };
+        let sent = send_inquiry(conn, &actor, &row.code, cmd, sent_at)?;
         if let Some((outcome, days_ago, text)) = spec.answer {
             let office = as_persona(operator.tax_code, &[Role::Operator])?;
             let at = now - Duration::days(days_ago);
-            answer_inquiry(conn, &office, inquiry.id, outcome, text, at)?;
+            answer_inquiry(conn, &office, sent.inquiry.id, outcome, text, at)?;
         }
     }
     Ok(())
@@ -317,7 +313,7 @@ pub fn seed_demo(settings: &Settings, now: OffsetDateTime) -> anyhow::Result<Dem
             {
                 return Ok(false);
             }
-            seed(conn, now)?;
+            seed(conn, settings, now)?;
             Ok(true)
         })
         .map_err(cli::api_error)?;

@@ -4,7 +4,7 @@
 //! Every refusal is an [`ApiError`]: a body that is not JSON is 400, one that does not fit the
 //! schema or breaks a `validator` rule is 422 naming each field (`errors[].field` is the JSON
 //! path), a body over the limit is 413 (refused from `Content-Length` before reading), a wrong
-//! media type 415.
+//! media type 415, a body that does not arrive within `BODY_READ_TIMEOUT_SECONDS` 408.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -57,8 +57,44 @@ fn too_large() -> ApiError {
     )
 }
 
-/// Reads the whole body, refusing it as soon as it passes `limit` bytes.
+/// How long reading a request body may take (`BODY_READ_TIMEOUT_SECONDS`).
+pub fn body_read_timeout(req: &HttpRequest) -> std::time::Duration {
+    req.app_data::<web::Data<AppState>>()
+        .map_or(std::time::Duration::from_secs(30), |s| {
+            s.settings.body_read_timeout
+        })
+}
+
+/// 408: the body did not arrive in time. Answering frees the worker; actix closes the
+/// connection after a response to a body it has not read to the end.
+pub fn body_timed_out() -> ApiError {
+    ApiError::new(Problem::RequestTimeout).with_detail(
+        "Il corpo della richiesta non è arrivato in tempo.",
+        "The request body did not arrive in time.",
+    )
+}
+
+/// Runs `read` (a body read) under the request's body read timeout: 408 when it takes longer.
+pub async fn within_body_timeout<T>(
+    req: &HttpRequest,
+    read: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    actix_web::rt::time::timeout(body_read_timeout(req), read)
+        .await
+        .unwrap_or_else(|_| Err(body_timed_out()))
+}
+
+/// Reads the whole body, refusing it as soon as it passes `limit` bytes, or when it does not
+/// arrive within the body read timeout (408).
 pub async fn read_body_limited(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
+    within_body_timeout(req, read_all_limited(req, payload, limit)).await
+}
+
+async fn read_all_limited(
     req: &HttpRequest,
     payload: &mut Payload,
     limit: usize,
@@ -146,12 +182,14 @@ fn collect_validation(errors: &ValidationErrors, prefix: &str, out: &mut ApiErro
 
 /// Parses and validates a JSON body already read.
 pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
+    let mut value: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(Problem::MalformedRequest).with_detail(
             format!("Il corpo non è JSON valido: {e}"),
             format!("The body is not valid JSON: {e}"),
         )
     })?;
+    // `6.0` is an integer for the contract (JSON Schema); serde's integer types would refuse it.
+    crate::wire::integral::normalize(&mut value);
     if let Some(path) = find_nul(&value, &mut Vec::new()) {
         return Err(ApiError::invalid_field(
             path,
@@ -239,6 +277,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for MergePatch<T> {
 pub struct PageQuery {
     /// Items per page, 1..=200 (default 50).
     #[param(minimum = 1, maximum = 200, format = Int32)]
+    #[serde(default, deserialize_with = "crate::wire::integral::option_i32")]
     pub limit: Option<i32>,
     /// Opaque cursor from a previous page's `next_cursor`.
     #[param(max_length = 200)]
@@ -298,9 +337,31 @@ pub fn encode_cursor(text: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
 }
 
-/// The `Idempotency-Key` header, if sent (1..=128 visible ASCII characters).
+/// Longest `Idempotency-Key` accepted (the contract says the same).
+pub const IDEMPOTENCY_KEY_MAX_LEN: usize = 128;
+
+/// What an `Idempotency-Key` value may be: 1..=128 visible ASCII characters (`!` to `~`). The
+/// contract's parameter schema states the same (`openapi::finalize`).
+pub fn idempotency_key_ok(key: &str) -> bool {
+    (1..=IDEMPOTENCY_KEY_MAX_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// An `Idempotency-Key` with the request it scopes (the caller is added by
+/// [`crate::idempotency::create`]); the same key under another method or path is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopedKey {
+    /// The HTTP method (`POST`).
+    pub method: String,
+    /// The request path, without the query (`/v1/employments/123/inquiries`).
+    pub path: String,
+    /// The key the client sent.
+    pub key: String,
+}
+
+/// The `Idempotency-Key` header, if sent (1..=128 visible ASCII characters), scoped to the
+/// request's method and path.
 #[derive(Debug, Clone)]
-pub struct IdempotencyKey(pub Option<String>);
+pub struct IdempotencyKey(pub Option<ScopedKey>);
 
 impl FromRequest for IdempotencyKey {
     type Error = ApiError;
@@ -310,11 +371,11 @@ impl FromRequest for IdempotencyKey {
         let result = match req.headers().get("idempotency-key") {
             None => Ok(Self(None)),
             Some(v) => match v.to_str() {
-                Ok(s)
-                    if (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic()) =>
-                {
-                    Ok(Self(Some(s.to_owned())))
-                }
+                Ok(s) if idempotency_key_ok(s) => Ok(Self(Some(ScopedKey {
+                    method: req.method().as_str().to_owned(),
+                    path: req.path().to_owned(),
+                    key: s.to_owned(),
+                }))),
                 _ => Err(ApiError::invalid_field(
                     "Idempotency-Key",
                     Text::new(

@@ -1,15 +1,18 @@
 //! Runs a creating use case under an `Idempotency-Key`: the key claim, the use case and the
 //! stored answer share one transaction, so a retry replays the first answer, the same key with
-//! another body is 422, and concurrent duplicates execute once.
+//! another body is 422, and concurrent duplicates execute once. A key is scoped to the caller,
+//! the method and the path ([`ScopedKey`]): sent to another resource, it is another key, so an
+//! answer is never replayed for a resource it was not given for.
 
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
 use diesel::PgConnection;
-use inps_persistence::idempotency::{self, Claim};
+use inps_persistence::idempotency::{self, Claim, KeyScope};
 use serde::Serialize;
 
 use crate::db;
 use crate::error::{ApiError, Problem};
+use crate::extract::ScopedKey;
 use crate::state::AppState;
 
 /// How long a key is remembered.
@@ -36,11 +39,12 @@ fn respond(status: u16, body: Vec<u8>, location: Option<String>, replayed: bool)
     res.body(body)
 }
 
-/// Runs `use_case` in one transaction, honouring `key` for `caller` when one was sent.
+/// Runs `use_case` in one transaction, honouring `key` (scoped to the request's method and
+/// path) for `caller` when one was sent.
 pub async fn create<T, F>(
     state: &AppState,
     caller: String,
-    key: Option<String>,
+    key: Option<ScopedKey>,
     fingerprint: [u8; 32],
     use_case: F,
 ) -> Result<HttpResponse, ApiError>
@@ -50,8 +54,15 @@ where
 {
     let now = state.clock.now();
     let (status, body, location, replayed) = db::transaction(state, move |conn| {
-        if let Some(key) = &key {
-            match idempotency::claim(conn, &caller, key, &fingerprint, now, KEY_TTL)? {
+        let scope = key.as_ref().map(|k| KeyScope {
+            caller: &caller,
+            method: &k.method,
+            path: &k.path,
+            key: &k.key,
+        });
+        if let Some(scope) = &scope {
+            idempotency::lock_key(conn, scope.caller, scope.key)?;
+            match idempotency::claim(conn, scope, &fingerprint, now, KEY_TTL)? {
                 Claim::Fresh => {}
                 Claim::Replay {
                     status,
@@ -68,8 +79,16 @@ where
         }
         let created = use_case(conn)?;
         let body = serde_json::to_vec(&created.body).map_err(ApiError::internal)?;
-        if let Some(key) = &key {
-            idempotency::complete(conn, &caller, key, 201, &body, Some(&created.location))?;
+        if let Some(scope) = &scope {
+            // Checked after the use case: its own refusals (a path the caller may not see is
+            // 404) come first; then the whole request rolls back.
+            if idempotency::used_elsewhere(conn, scope, now)? {
+                return Err(ApiError::new(Problem::IdempotencyKeyReused).with_detail(
+                    "Questa Idempotency-Key è già stata usata per un'altra operazione.",
+                    "This Idempotency-Key was already used for another operation.",
+                ));
+            }
+            idempotency::complete(conn, scope, 201, &body, Some(&created.location))?;
         }
         Ok((201, body, Some(created.location), false))
     })

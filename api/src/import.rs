@@ -2,9 +2,10 @@
 //! F.csv`: employments and pagoPA payments recorded in bulk by the back office.
 //!
 //! All or nothing. Every line is parsed and checked first, and the problems of every bad line are
-//! reported together (`line N: column: reason`, the header being line 1); only a clean file is
-//! recorded, in one transaction, through the same use case as `POST /v1/employments`, so a
-//! failure there stores nothing either.
+//! reported together (`line N: column: reason`, the header being line 1) with the domain's rules;
+//! only a clean file is recorded, in one transaction, through the same use cases as the API
+//! (`record_employment`, `record_payment`), so a failure there stores nothing either, and a
+//! refusal's field errors become the line's errors.
 
 mod line;
 
@@ -14,13 +15,16 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use diesel::Connection as _;
-use time::OffsetDateTime;
+use inps_domain::employment::RecordEmployment;
+use inps_domain::rome_time::rome_date;
+use time::{Date, OffsetDateTime};
 
 use self::line::{Fields, parse_payment, parse_record};
 use crate::auth::Actor;
-use crate::cassetto::contributions::record_payment;
-use crate::cassetto::employments::{NewEmployment, record_employment};
-use crate::error::Lang;
+use crate::cassetto::contributions::use_cases::record_payment;
+use crate::cassetto::employments::use_cases::record_employment;
+use crate::problems::Problem;
+use crate::refusal::Refusal;
 use crate::settings::Settings;
 
 /// The columns of an employments file, in the order of the sample (any order is accepted).
@@ -141,6 +145,7 @@ fn parse_lines<T>(
     reader: impl Read,
     columns: &[&'static str],
     parse: fn(&mut Fields<'_>) -> Option<T>,
+    today: Date,
 ) -> Result<Vec<(u64, T)>, Vec<LineError>> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -169,6 +174,7 @@ fn parse_lines<T>(
         last_line = line;
         let mut fields = Fields {
             line,
+            today,
             values: index
                 .iter()
                 .map(|(column, i)| (*column, record.get(*i).unwrap_or("")))
@@ -191,10 +197,12 @@ fn parse_lines<T>(
 }
 
 /// Parses an employments CSV file (header row, the [`COLUMNS`]; empty optional fields are none,
-/// booleans `true`/`false`, dates `YYYY-MM-DD`, decimals with a dot). Either every line is
-/// valid, or the problems of every bad line are returned, in file order.
-pub fn parse_employments_csv(reader: impl Read) -> Result<Vec<NewEmployment>, Vec<LineError>> {
-    parse_lines(reader, &COLUMNS, parse_record)
+/// booleans `true`/`false`, dates `YYYY-MM-DD`, decimals with a dot), checked with the rules of
+/// today. Either every line is valid, or the problems of every bad line are returned, in file
+/// order.
+pub fn parse_employments_csv(reader: impl Read) -> Result<Vec<RecordEmployment>, Vec<LineError>> {
+    let today = rome_date(OffsetDateTime::now_utc());
+    parse_lines(reader, &COLUMNS, parse_record, today)
         .map(|rows| rows.into_iter().map(|(_, input)| input).collect())
 }
 
@@ -214,27 +222,31 @@ pub fn describe_errors(errors: &[LineError]) -> String {
     text
 }
 
-/// The problems of a line refused by the use case, named by column.
-fn use_case_errors(line: u64, e: &crate::error::ApiError) -> Vec<LineError> {
-    let problem = e.to_problem(Lang::En, "cli");
-    if problem.errors.is_empty() {
-        let reason = match problem.detail {
-            Some(detail) => format!("{}: {detail}", problem.title),
-            None => problem.title,
+/// The CSV column of a request field: `employer.given_name` → `employer_given_name`,
+/// `employer_address.street` → `employer_street`, `hourly_pay.amount` → `hourly_pay`.
+pub(crate) fn column_of(field: &str) -> String {
+    field
+        .trim_end_matches(".amount")
+        .replace("employer_address.", "employer_")
+        .replace('.', "_")
+}
+
+/// The problems of a line refused by a use case: its field errors, named by column, or the
+/// refusal itself.
+fn use_case_errors(line: u64, refusal: &Refusal) -> Vec<LineError> {
+    let details = refusal.details();
+    if details.errors.is_empty() {
+        let spec = details.problem.spec();
+        let reason = match &details.detail {
+            Some(detail) => format!("{}: {}", spec.title_en, detail.en),
+            None => spec.title_en.to_owned(),
         };
         return vec![line_error(line, "record", reason)];
     }
-    problem
+    details
         .errors
-        .into_iter()
-        .map(|f| {
-            let column = f
-                .field
-                .trim_end_matches(".amount")
-                .replace("employer_address.", "employer_")
-                .replace('.', "_");
-            line_error(line, &column, f.reason)
-        })
+        .iter()
+        .map(|f| line_error(line, &column_of(&f.field), f.reason.en.to_string()))
         .collect()
 }
 
@@ -246,16 +258,21 @@ pub fn import_employments(
     now: OffsetDateTime,
 ) -> anyhow::Result<Vec<String>> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let rows = parse_lines(std::io::BufReader::new(file), &COLUMNS, parse_record)
-        .map_err(|errors| anyhow::anyhow!("{}: {}", path.display(), describe_errors(&errors)))?;
+    let rows = parse_lines(
+        std::io::BufReader::new(file),
+        &COLUMNS,
+        parse_record,
+        rome_date(now),
+    )
+    .map_err(|errors| anyhow::anyhow!("{}: {}", path.display(), describe_errors(&errors)))?;
     let mut conn = crate::cli::connect(settings)?;
     let actor = Actor::cli();
     let mut refused = Vec::new();
     let codes = conn.transaction::<_, anyhow::Error, _>(|conn| {
         let mut codes = Vec::with_capacity(rows.len());
         for (line, input) in &rows {
-            match record_employment(conn, &actor, input, now) {
-                Ok(row) => codes.push(row.code),
+            match record_employment(conn, &actor, input.clone(), now) {
+                Ok(employment) => codes.push(employment.code.as_str().to_owned()),
                 Err(e) => {
                     refused = use_case_errors(*line, &e);
                     anyhow::bail!("refused");
@@ -288,6 +305,7 @@ pub fn import_payments(
         std::io::BufReader::new(file),
         &PAYMENT_COLUMNS,
         parse_payment,
+        rome_date(now),
     )
     .map_err(|errors| anyhow::anyhow!("{}: {}", path.display(), describe_errors(&errors)))?;
     let mut conn = crate::cli::connect(settings)?;
@@ -295,16 +313,16 @@ pub fn import_payments(
     let mut refused = Vec::new();
     let recorded = conn.transaction::<_, anyhow::Error, _>(|conn| {
         for (line, (code, input)) in &rows {
-            let Some(employment) = inps_persistence::employers::find_employment(conn, code)? else {
-                refused = vec![line_error(
-                    *line,
-                    "employment_code",
-                    format!("no employment {code}"),
-                )];
-                anyhow::bail!("refused");
-            };
-            if let Err(e) = record_payment(conn, &actor, &employment, input, now) {
-                refused = use_case_errors(*line, &e);
+            if let Err(refusal) = record_payment(conn, &actor, code, input.clone(), now) {
+                refused = if refusal.problem() == Problem::NotFound {
+                    vec![line_error(
+                        *line,
+                        "employment_code",
+                        format!("no employment {code}"),
+                    )]
+                } else {
+                    use_case_errors(*line, &refusal)
+                };
                 anyhow::bail!("refused");
             }
         }

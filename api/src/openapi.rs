@@ -2,7 +2,8 @@
 //! that mounts the route); [`finalize`] then applies the conventions every operation shares, so
 //! they are written once: paths relative to the `/v1` server, rate-limit and request-id headers
 //! on every response, `429`/`503` on every operation, problem+json on every error response, and
-//! the problem types each operation can answer ([`crate::contract_problems`]).
+//! the problem types each operation can answer ([`crate::contract_problems`]);
+//! the one `Idempotency-Key` schema. [`as_served`] adapts it to the server that serves it.
 
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
@@ -157,6 +158,35 @@ fn strip_null_from_parameters(op: &mut Value) {
     }
 }
 
+/// The `Idempotency-Key` header the server accepts (`extract::IdempotencyKey`): 1 to 128
+/// visible ASCII characters.
+fn idempotency_key_schema() -> Value {
+    json!({
+        "type": "string",
+        "minLength": 1,
+        "maxLength": crate::extract::IDEMPOTENCY_KEY_MAX_LEN,
+        "pattern": "^[\\x21-\\x7E]+$"
+    })
+}
+
+/// States every `Idempotency-Key` parameter as exactly what the extractor accepts, so a client (or
+/// a fuzzer) reading the contract never sends a key the server refuses.
+fn describe_idempotency_key(op: &mut Value) {
+    let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for param in params {
+        let is_key = param.get("in").and_then(Value::as_str) == Some("header")
+            && param
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.eq_ignore_ascii_case("idempotency-key"));
+        if let (true, Some(param)) = (is_key, param.as_object_mut()) {
+            param.insert("schema".into(), idempotency_key_schema());
+        }
+    }
+}
+
 fn complete_response(status: &str, response: &mut Value) {
     let Some(obj) = response.as_object_mut() else {
         return;
@@ -222,6 +252,7 @@ pub fn finalize(doc: utoipa::openapi::OpenApi) -> Value {
             if let Some(ops) = item.as_object_mut() {
                 for (_, op) in ops.iter_mut() {
                     strip_null_from_parameters(op);
+                    describe_idempotency_key(op);
                     let implied = implied_statuses(op, &relative);
                     crate::contract_problems::document(op, &relative, standard_response);
                     let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
@@ -256,4 +287,31 @@ pub fn finalize(doc: utoipa::openapi::OpenApi) -> Value {
         );
     }
     value
+}
+
+/// The contract as a running server serves it at `/openapi.json`: the same document, with this
+/// server first as the relative `/v1` (so Swagger UI's "Try it out" calls the host and port it was
+/// loaded from) and the production server after it. The checked-in contract ([`finalize`]) keeps
+/// its fixed list. `sandbox` marks the relative entry as a sandbox (`x-sandbox`, which is also what
+/// lets the Italian guidelines' https rule accept a relative URL).
+pub fn as_served(mut contract: Value, sandbox: bool) -> Value {
+    let mut this_server =
+        json!({"url": "/v1", "description": "This server (the one serving this contract)"});
+    if sandbox {
+        this_server["x-sandbox"] = json!(true);
+    }
+    let mut servers = vec![this_server];
+    if let Some(listed) = contract.get("servers").and_then(Value::as_array) {
+        // The fixed local entry (`x-sandbox`) is this server's relative entry now.
+        servers.extend(
+            listed
+                .iter()
+                .filter(|s| s.get("x-sandbox") != Some(&json!(true)))
+                .cloned(),
+        );
+    }
+    if let Some(root) = contract.as_object_mut() {
+        root.insert("servers".into(), Value::Array(servers));
+    }
+    contract
 }

@@ -262,10 +262,10 @@ registry! {
     TooManyAttachments => (422, "too-many-attachments", "Troppi allegati", "Too many attachments",
         "Al massimo 3 allegati per richiesta.",
         "At most 3 attachments per request."),
-    /// The same `Idempotency-Key` with another body.
+    /// The same `Idempotency-Key` with another body, method or path.
     IdempotencyKeyReused => (422, "idempotency-key-reused", "Chiave di idempotenza già usata", "Idempotency key already used",
-        "Una Idempotency-Key vale per una sola richiesta: la stessa chiave con un altro corpo è rifiutata.",
-        "An Idempotency-Key stands for one request: the same key with another body is refused."),
+        "Una Idempotency-Key vale per una sola richiesta: la stessa chiave con un altro corpo o su un'altra operazione è rifiutata.",
+        "An Idempotency-Key stands for one request: the same key with another body, or on another operation, is refused."),
     /// A payment for a prescribed quarter.
     ContributionPrescribed => (422, "contribution-prescribed", "Contributo prescritto", "Contribution prescribed",
         "I contributi si prescrivono in 5 anni dalla scadenza e non possono più essere versati (L. 335/1995 art. 3 c. 9).",

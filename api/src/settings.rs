@@ -49,6 +49,8 @@ pub struct Settings {
     pub rate_limit_window: Duration,
     /// `MAX_JSON_BODY_BYTES`: largest JSON request body accepted.
     pub max_json_body_bytes: usize,
+    /// `BODY_READ_TIMEOUT_SECONDS`: how long reading a whole request body may take (408 beyond).
+    pub body_read_timeout: Duration,
     /// `METRICS_TOKEN` (secret, optional): when set, `GET /metrics` requires `Bearer <token>`.
     pub metrics_token: Option<String>,
     /// `SHUTDOWN_TIMEOUT_SECONDS`: grace period for in-flight requests on SIGTERM/SIGINT.
@@ -78,7 +80,37 @@ pub struct Settings {
     pub audit_seal_interval: Duration,
     /// `AUDIT_SEAL_BATCH`: most events chained in one sealing transaction.
     pub audit_seal_batch: i64,
+    /// `DELEGATION_CODE_SECRET` (secret; required in production): the key delegation
+    /// verification codes are hashed under.
+    pub delegation_code_secret: SecretKey,
 }
+
+/// A secret key read from the environment: its bytes are never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(Vec<u8>);
+
+impl SecretKey {
+    /// The key's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(..)")
+    }
+}
+
+/// The delegation-code key of sandbox runs without `DELEGATION_CODE_SECRET`: fixed, so codes
+/// handed out survive a restart and the demo works across processes. Public, hence refused in
+/// production.
+pub const SANDBOX_DELEGATION_CODE_SECRET: &str =
+    "inps-sandbox-delegation-code-secret-not-for-production";
+
+/// The shortest `DELEGATION_CODE_SECRET` accepted: 32 bytes (256 bits, the strength of
+/// HMAC-SHA-256), out of reach of guessing.
+pub const MIN_SECRET_BYTES: usize = 32;
 
 impl std::fmt::Debug for Settings {
     // The database URL may carry a password and the metrics token is a secret: never print them.
@@ -223,6 +255,12 @@ impl Settings {
                 "a positive number of bytes",
                 |v| *v > 0,
             )?,
+            body_read_timeout: Duration::from_secs(r.parsed(
+                "BODY_READ_TIMEOUT_SECONDS",
+                30,
+                "a positive number of seconds",
+                positive,
+            )?),
             metrics_token: r.raw("METRICS_TOKEN"),
             shutdown_timeout: Duration::from_secs(r.parsed(
                 "SHUTDOWN_TIMEOUT_SECONDS",
@@ -292,6 +330,28 @@ impl Settings {
             },
             privacy_notice_version: r.string("PRIVACY_NOTICE_VERSION", "2026-01"),
             terms_of_use_version: r.string("TERMS_OF_USE_VERSION", "2026-01"),
+            delegation_code_secret: match (r.raw("DELEGATION_CODE_SECRET"), app_env) {
+                (Some(secret), _) if secret.len() >= MIN_SECRET_BYTES => {
+                    SecretKey(secret.into_bytes())
+                }
+                (Some(_), _) => {
+                    return Err(ConfigError {
+                        variable: "DELEGATION_CODE_SECRET",
+                        message: format!("must be at least {MIN_SECRET_BYTES} characters"),
+                    });
+                }
+                (None, AppEnv::Production) => {
+                    return Err(ConfigError {
+                        variable: "DELEGATION_CODE_SECRET",
+                        message: "required in production: without it a database dump lets \
+                                  anyone recover the delegation codes"
+                            .into(),
+                    });
+                }
+                (None, AppEnv::Sandbox) => {
+                    SecretKey(SANDBOX_DELEGATION_CODE_SECRET.as_bytes().to_vec())
+                }
+            },
         })
     }
 }
@@ -316,6 +376,7 @@ mod tests {
         assert_eq!(s.bind_addr.to_string(), "127.0.0.1:8080");
         assert_eq!(s.app_env, AppEnv::Sandbox);
         assert_eq!(s.log_format, LogFormat::Json);
+        assert_eq!(s.body_read_timeout, Duration::from_secs(30));
     }
 
     #[test]
@@ -328,6 +389,8 @@ mod tests {
             ("DB_POOL_MAX_SIZE", "-1"),
             ("DATABASE_URL", "mysql://x/y"),
             ("SESSION_IDLE_TIMEOUT_SECONDS", "0"),
+            ("BODY_READ_TIMEOUT_SECONDS", "0"),
+            ("BODY_READ_TIMEOUT_SECONDS", "soon"),
             ("BOOTSTRAP_OPERATOR_TAX_CODE", "NOTACODE"),
         ] {
             let err = read(&[(var, value)]).unwrap_err();
@@ -343,8 +406,26 @@ mod tests {
         let ok = read(&[
             ("APP_ENV", "production"),
             ("IDENTITY_JWKS_FILE", "/etc/inps/jwks.json"),
+            ("DELEGATION_CODE_SECRET", &"k".repeat(MIN_SECRET_BYTES)),
         ]);
         assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn production_requires_a_delegation_code_secret_of_32_characters() {
+        let jwks = ("IDENTITY_JWKS_FILE", "/etc/inps/jwks.json");
+        let err = read(&[("APP_ENV", "production"), jwks]).unwrap_err();
+        assert_eq!(err.variable, "DELEGATION_CODE_SECRET");
+        let short = "k".repeat(MIN_SECRET_BYTES - 1);
+        let err = read(&[("DELEGATION_CODE_SECRET", &short)]).unwrap_err();
+        assert_eq!(err.variable, "DELEGATION_CODE_SECRET");
+        assert!(!err.to_string().contains(&short));
+        let sandbox = read(&[]).unwrap();
+        assert_eq!(
+            sandbox.delegation_code_secret.bytes(),
+            SANDBOX_DELEGATION_CODE_SECRET.as_bytes()
+        );
+        assert!(!format!("{sandbox:?}").contains(SANDBOX_DELEGATION_CODE_SECRET));
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //!
 //! A body is refused as early as possible: from `Content-Length` before reading anything (413),
 //! while streaming as soon as the files pass the total (413), at a file's first bytes when they
-//! are not an accepted type (415), at the fourth file (422). Nothing is stored here: the caller
-//! stores what this returns inside its transaction.
+//! are not an accepted type (415), at the fourth file (422). A form that ends without its closing
+//! boundary is 400; one that does not arrive within `BODY_READ_TIMEOUT_SECONDS` is 408. Nothing is
+//! stored here: the caller stores what this returns inside its transaction.
 
 use std::collections::BTreeMap;
 
@@ -107,8 +108,16 @@ fn malformed(e: impl std::fmt::Display) -> ApiError {
         .with_cause(e)
 }
 
-/// Reads a `multipart/form-data` body under `rules`.
+/// Reads a `multipart/form-data` body under `rules`, within the body read timeout.
 pub async fn read_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+    rules: FormRules<'_>,
+) -> Result<Form, ApiError> {
+    crate::extract::within_body_timeout(req, read_form_parts(req, payload, rules)).await
+}
+
+async fn read_form_parts(
     req: &HttpRequest,
     payload: web::Payload,
     rules: FormRules<'_>,

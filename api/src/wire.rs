@@ -214,3 +214,125 @@ wire_enum! {
         AnsweredNegative,
     }
 }
+
+/// Integers as JSON Schema counts them: `6`, `6.0` and `6e0` are the same integer (JSON Schema
+/// 2020-12 §6.3: a number with a zero fractional part is an integer), while serde's integer types
+/// refuse a number written with a fraction or an exponent. The contract says `type: integer`, so
+/// the server accepts every spelling of an integer and refuses real fractions.
+pub mod integral {
+    use serde::Deserializer;
+    use serde::de::{self, Visitor};
+    use serde_json::{Number, Value};
+
+    /// The largest magnitude a float holds exactly as an integer (2^53).
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+
+    fn integral_float(f: f64) -> Option<i64> {
+        // In range and without a fraction, the cast is exact.
+        (f.is_finite() && f.fract() == 0.0 && f.abs() <= EXACT).then_some(f as i64)
+    }
+
+    /// Rewrites every number of `value` with a zero fractional part (`6.0`, `1e3`) as the
+    /// integer it is, so the body's integer fields deserialize as the contract says they should.
+    /// Numbers with a fraction stay as they are (and an integer field refuses them).
+    pub fn normalize(value: &mut Value) {
+        match value {
+            Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
+                if let Some(i) = n.as_f64().and_then(integral_float) {
+                    *n = Number::from(i);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(normalize),
+            Value::Object(map) => map.values_mut().for_each(normalize),
+            _ => {}
+        }
+    }
+
+    struct I32Visitor;
+
+    impl Visitor<'_> for I32Visitor {
+        type Value = i32;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an integer")
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<i32, E> {
+            i32::try_from(v).map_err(|_| E::custom(format!("integer {v} out of range")))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<i32, E> {
+            i32::try_from(v).map_err(|_| E::custom(format!("integer {v} out of range")))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<i32, E> {
+            integral_float(v)
+                .ok_or_else(|| E::custom(format!("{v} is not an integer")))
+                .and_then(|i| self.visit_i64(i))
+        }
+
+        // Query strings carry text: `6`, `6.0` and `6e0` are read as the number they spell.
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<i32, E> {
+            let v = v.trim();
+            if let Ok(i) = v.parse::<i64>() {
+                return self.visit_i64(i);
+            }
+            match v.parse::<f64>() {
+                Ok(f) if v.bytes().any(|b| b.is_ascii_digit()) => self.visit_f64(f),
+                _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+            }
+        }
+    }
+
+    /// `#[serde(default, deserialize_with = "crate::wire::integral::option_i32")]` for an optional
+    /// `i32` read from a query string (or a JSON number): integral floats are accepted.
+    pub fn option_i32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+        d.deserialize_any(I32Visitor).map(Some)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[derive(Debug, serde::Deserialize)]
+        struct Q {
+            #[serde(default, deserialize_with = "option_i32")]
+            limit: Option<i32>,
+        }
+
+        fn query(q: &str) -> Option<Option<i32>> {
+            actix_web::web::Query::<Q>::from_query(q)
+                .ok()
+                .map(|q| q.into_inner().limit)
+        }
+
+        #[test]
+        fn integral_spellings_are_integers_in_queries() {
+            assert_eq!(query(""), Some(None));
+            assert_eq!(query("limit=6"), Some(Some(6)));
+            assert_eq!(query("limit=6.0"), Some(Some(6)));
+            assert_eq!(query("limit=6e0"), Some(Some(6)));
+            assert_eq!(query("limit=-0.0"), Some(Some(0)));
+            assert_eq!(query("limit=6.5"), None);
+            assert_eq!(query("limit=abc"), None);
+            assert_eq!(query("limit=inf"), None);
+            assert_eq!(query("limit=NaN"), None);
+            assert_eq!(query("limit=3000000000"), None);
+        }
+
+        #[test]
+        fn integral_floats_become_integers_in_bodies() {
+            let mut v: Value = serde_json::from_str(
+                r#"{"a": 6.0, "b": [1e3, 2.5], "c": {"d": -0.0}, "e": "7.0"}"#,
+            )
+            .unwrap_or_default();
+            normalize(&mut v);
+            assert_eq!(
+                v,
+                serde_json::json!({"a": 6, "b": [1000, 2.5], "c": {"d": 0}, "e": "7.0"})
+            );
+        }
+    }
+}
+
+pub mod decimal;

@@ -25,6 +25,9 @@ pub use crate::identity::ParseError;
 use crate::identity::parse_wire;
 use crate::money::{Money, MoneyError};
 
+pub mod payment;
+pub mod statement;
+
 /// Years after the deadline at which an unpaid contribution is prescribed (art. 3 c.9
 /// L. 335/1995).
 pub const PRESCRIPTION_YEARS: i32 = 5;

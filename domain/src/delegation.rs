@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
 pub use crate::identity::ParseError;
-use crate::identity::parse_wire;
+use crate::identity::{Role, parse_wire};
 use crate::tax_code::TaxCode;
 
 /// How many wrong verification codes a pending delegation tolerates before the attempt must be
@@ -69,6 +69,17 @@ impl Service {
         match self {
             Self::DomesticWork => true,
             Self::OccasionalWork => false,
+        }
+    }
+
+    /// The roles whose holder may delegate this service: the position that gives them
+    /// something to delegate. Domestic work is delegated by the household employer; occasional
+    /// work by the worker (prestatore) or the client (utilizzatore). A legal representative of
+    /// a client would qualify too, but there is no representation data yet.
+    pub fn delegating_roles(self) -> &'static [Role] {
+        match self {
+            Self::DomesticWork => &[Role::Employer],
+            Self::OccasionalWork => &[Role::Worker, Role::Client],
         }
     }
 
@@ -345,6 +356,16 @@ pub fn validate_terms(
     })
 }
 
+/// Whether a person holding `roles` may give a delegation for `service` (as its delegator):
+/// they must hold one of [`Service::delegating_roles`]. Nobody else has a position to delegate,
+/// operators and intermediaries included.
+pub fn may_delegate(roles: &[Role], service: Service) -> bool {
+    service
+        .delegating_roles()
+        .iter()
+        .any(|role| roles.contains(role))
+}
+
 /// `date` moved forward by `months` calendar months, the day clamped to the end of the target
 /// month (31 January + 1 month = 28 or 29 February; 29 February + 12 months = 28 February).
 ///
@@ -510,6 +531,81 @@ pub fn is_in_force(
     today: Date,
 ) -> bool {
     stored == DelegationStatus::Active && valid_from <= today && today <= valid_until
+}
+
+/// What becomes of the delegator's previous active delegation for a service with
+/// [`Service::single_active_delegation`] when a new one is activated: one still in force (or
+/// not yet started) is [`DelegationStatus::Revoked`], superseded by the new one; one whose last
+/// day has already passed stays [`DelegationStatus::Expired`], so the history says how access
+/// really ended.
+pub fn superseded_status(
+    stored: DelegationStatus,
+    valid_until: Date,
+    today: Date,
+) -> DelegationStatus {
+    match effective_status(stored, valid_until, today) {
+        DelegationStatus::Expired => DelegationStatus::Expired,
+        _ => DelegationStatus::Revoked,
+    }
+}
+
+/// A bound on a stored delegation's `valid_until`, part of a [`StoredStatusMatch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UntilBound {
+    /// Any last day.
+    Any,
+    /// The last day is before this date.
+    Before(Date),
+    /// The last day is this date or later.
+    OnOrAfter(Date),
+}
+
+impl UntilBound {
+    /// Whether `valid_until` is within the bound.
+    pub fn contains(self, valid_until: Date) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Before(day) => valid_until < day,
+            Self::OnOrAfter(day) => valid_until >= day,
+        }
+    }
+}
+
+/// One way a stored delegation shows an effective status: its stored status is one of `stored`
+/// and its `valid_until` is within `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredStatusMatch {
+    /// Stored statuses that qualify.
+    pub stored: Vec<DelegationStatus>,
+    /// The bound on the last day.
+    pub until: UntilBound,
+}
+
+/// The stored facts of the delegations whose [`effective_status`] is `effective` on `today`,
+/// as alternatives (any one suffices): the same rule as [`effective_status`], given as data so
+/// that a listing can filter in its query, before paging, without deciding anything itself.
+pub fn stored_status_matches(effective: DelegationStatus, today: Date) -> Vec<StoredStatusMatch> {
+    use DelegationStatus::{Active, Expired, Pending};
+    match effective {
+        Expired => vec![
+            StoredStatusMatch {
+                stored: vec![Expired],
+                until: UntilBound::Any,
+            },
+            StoredStatusMatch {
+                stored: vec![Pending, Active],
+                until: UntilBound::Before(today),
+            },
+        ],
+        Pending | Active => vec![StoredStatusMatch {
+            stored: vec![effective],
+            until: UntilBound::OnOrAfter(today),
+        }],
+        final_status => vec![StoredStatusMatch {
+            stored: vec![final_status],
+            until: UntilBound::Any,
+        }],
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,12 @@ use time::Date;
 pub use crate::identity::ParseError;
 use crate::identity::parse_wire;
 
+mod record;
+pub use record::{
+    Address, Employer, Employment, FieldProblem, MAX_MUNICIPALITY_CHARS, MAX_NAME_CHARS,
+    MAX_STREET_CHARS, PersonName, RecordEmployment, RecordError,
+};
+
 /// Number of characters of an [`EmploymentCode`].
 pub const EMPLOYMENT_CODE_LEN: usize = 10;
 

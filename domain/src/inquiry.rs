@@ -16,6 +16,11 @@ pub use crate::identity::ParseError;
 use crate::identity::parse_wire;
 use crate::rome_time::rome_date;
 
+mod record;
+pub use record::{
+    Answer, DeadlineBound, EligibilitySelection, Inquiry, MAX_TEXT_CHARS, eligibility_selection,
+};
+
 /// The outcome INPS gives when it answers a quesito.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

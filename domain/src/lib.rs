@@ -9,14 +9,18 @@ pub mod authorization;
 pub mod calendar;
 mod check_tables;
 pub mod contribution;
+pub mod dates;
 pub mod delegation;
 pub mod employment;
 pub mod iban;
 pub mod identity;
 pub mod inquiry;
 pub mod money;
+pub mod notification;
+pub mod person;
 pub mod rome_time;
 pub mod tax_code;
+pub mod text;
 
 #[cfg(test)]
 mod test_support;

@@ -1,9 +1,17 @@
 //! Household employers (datori di lavoro domestico) and their employments (rapporti di lavoro).
 
+use std::str::FromStr as _;
+
 use diesel::prelude::*;
+use inps_domain::employment::{
+    Address, Employer, Employment, EmploymentCode, EmploymentType, PersonName,
+};
+use inps_domain::money::Money;
+use inps_domain::tax_code::TaxCode;
 use rust_decimal::Decimal;
 use time::{Date, OffsetDateTime};
 
+use crate::corrupt::{CorruptRow, parse_column};
 use crate::schema::{employers, employments};
 
 /// An employer.
@@ -26,6 +34,49 @@ pub struct EmployerRow {
     pub address_province: Option<String>,
     /// When the record was created.
     pub created_at: OffsetDateTime,
+}
+
+impl EmployerRow {
+    /// The row storing `employer`, created at `now`.
+    pub fn of(employer: &Employer, now: OffsetDateTime) -> Self {
+        Self {
+            tax_code: employer.name.tax_code.as_str().to_owned(),
+            given_name: employer.name.given_name.clone(),
+            family_name: employer.name.family_name.clone(),
+            address_street: employer.address.street.clone(),
+            address_postal_code: employer.address.postal_code.clone(),
+            address_municipality: employer.address.municipality.clone(),
+            address_province: employer.address.province.clone(),
+            created_at: now,
+        }
+    }
+}
+
+impl TryFrom<EmployerRow> for Employer {
+    type Error = CorruptRow;
+
+    fn try_from(row: EmployerRow) -> Result<Self, CorruptRow> {
+        let tax_code = parse_column(
+            "employers",
+            &row.tax_code,
+            "tax_code",
+            &row.tax_code,
+            TaxCode::parse,
+        )?;
+        Ok(Self {
+            name: PersonName {
+                tax_code,
+                given_name: row.given_name,
+                family_name: row.family_name,
+            },
+            address: Address {
+                street: row.address_street,
+                postal_code: row.address_postal_code,
+                municipality: row.address_municipality,
+                province: row.address_province,
+            },
+        })
+    }
 }
 
 /// Inserts an employer or updates its names and address.
@@ -91,6 +142,74 @@ pub struct EmploymentRow {
     pub created_by: Option<String>,
 }
 
+impl EmploymentRow {
+    /// The row storing `employment`, recorded at `now` by `by` (`None` for the command line).
+    pub fn of(employment: &Employment, now: OffsetDateTime, by: Option<String>) -> Self {
+        Self {
+            code: employment.code.as_str().to_owned(),
+            employer_tax_code: employment.employer.as_str().to_owned(),
+            worker_tax_code: employment.worker.tax_code.as_str().to_owned(),
+            worker_given_name: employment.worker.given_name.clone(),
+            worker_family_name: employment.worker.family_name.clone(),
+            employment_type: employment.employment_type.as_str().to_owned(),
+            start_date: employment.start,
+            end_date: employment.end,
+            weekly_hours: employment.weekly_hours,
+            hourly_pay: employment.hourly_pay.amount(),
+            live_in: employment.live_in,
+            fixed_term: employment.fixed_term,
+            cuaf: employment.cuaf,
+            created_at: now,
+            created_by: by,
+        }
+    }
+}
+
+impl TryFrom<EmploymentRow> for Employment {
+    type Error = CorruptRow;
+
+    fn try_from(row: EmploymentRow) -> Result<Self, CorruptRow> {
+        let key = row.code.clone();
+        let column =
+            |column, value: &str| parse_column("employments", &key, column, value, TaxCode::parse);
+        Ok(Self {
+            code: parse_column(
+                "employments",
+                &key,
+                "code",
+                &row.code,
+                EmploymentCode::parse,
+            )?,
+            employer: column("employer_tax_code", &row.employer_tax_code)?,
+            worker: PersonName {
+                tax_code: column("worker_tax_code", &row.worker_tax_code)?,
+                given_name: row.worker_given_name,
+                family_name: row.worker_family_name,
+            },
+            employment_type: parse_column(
+                "employments",
+                &key,
+                "employment_type",
+                &row.employment_type,
+                EmploymentType::from_str,
+            )?,
+            start: row.start_date,
+            end: row.end_date,
+            weekly_hours: row.weekly_hours,
+            hourly_pay: parse_column(
+                "employments",
+                &key,
+                "hourly_pay",
+                &row.hourly_pay.to_string(),
+                |_| Money::eur(row.hourly_pay),
+            )?,
+            live_in: row.live_in,
+            fixed_term: row.fixed_term,
+            cuaf: row.cuaf,
+        })
+    }
+}
+
 /// The next 9-digit sequence number for an employment code.
 pub fn next_code_sequence(conn: &mut PgConnection) -> QueryResult<i64> {
     diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
@@ -138,4 +257,74 @@ pub fn employments_of(
         .limit(limit)
         .select(EmploymentRow::as_select())
         .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> EmploymentRow {
+        EmploymentRow {
+            code: "1000000016".to_owned(),
+            employer_tax_code: "RSSMRA85T10A562S".to_owned(),
+            worker_tax_code: "RSSMRA85T10A562S".to_owned(),
+            worker_given_name: "Anna".to_owned(),
+            worker_family_name: "Bianchi".to_owned(),
+            employment_type: "badante".to_owned(),
+            start_date: time::macros::date!(2026 - 01 - 05),
+            end_date: None,
+            weekly_hours: Decimal::new(2500, 2),
+            hourly_pay: Decimal::new(1000, 2),
+            live_in: false,
+            fixed_term: false,
+            cuaf: true,
+            created_at: time::macros::datetime!(2026-01-05 10:00 UTC),
+            created_by: None,
+        }
+    }
+
+    #[test]
+    fn a_row_reads_back_as_the_employment_it_stored() {
+        let employment = Employment::try_from(row()).unwrap();
+        assert_eq!(employment.employment_type, EmploymentType::Badante);
+        let again = EmploymentRow::of(&employment, row().created_at, None);
+        assert_eq!(Employment::try_from(again).unwrap(), employment);
+    }
+
+    #[test]
+    fn each_unreadable_column_is_named() {
+        for (broken, column) in [
+            (
+                EmploymentRow {
+                    code: "1000000017".to_owned(),
+                    ..row()
+                },
+                "code",
+            ),
+            (
+                EmploymentRow {
+                    employment_type: "gardener".to_owned(),
+                    ..row()
+                },
+                "employment_type",
+            ),
+            (
+                EmploymentRow {
+                    worker_tax_code: "X".to_owned(),
+                    ..row()
+                },
+                "worker_tax_code",
+            ),
+            (
+                EmploymentRow {
+                    hourly_pay: Decimal::new(-1, 0),
+                    ..row()
+                },
+                "hourly_pay",
+            ),
+        ] {
+            let corrupt = Employment::try_from(broken).unwrap_err();
+            assert_eq!((corrupt.table, corrupt.column), ("employments", column));
+        }
+    }
 }

@@ -1,4 +1,7 @@
-//! `Idempotency-Key` records: the first successful answer of a creating POST, per caller.
+//! `Idempotency-Key` records: the first successful answer of a creating POST, per caller,
+//! method and path ([`KeyScope`]). A key stands for one request: the same key sent by the same
+//! caller to another method or path is a misuse ([`used_elsewhere`]), refused once the request
+//! has otherwise succeeded, so that a path the caller may not see still answers 404.
 //!
 //! The claim is an `INSERT ... ON CONFLICT DO NOTHING` inside the use case's transaction: a
 //! concurrent duplicate blocks on the unique key until the first transaction ends, then sees
@@ -27,23 +30,75 @@ pub enum Claim {
     Mismatch,
 }
 
-/// Claims `key` for `caller` with the request `fingerprint`.
+/// Who sent a key, and to which request: the unique key of a record.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyScope<'a> {
+    /// The caller (tax code of the session's person).
+    pub caller: &'a str,
+    /// The HTTP method.
+    pub method: &'a str,
+    /// The request path.
+    pub path: &'a str,
+    /// The `Idempotency-Key` value.
+    pub key: &'a str,
+}
+
+/// The record of a scope, as a filtered table (for select, update and delete).
+macro_rules! record {
+    ($scope:expr) => {
+        idempotency_keys::table
+            .filter(idempotency_keys::caller.eq($scope.caller))
+            .filter(idempotency_keys::method.eq($scope.method))
+            .filter(idempotency_keys::path.eq($scope.path))
+            .filter(idempotency_keys::key.eq($scope.key))
+    };
+}
+
+/// Serializes the requests of one caller with one key until the transaction ends, so that two
+/// concurrent uses of a key on different paths cannot both miss each other.
+pub fn lock_key(conn: &mut PgConnection, caller: &str, key: &str) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 11))")
+        .bind::<diesel::sql_types::Text, _>(format!("{caller}\u{1f}{key}"))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Whether the caller of `scope` used its key, still remembered at `now`, on another method or
+/// path.
+pub fn used_elsewhere(
+    conn: &mut PgConnection,
+    scope: &KeyScope<'_>,
+    now: OffsetDateTime,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        idempotency_keys::table
+            .filter(idempotency_keys::caller.eq(scope.caller))
+            .filter(idempotency_keys::key.eq(scope.key))
+            .filter(idempotency_keys::expires_at.gt(now))
+            .filter(
+                idempotency_keys::method
+                    .ne(scope.method)
+                    .or(idempotency_keys::path.ne(scope.path)),
+            ),
+    ))
+    .get_result(conn)
+}
+
+/// Claims the key of `scope` with the request `fingerprint`.
 pub fn claim(
     conn: &mut PgConnection,
-    caller: &str,
-    key: &str,
+    scope: &KeyScope<'_>,
     fingerprint: &[u8],
     now: OffsetDateTime,
     ttl: Duration,
 ) -> QueryResult<Claim> {
-    let this = idempotency_keys::table
-        .filter(idempotency_keys::caller.eq(caller))
-        .filter(idempotency_keys::key.eq(key));
-    diesel::delete(this.filter(idempotency_keys::expires_at.le(now))).execute(conn)?;
+    diesel::delete(record!(scope).filter(idempotency_keys::expires_at.le(now))).execute(conn)?;
     let inserted = diesel::insert_into(idempotency_keys::table)
         .values((
-            idempotency_keys::caller.eq(caller),
-            idempotency_keys::key.eq(key),
+            idempotency_keys::caller.eq(scope.caller),
+            idempotency_keys::method.eq(scope.method),
+            idempotency_keys::path.eq(scope.path),
+            idempotency_keys::key.eq(scope.key),
             idempotency_keys::fingerprint.eq(fingerprint),
             idempotency_keys::created_at.eq(now),
             idempotency_keys::expires_at.eq(now + ttl),
@@ -53,7 +108,7 @@ pub fn claim(
     if inserted == 1 {
         return Ok(Claim::Fresh);
     }
-    let (stored_fingerprint, status, body, location) = this
+    let (stored_fingerprint, status, body, location) = record!(scope)
         .select((
             idempotency_keys::fingerprint,
             idempotency_keys::response_status,
@@ -78,22 +133,17 @@ pub fn claim(
 /// Stores the answer of a fresh claim.
 pub fn complete(
     conn: &mut PgConnection,
-    caller: &str,
-    key: &str,
+    scope: &KeyScope<'_>,
     status: i32,
     body: &[u8],
     location: Option<&str>,
 ) -> QueryResult<()> {
-    diesel::update(
-        idempotency_keys::table
-            .filter(idempotency_keys::caller.eq(caller))
-            .filter(idempotency_keys::key.eq(key)),
-    )
-    .set((
-        idempotency_keys::response_status.eq(Some(status)),
-        idempotency_keys::response_body.eq(Some(body)),
-        idempotency_keys::response_location.eq(location),
-    ))
-    .execute(conn)
-    .map(drop)
+    diesel::update(record!(scope))
+        .set((
+            idempotency_keys::response_status.eq(Some(status)),
+            idempotency_keys::response_body.eq(Some(body)),
+            idempotency_keys::response_location.eq(location),
+        ))
+        .execute(conn)
+        .map(drop)
 }

@@ -1,8 +1,15 @@
 //! Inquiry topics, inquiries (quesiti) and the files attached to them.
 
+use std::collections::HashMap;
+use std::str::FromStr as _;
+
 use diesel::prelude::*;
+use inps_domain::employment::EmploymentCode;
+use inps_domain::inquiry::{Answer, DeadlineBound, EligibilitySelection, Inquiry, InquiryOutcome};
+use inps_domain::tax_code::TaxCode;
 use time::OffsetDateTime;
 
+use crate::corrupt::{CorruptRow, parse_column};
 use crate::schema::{attachments, inquiries, inquiry_topics};
 
 /// An inquiry topic with its answer deadline.
@@ -92,6 +99,90 @@ pub struct InquiryRow {
     pub answer_deadline: time::Date,
 }
 
+impl InquiryRow {
+    /// The row storing `inquiry`.
+    pub fn of(inquiry: &Inquiry<uuid::Uuid>) -> Self {
+        let answer = inquiry.answer.as_ref();
+        Self {
+            id: inquiry.id,
+            protocol_number: inquiry.protocol_number.clone(),
+            employment_code: inquiry.employment_code.as_str().to_owned(),
+            employer_tax_code: inquiry.employer.as_str().to_owned(),
+            topic: inquiry.topic.clone(),
+            text: inquiry.text.clone(),
+            sent_at: inquiry.sent_at,
+            sent_by: inquiry.sent_by.clone(),
+            delegation_id: inquiry.delegation,
+            outcome: answer.map(|a| a.outcome.as_str().to_owned()),
+            answer_text: answer.map(|a| a.text.clone()),
+            answered_at: answer.map(|a| a.at),
+            answered_by: answer.map(|a| a.by.clone()),
+            answer_deadline: inquiry.answer_deadline,
+        }
+    }
+}
+
+impl TryFrom<InquiryRow> for Inquiry<uuid::Uuid> {
+    type Error = CorruptRow;
+
+    fn try_from(row: InquiryRow) -> Result<Self, CorruptRow> {
+        let key = row.id;
+        let answer = match (
+            row.outcome,
+            row.answer_text,
+            row.answered_at,
+            row.answered_by,
+        ) {
+            (None, None, None, None) => None,
+            (Some(outcome), Some(text), Some(at), Some(by)) => Some(Answer {
+                outcome: parse_column(
+                    "inquiries",
+                    &key,
+                    "outcome",
+                    &outcome,
+                    InquiryOutcome::from_str,
+                )?,
+                text,
+                at,
+                by,
+            }),
+            (outcome, ..) => {
+                return Err(CorruptRow {
+                    table: "inquiries",
+                    key: key.to_string(),
+                    column: "outcome",
+                    reason: format!("{outcome:?}: the answer columns are partly empty"),
+                });
+            }
+        };
+        Ok(Self {
+            id: row.id,
+            protocol_number: row.protocol_number,
+            employment_code: parse_column(
+                "inquiries",
+                &key,
+                "employment_code",
+                &row.employment_code,
+                EmploymentCode::parse,
+            )?,
+            employer: parse_column(
+                "inquiries",
+                &key,
+                "employer_tax_code",
+                &row.employer_tax_code,
+                TaxCode::parse,
+            )?,
+            topic: row.topic,
+            text: row.text,
+            sent_at: row.sent_at,
+            sent_by: row.sent_by,
+            delegation: row.delegation_id,
+            answer,
+            answer_deadline: row.answer_deadline,
+        })
+    }
+}
+
 /// The next protocol sequence number.
 pub fn next_protocol_sequence(conn: &mut PgConnection) -> QueryResult<i64> {
     diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
@@ -147,16 +238,33 @@ pub fn answer(
         .get_result(conn)
 }
 
-/// A page of an employment's inquiries, newest first, after the keyset `cursor` (sent_at, id).
+/// A page of an employment's inquiries, newest first, after the keyset `cursor` (sent_at, id),
+/// only those `selected` when a selection is given (filtered in the query, before paging).
 pub fn of_employment(
     conn: &mut PgConnection,
     code: &str,
+    selected: Option<EligibilitySelection>,
     cursor: Option<(OffsetDateTime, uuid::Uuid)>,
     limit: i64,
 ) -> QueryResult<Vec<InquiryRow>> {
     let mut query = inquiries::table
         .filter(inquiries::employment_code.eq(code))
         .into_boxed();
+    if let Some(selection) = selected {
+        let answered = inquiries::outcome.eq(selection.answered.as_str());
+        query = match selection.unanswered_deadline {
+            DeadlineBound::Before(day) => query.filter(
+                answered.or(inquiries::outcome
+                    .is_null()
+                    .and(inquiries::answer_deadline.lt(day))),
+            ),
+            DeadlineBound::OnOrAfter(day) => query.filter(
+                answered.or(inquiries::outcome
+                    .is_null()
+                    .and(inquiries::answer_deadline.ge(day))),
+            ),
+        };
+    }
     if let Some((at, id)) = cursor {
         query = query.filter(
             inquiries::sent_at
@@ -233,6 +341,25 @@ pub fn attachments_of(
         .order((attachments::created_at, attachments::id))
         .select(AttachmentMeta::as_select())
         .load(conn)
+}
+
+/// The files of several owners of one kind in one query, by owner, each oldest first.
+pub fn attachments_of_owners(
+    conn: &mut PgConnection,
+    owner_kind: &str,
+    owner_ids: &[uuid::Uuid],
+) -> QueryResult<HashMap<uuid::Uuid, Vec<AttachmentMeta>>> {
+    let rows: Vec<(uuid::Uuid, AttachmentMeta)> = attachments::table
+        .filter(attachments::owner_kind.eq(owner_kind))
+        .filter(attachments::owner_id.eq_any(owner_ids))
+        .order((attachments::created_at, attachments::id))
+        .select((attachments::owner_id, AttachmentMeta::as_select()))
+        .load(conn)?;
+    let mut by_owner: HashMap<uuid::Uuid, Vec<AttachmentMeta>> = HashMap::new();
+    for (owner, meta) in rows {
+        by_owner.entry(owner).or_default().push(meta);
+    }
+    Ok(by_owner)
 }
 
 /// The content of one file of an owner.

@@ -1,8 +1,14 @@
 //! People, their roles, registry records from INPS archives and pending actions for operators.
 
+use std::str::FromStr as _;
+
 use diesel::prelude::*;
+use inps_domain::identity::Role;
+use inps_domain::person::Person;
+use inps_domain::tax_code::TaxCode;
 use time::OffsetDateTime;
 
+use crate::corrupt::{CorruptRow, parse_column};
 use crate::schema::{pending_actions, person_roles, persons, registry_records};
 
 /// A person known to the service (created at first login).
@@ -19,6 +25,24 @@ pub struct PersonRow {
     pub created_at: OffsetDateTime,
     /// Latest login.
     pub last_login_at: Option<OffsetDateTime>,
+}
+
+impl TryFrom<PersonRow> for Person {
+    type Error = CorruptRow;
+
+    fn try_from(row: PersonRow) -> Result<Self, CorruptRow> {
+        Ok(Self {
+            tax_code: parse_column(
+                "persons",
+                &row.tax_code,
+                "tax_code",
+                &row.tax_code,
+                TaxCode::parse,
+            )?,
+            given_name: row.given_name,
+            family_name: row.family_name,
+        })
+    }
 }
 
 /// Creates the person at first login, or records the login and the asserted names.
@@ -84,6 +108,15 @@ pub fn roles_of(conn: &mut PgConnection, tax_code: &str) -> QueryResult<Vec<Stri
         .select(person_roles::role)
         .order(person_roles::role)
         .load(conn)
+}
+
+/// The role names of `tax_code` (as [`roles_of`] loads them) read into domain roles; a name
+/// the domain does not know is a corrupt row, never a silently lost role.
+pub fn parse_roles(tax_code: &str, names: &[String]) -> Result<Vec<Role>, CorruptRow> {
+    names
+        .iter()
+        .map(|name| parse_column("person_roles", &tax_code, "role", name, Role::from_str))
+        .collect()
 }
 
 /// Grants `role`; returns false when it was already held.

@@ -1,8 +1,13 @@
 //! A person's contacts, consents and notification preferences.
 
+use std::str::FromStr as _;
+
 use diesel::prelude::*;
+use inps_domain::notification::{Channel, EventType, Frequency, Preference};
+use inps_domain::person::{Consent, Contacts, Document};
 use time::OffsetDateTime;
 
+use crate::corrupt::{CorruptRow, parse_column};
 use crate::schema::{consents, contacts, notification_preferences};
 
 /// Contacts on file, each with its verified flag.
@@ -143,4 +148,93 @@ pub fn put_preferences(
             .execute(conn)?;
     }
     Ok(())
+}
+
+impl From<ContactsRow> for Contacts {
+    fn from(r: ContactsRow) -> Self {
+        Self {
+            email: r.email,
+            email_verified: r.email_verified,
+            pec: r.pec,
+            pec_verified: r.pec_verified,
+            mobile: r.mobile,
+            mobile_verified: r.mobile_verified,
+        }
+    }
+}
+
+impl From<&Contacts> for ContactsRow {
+    fn from(c: &Contacts) -> Self {
+        Self {
+            email: c.email.clone(),
+            email_verified: c.email_verified,
+            pec: c.pec.clone(),
+            pec_verified: c.pec_verified,
+            mobile: c.mobile.clone(),
+            mobile_verified: c.mobile_verified,
+        }
+    }
+}
+
+impl TryFrom<ConsentRow> for Consent {
+    type Error = CorruptRow;
+
+    fn try_from(row: ConsentRow) -> Result<Self, CorruptRow> {
+        let key = format!("{} of {}", row.version, row.given_at);
+        Ok(Self {
+            document: parse_column(
+                "consents",
+                &key,
+                "document",
+                &row.document,
+                Document::from_str,
+            )?,
+            version: row.version,
+            given_at: row.given_at,
+        })
+    }
+}
+
+impl TryFrom<PreferenceRow> for Preference {
+    type Error = CorruptRow;
+
+    fn try_from(row: PreferenceRow) -> Result<Self, CorruptRow> {
+        let key = row.event_type.clone();
+        let parse = |column, value: &str| {
+            parse_column("notification_preferences", &key, column, value, |v| {
+                v.parse::<Channel>()
+            })
+        };
+        Ok(Self {
+            event_type: parse_column(
+                "notification_preferences",
+                &key,
+                "event_type",
+                &row.event_type,
+                EventType::from_str,
+            )?,
+            channels: row
+                .channels
+                .iter()
+                .map(|c| parse("channels", c))
+                .collect::<Result<_, _>>()?,
+            frequency: parse_column(
+                "notification_preferences",
+                &key,
+                "frequency",
+                &row.frequency,
+                Frequency::from_str,
+            )?,
+        })
+    }
+}
+
+impl From<&Preference> for PreferenceRow {
+    fn from(p: &Preference) -> Self {
+        Self {
+            event_type: p.event_type.as_str().to_owned(),
+            channels: p.channels.iter().map(|c| c.as_str().to_owned()).collect(),
+            frequency: p.frequency.as_str().to_owned(),
+        }
+    }
 }

@@ -163,7 +163,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    idempotency_keys (caller, key) {
+    idempotency_keys (caller, method, path, key) {
         caller -> Text,
         key -> Text,
         fingerprint -> Bytea,
@@ -172,6 +172,8 @@ diesel::table! {
         response_location -> Nullable<Text>,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+        method -> Text,
+        path -> Text,
     }
 }
 

@@ -200,6 +200,29 @@ impl TestApp {
         handler(req).await
     }
 
+    /// Sends `req` with its body taken from `payload` instead of a fixed one: a streamed body, or
+    /// one that stalls (`Payload::Stream` over a stream that stops yielding).
+    pub async fn send_with_payload(
+        &self,
+        req: TestRequest,
+        payload: actix_web::dev::Payload,
+    ) -> TestResponse {
+        let service = test::init_service(build_app(self.state.clone())).await;
+        let (req, _) = req
+            .peer_addr("127.0.0.1:40000".parse().expect("addr"))
+            .to_request()
+            .replace_payload(payload);
+        let res = test::call_service(&service, req).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = test::read_body(res).await;
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// `GET path`.
     pub async fn get(&self, path: &str) -> TestResponse {
         self.send(TestRequest::get().uri(path)).await
@@ -308,6 +331,22 @@ impl TestApp {
             )
             .await;
         assert_eq!(res.status, 201, "register intermediary: {:?}", res.body);
+    }
+
+    /// Grants `role` to `persona` (as the operator); the persona must have logged in once.
+    /// Delegating needs a position: `employer` for domestic work, `worker` or `client` for
+    /// occasional work.
+    pub async fn grant_role(&self, persona: &Persona, role: &str) {
+        let operator = self.login_operator().await;
+        let res = self
+            .call(
+                "PUT",
+                &format!("/v1/persons/{}/roles/{role}", persona.tax_code),
+                Some(&operator),
+                None,
+            )
+            .await;
+        assert_eq!(res.status, 200, "grant role: {:?}", res.body);
     }
 
     /// Moves the app's clock forward.

@@ -44,6 +44,10 @@ pub fn check(method: &str, uri: &str, status: u16, body: &[u8]) {
         status,
         "{method} {uri}: {slug} answered with another status"
     );
+    // A bug can surface anywhere: a 500 is never "documented", and its test fails on its own.
+    if row == Problem::Internal {
+        return;
+    }
     let Some(template) = template_of(uri) else {
         return;
     };

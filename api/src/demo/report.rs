@@ -2,7 +2,8 @@
 //! assertion ready for `POST /v1/sessions`.
 
 use diesel::PgConnection;
-use inps_persistence::delegations::{self, ListFilter};
+use inps_domain::delegation::{DelegationStatus, stored_status_matches};
+use inps_persistence::delegations::{self, DelegationQuery};
 use inps_persistence::{employers, persons};
 use time::{Date, OffsetDateTime};
 
@@ -80,12 +81,11 @@ fn describe(
     idle: &str,
     today: Date,
 ) -> Result<DemoPersona, ApiError> {
-    let filter = |delegator, delegate| ListFilter {
+    let filter = |delegator, delegate| DelegationQuery {
         delegator,
         delegate,
-        status: Some("active"),
-        today: Some(today),
-        ..ListFilter::default()
+        status: Some(stored_status_matches(DelegationStatus::Active, today)),
+        ..DelegationQuery::default()
     };
     let mut notes = Vec::new();
     for e in employers::employments_of(conn, person.tax_code, None, 50)? {
@@ -98,7 +98,7 @@ fn describe(
             e.code, e.employment_type, e.worker_given_name, e.worker_family_name, e.start_date
         ));
     }
-    for d in delegations::list(conn, &filter(Some(person.tax_code), None), None, 10)? {
+    for d in delegations::query(conn, &filter(Some(person.tax_code), None), None, 10)? {
         notes.push(format!(
             "delegates {} (domestic work: {})",
             d.delegate_tax_code,
@@ -106,7 +106,7 @@ fn describe(
         ));
     }
     let mut acts_for = Vec::new();
-    for d in delegations::list(conn, &filter(None, Some(person.tax_code)), None, 10)? {
+    for d in delegations::query(conn, &filter(None, Some(person.tax_code)), None, 10)? {
         notes.push(format!(
             "acts for {} (domestic work: {})",
             d.delegator_tax_code,

@@ -1,23 +1,29 @@
-//! One line of an import file read into a [`NewEmployment`] or a [`NewPayment`], column by
-//! column, collecting every problem of the line instead of stopping at the first.
+//! One line of an import file read into the domain command of its use case
+//! ([`RecordEmployment`], [`RecordPayment`]), column by column, collecting every problem of the
+//! line instead of stopping at the first. The rules are the domain's
+//! (`RecordEmployment::checked`), so a file is checked exactly as `POST /v1/employments` is.
 
 use std::collections::HashMap;
 use std::str::FromStr as _;
 
-use inps_domain::employment::{self as rules, EmploymentType};
+use inps_domain::contribution::QuarterId;
+use inps_domain::contribution::payment::{NoticeNumber, RecordPayment};
+use inps_domain::employment::{
+    Address, EmploymentCode, EmploymentType, PersonName, RecordEmployment,
+};
 use inps_domain::money::Money;
 use inps_domain::tax_code::TaxCode;
 use rust_decimal::Decimal;
 use time::Date;
-use validator::Validate as _;
 
-use super::{LineError, line_error};
-use crate::cassetto::contributions::NewPayment;
-use crate::cassetto::employments::{AddressInput, NewEmployment, PersonName};
+use super::{LineError, column_of, line_error};
+use crate::wire::decimal::parse_plain;
 
 /// The fields of one line, collecting every problem found while reading them.
 pub(super) struct Fields<'a> {
     pub(super) line: u64,
+    /// The day the rules are checked on (plausible dates).
+    pub(super) today: Date,
     pub(super) values: HashMap<&'static str, &'a str>,
     pub(super) errors: Vec<LineError>,
 }
@@ -40,41 +46,31 @@ impl Fields<'_> {
         value
     }
 
-    fn name(&mut self, column: &'static str) -> String {
-        let value = self.required(column).unwrap_or_default();
-        if value.chars().count() > 100 {
-            self.fail(column, "at most 100 characters");
-        }
-        value
+    fn text(&self, column: &'static str) -> String {
+        self.values.get(column).map_or("", |v| v.trim()).to_owned()
     }
 
-    fn tax_code(&mut self, column: &'static str) -> String {
-        let value = self.required(column).unwrap_or_default();
-        if value.is_empty() {
-            return value;
-        }
-        match TaxCode::parse(&value) {
-            Ok(code) => code.as_str().to_owned(),
-            Err(e) => {
-                self.fail(column, format!("invalid tax code {value:?}: {e}"));
-                value
-            }
-        }
+    fn tax_code(&mut self, column: &'static str) -> Option<TaxCode> {
+        let value = self.required(column)?;
+        TaxCode::parse(&value)
+            .map_err(|e| self.fail(column, format!("invalid tax code {value:?}: {e}")))
+            .ok()
     }
 
-    fn checked(
-        &mut self,
-        column: &'static str,
-        rule: impl Fn(&str) -> bool,
-        reason: &str,
-    ) -> Option<String> {
-        let value = self.optional(column)?;
-        if rule(&value) {
-            Some(value)
-        } else {
-            self.fail(column, format!("{reason}, found {value:?}"));
-            None
-        }
+    fn person(&mut self, prefix: &'static str) -> Option<PersonName> {
+        let [tax_code, given, family] = match prefix {
+            "employer" => [
+                "employer_tax_code",
+                "employer_given_name",
+                "employer_family_name",
+            ],
+            _ => ["worker_tax_code", "worker_given_name", "worker_family_name"],
+        };
+        Some(PersonName {
+            tax_code: self.tax_code(tax_code)?,
+            given_name: self.text(given),
+            family_name: self.text(family),
+        })
     }
 
     fn date(&mut self, column: &'static str, required: bool) -> Option<Date> {
@@ -96,29 +92,16 @@ impl Fields<'_> {
         }
     }
 
-    fn decimal(
-        &mut self,
-        column: &'static str,
-        rule: fn(Decimal) -> Result<(), rules::EmploymentError>,
-    ) -> Option<Decimal> {
+    fn decimal(&mut self, column: &'static str) -> Option<Decimal> {
         let value = self.required(column)?;
-        let plain = value.bytes().filter(|b| *b == b'.').count() <= 1
-            && value.bytes().any(|b| b.is_ascii_digit())
-            && value.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-        let Some(number) = plain.then(|| Decimal::from_str(&value).ok()).flatten() else {
+        let number = parse_plain(&value, 28, 28);
+        if number.is_none() {
             self.fail(
                 column,
                 format!("expected a decimal number with a dot, found {value:?}"),
             );
-            return None;
-        };
-        match rule(number) {
-            Ok(()) => Some(number),
-            Err(e) => {
-                self.fail(column, e.to_string());
-                None
-            }
         }
+        number
     }
 
     fn boolean(&mut self, column: &'static str) -> Option<bool> {
@@ -134,38 +117,17 @@ impl Fields<'_> {
     }
 }
 
-/// Reads one line into an employment, or the problems of that line.
-pub(super) fn parse_record(fields: &mut Fields<'_>) -> Option<NewEmployment> {
-    let employer = PersonName {
-        tax_code: fields.tax_code("employer_tax_code"),
-        given_name: fields.name("employer_given_name"),
-        family_name: fields.name("employer_family_name"),
+/// Reads one line into an employment command checked by the domain's rules on `today`, or the
+/// problems of that line.
+pub(super) fn parse_record(fields: &mut Fields<'_>) -> Option<RecordEmployment> {
+    let employer = fields.person("employer");
+    let employer_address = Address {
+        street: fields.optional("employer_street"),
+        postal_code: fields.optional("employer_postal_code"),
+        municipality: fields.optional("employer_municipality"),
+        province: fields.optional("employer_province"),
     };
-    let street = fields.checked(
-        "employer_street",
-        |v| v.chars().count() <= 200,
-        "at most 200 characters",
-    );
-    let postal_code = fields.checked(
-        "employer_postal_code",
-        |v| v.len() == 5 && v.bytes().all(|b| b.is_ascii_digit()),
-        "must be 5 digits",
-    );
-    let municipality = fields.checked(
-        "employer_municipality",
-        |v| v.chars().count() <= 100,
-        "at most 100 characters",
-    );
-    let province = fields.checked(
-        "employer_province",
-        |v| v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase()),
-        "must be two capital letters",
-    );
-    let worker = PersonName {
-        tax_code: fields.tax_code("worker_tax_code"),
-        given_name: fields.name("worker_given_name"),
-        family_name: fields.name("worker_family_name"),
-    };
+    let worker = fields.person("worker");
     let employment_type = fields.required("employment_type").and_then(|v| {
         let parsed = EmploymentType::from_str(&v).ok();
         if parsed.is_none() {
@@ -176,85 +138,67 @@ pub(super) fn parse_record(fields: &mut Fields<'_>) -> Option<NewEmployment> {
         }
         parsed
     });
-    let start_date = fields.date("start_date", true);
-    let end_date = fields.date("end_date", false);
-    if let Some(start) = start_date
-        && let Err(e) = rules::validate_period(start, end_date)
-    {
-        fields.fail("end_date", e.to_string());
-    }
-    let weekly_hours = fields.decimal("weekly_hours", rules::validate_weekly_hours);
-    let hourly_pay = fields
-        .decimal("hourly_pay", rules::validate_hourly_pay)
-        .and_then(|pay| Money::eur(pay).ok());
+    let start = fields.date("start_date", true);
+    let end = fields.date("end_date", false);
+    let weekly_hours = fields.decimal("weekly_hours");
+    let hourly_pay = fields.decimal("hourly_pay").and_then(|pay| {
+        Money::eur(pay)
+            .map_err(|e| fields.fail("hourly_pay", e.to_string()))
+            .ok()
+    });
     let live_in = fields.boolean("live_in");
     let fixed_term = fields.boolean("fixed_term");
     let cuaf = fields.boolean("cuaf");
-    if !fields.errors.is_empty() {
-        return None;
-    }
-    let address = [&street, &postal_code, &municipality, &province]
-        .iter()
-        .any(|v| v.is_some())
-        .then_some(AddressInput {
-            street,
-            postal_code,
-            municipality,
-            province,
-        });
-    let input = NewEmployment {
-        employer,
-        employer_address: address,
-        worker,
-        employment_type: employment_type?.into(),
-        start_date: start_date?,
-        end_date,
+    let command = RecordEmployment {
+        employer: employer?,
+        employer_address,
+        worker: worker?,
+        employment_type: employment_type?,
+        start: start?,
+        end,
         weekly_hours: weekly_hours?,
         hourly_pay: hourly_pay?,
         live_in: live_in?,
         fixed_term: fixed_term?,
         cuaf: cuaf?,
     };
-    // The checks above cover every rule of the API's body; this guards against drifting apart.
-    if let Err(e) = input.validate() {
-        fields.fail("record", e.to_string().replace('\n', "; "));
-        return None;
+    match command.checked(fields.today) {
+        Ok(command) => Some(command),
+        Err(problems) => {
+            for p in problems {
+                fields.fail(&column_of(p.field), p.error.to_string());
+            }
+            None
+        }
     }
-    Some(input)
 }
 
-/// Reads one line of a payments file into (employment code, payment), or its problems.
-pub(super) fn parse_payment(fields: &mut Fields<'_>) -> Option<(String, NewPayment)> {
+/// Reads one line of a payments file into (employment code, payment command), or its problems.
+pub(super) fn parse_payment(fields: &mut Fields<'_>) -> Option<(EmploymentCode, RecordPayment)> {
     let code = fields.required("employment_code").and_then(|v| {
-        match inps_domain::employment::EmploymentCode::parse(&v) {
-            Ok(code) => Some(code.as_str().to_owned()),
-            Err(e) => {
+        EmploymentCode::parse(&v)
+            .map_err(|e| {
                 fields.fail(
                     "employment_code",
                     format!("invalid employment code {v:?}: {e}"),
                 );
-                None
-            }
-        }
+            })
+            .ok()
     });
     let quarter = fields.required("quarter").and_then(|v| {
-        if v.parse::<inps_domain::contribution::QuarterId>().is_ok() {
-            Some(v)
-        } else {
-            fields.fail("quarter", format!("expected YYYY-Qn, found {v:?}"));
-            None
-        }
+        v.parse::<QuarterId>()
+            .map_err(|_| fields.fail("quarter", format!("expected YYYY-Qn, found {v:?}")))
+            .ok()
     });
     let notice = fields.required("pagopa_notice_number").and_then(|v| {
-        if v.len() == 18 && v.bytes().all(|b| b.is_ascii_digit()) {
-            Some(v)
-        } else {
-            fields.fail(
-                "pagopa_notice_number",
-                format!("expected 18 digits, found {v:?}"),
-            );
-            None
-        }
+        NoticeNumber::parse(&v)
+            .map_err(|_| {
+                fields.fail(
+                    "pagopa_notice_number",
+                    format!("expected 18 digits, found {v:?}"),
+                );
+            })
+            .ok()
     });
     let paid_on = fields.date("paid_on", true);
     let amount = fields
@@ -271,9 +215,9 @@ pub(super) fn parse_payment(fields: &mut Fields<'_>) -> Option<(String, NewPayme
         });
     Some((
         code?,
-        NewPayment {
+        RecordPayment {
             quarter: quarter?,
-            pagopa_notice_number: notice?,
+            notice_number: notice?,
             paid_on: paid_on?,
             amount: amount?,
         },

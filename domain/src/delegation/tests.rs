@@ -358,3 +358,59 @@ proptest! {
         prop_assert!(moved.day() == date.day() || moved.day() == moved.month().length(moved.year()));
     }
 }
+
+#[test]
+fn only_the_position_holder_may_delegate_the_service() {
+    use crate::identity::Role::{Client, Employer, Intermediary, Operator, Worker};
+    let table: &[(&[Role], Service, bool)] = &[
+        (&[Employer], Service::DomesticWork, true),
+        (&[Employer], Service::OccasionalWork, false),
+        (&[Worker], Service::OccasionalWork, true),
+        (&[Client], Service::OccasionalWork, true),
+        (&[Worker, Client], Service::DomesticWork, false),
+        (&[Intermediary], Service::DomesticWork, false),
+        (&[Operator], Service::DomesticWork, false),
+        (&[Operator], Service::OccasionalWork, false),
+        (&[], Service::DomesticWork, false),
+        (&[Intermediary, Employer], Service::DomesticWork, true),
+    ];
+    for (roles, service, expected) in table {
+        assert_eq!(
+            may_delegate(roles, *service),
+            *expected,
+            "{roles:?} delegating {service}"
+        );
+    }
+}
+
+#[test]
+fn a_superseded_delegation_in_force_is_revoked_and_an_expired_one_stays_expired() {
+    let until = date!(2026 - 03 - 14);
+    // Its last day was yesterday: it had already expired when the new one arrived.
+    assert_eq!(
+        superseded_status(DelegationStatus::Active, until, TODAY),
+        DelegationStatus::Expired
+    );
+    // Still in force (its last day is today or later): the new one ends it.
+    for until in [TODAY, date!(2027 - 01 - 01)] {
+        assert_eq!(
+            superseded_status(DelegationStatus::Active, until, TODAY),
+            DelegationStatus::Revoked
+        );
+    }
+}
+
+proptest! {
+    #[test]
+    fn stored_status_matches_agree_with_effective_status(
+        stored in prop::sample::select(DelegationStatus::ALL.to_vec()),
+        wanted in prop::sample::select(DelegationStatus::ALL.to_vec()),
+        offset in -3i64..=3,
+    ) {
+        let until = TODAY + time::Duration::days(offset);
+        let matched = stored_status_matches(wanted, TODAY)
+            .iter()
+            .any(|m| m.stored.contains(&stored) && m.until.contains(until));
+        prop_assert_eq!(matched, effective_status(stored, until, TODAY) == wanted);
+    }
+}

@@ -44,6 +44,7 @@ async fn scenario(app: &TestApp) -> Scenario {
     let employer_token = app.login(&employer()).await;
     let other = app.login(&other_person()).await;
     let delegate = app.login(&intermediary()).await;
+    app.grant_role(&employer(), "employer").await;
     let delegation = app
         .delegate_domestic_work(&employer_token, &delegate, &["inquiries"])
         .await;
@@ -58,13 +59,15 @@ async fn scenario(app: &TestApp) -> Scenario {
 }
 
 /// The actions the scenario logs, oldest first.
-const SCENARIO_EVENTS: [&str; 8] = [
+const SCENARIO_EVENTS: [&str; 10] = [
     "session.create",
     "intermediary.register",
     "session.create",
     "session.create",
     "session.create",
     "session.create",
+    "session.create",
+    "role.grant",
     "delegation.create",
     "delegation.accept",
 ];

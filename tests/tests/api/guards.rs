@@ -194,6 +194,8 @@ async fn every_bearer_operation_refuses_a_missing_a_forged_and_a_logged_out_toke
 async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data {
     let employment_code = app.employment_for(owner).await;
     let token = app.login(owner).await;
+    // The owner also delegates occasional work (see `strangers`): that needs the client role.
+    app.grant_role(owner, "client").await;
     app.register_intermediary(delegate).await;
     let agent = app.login(delegate).await;
     let delegation_id = app

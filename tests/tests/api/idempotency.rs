@@ -48,6 +48,7 @@ async fn setup() -> (TestApp, String) {
     app.register_intermediary(&intermediary()).await;
     app.register_intermediary(&intermediary2()).await;
     let token = app.login(&employer()).await;
+    app.grant_role(&employer(), "client").await;
     (app, token)
 }
 
@@ -96,6 +97,7 @@ async fn the_same_key_with_a_different_body_is_refused_as_reused() {
 async fn the_same_key_from_another_caller_is_independent() {
     let (app, token) = setup().await;
     let other = app.login(&other_person()).await;
+    app.grant_role(&other_person(), "client").await;
     let mine = created_id(&post_with_key(&app, &token, "shared-key", body()).await);
     let res = post_with_key(&app, &other, "shared-key", body()).await;
     let theirs = created_id(&res);

@@ -256,6 +256,11 @@ async fn production_trusts_only_configured_keys_and_has_no_sandbox() {
         ("APP_ENV", "production"),
         ("IDENTITY_JWKS_FILE", path.to_str().unwrap()),
         ("IDENTITY_ISSUER", inps_api::identity::SANDBOX_ISSUER),
+        // Production refuses to start without the delegation-code key.
+        (
+            "DELEGATION_CODE_SECRET",
+            "a-test-secret-of-at-least-32-characters",
+        ),
     ]);
     let res = app
         .call(

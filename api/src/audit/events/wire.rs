@@ -1,18 +1,9 @@
-//! The accountability log: who did what on whose data. A subject sees who acted on its data, an
-//! intermediary its own actions, an operator everything; operators can verify the hash chain.
+//! The wire types of `/v1/audit-events`.
 
-use actix_web::{HttpResponse, get, web};
-use inps_persistence::audit::{self, AuditEventRow, AuditFilter};
+use inps_persistence::audit::{AuditEventRow, ChainReport};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
-
-use crate::auth::{Caller, Operator};
-use crate::db;
-use crate::delegations::intermediaries::tax_code_field;
-use crate::error::{ApiError, Text};
-use crate::extract::{PageQuery, page_of};
-use crate::state::AppState;
 
 /// One event of the accountability log.
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,60 +107,6 @@ pub struct AuditQuery {
     pub to: Option<OffsetDateTime>,
 }
 
-/// Search the accountability log
-///
-/// Non-operators see only events on their own data or made by themselves; operators see all.
-#[utoipa::path(tag = "audit", operation_id = "list_audit_events",
-    params(AuditQuery, PageQuery),
-    responses((status = 200, description = "A page of events.", body = AuditEventPage),
-              (status = 400, description = "Malformed query."),
-              (status = 401, description = "No valid session."),
-              (status = 422, description = "Invalid filter, limit or cursor.")),
-    security(("bearer" = [])))]
-#[get("/audit-events")]
-pub async fn list_audit_events(
-    state: web::Data<AppState>,
-    caller: Caller,
-    query: web::Query<AuditQuery>,
-    page: web::Query<PageQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let limit = page.limit()?;
-    let cursor = page
-        .cursor()?
-        .map(|c| {
-            c.parse::<i64>().map_err(|_| {
-                ApiError::invalid_field("cursor", Text::new("cursore non valido", "invalid cursor"))
-            })
-        })
-        .transpose()?;
-    let query = query.into_inner();
-    let subject = query
-        .subject_tax_code
-        .as_deref()
-        .map(|t| tax_code_field("subject_tax_code", t))
-        .transpose()?;
-    let actor = query
-        .actor_tax_code
-        .as_deref()
-        .map(|t| tax_code_field("actor_tax_code", t))
-        .transpose()?;
-    let rows = db::with_conn(&state, move |conn| {
-        let operator = caller.has(inps_domain::identity::Role::Operator);
-        let filter = AuditFilter {
-            subject: subject.as_ref().map(|t| t.as_str()),
-            actor: actor.as_ref().map(|t| t.as_str()),
-            visible_to: (!operator).then_some(caller.tax_code.as_str()),
-            from: query.from,
-            to: query.to,
-        };
-        Ok(audit::list(conn, &filter, cursor, limit + 1)?)
-    })
-    .await?;
-    let (rows, next_cursor) = page_of(rows, limit, |e| e.position.to_string());
-    let items: Vec<AuditEvent> = rows.into_iter().map(AuditEvent::from).collect();
-    Ok(HttpResponse::Ok().json(AuditEventPage { items, next_cursor }))
-}
-
 /// The result of recomputing the chain.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"valid": true, "events_checked": 1042, "first_broken": null,
@@ -208,32 +145,22 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
-/// Verify the accountability log
-///
-/// Operators only. Recomputes the hash chain from the first event and names the first broken
-/// link (an altered, removed or reordered event).
-#[utoipa::path(tag = "audit", operation_id = "verify_audit_chain",
-    responses((status = 200, description = "The verification result.", body = ChainVerification),
-              (status = 401, description = "No valid session."),
-              (status = 403, description = "Not an operator.")),
-    security(("bearer" = [])))]
-#[get("/audit-events/verification")]
-pub async fn verify_audit_chain(
-    state: web::Data<AppState>,
-    _operator: Operator,
-) -> Result<HttpResponse, ApiError> {
-    let report = db::with_conn(&state, |conn| Ok(audit::verify_chain(conn, 1000)?)).await?;
-    let lag = report
-        .oldest_pending_at
-        .map_or(0, |at| (state.clock.now() - at).whole_seconds().max(0));
-    Ok(HttpResponse::Ok().json(ChainVerification {
-        sealed_up_to: report.sealed_up_to,
-        pending_events: report.pending,
-        sealing_lag_seconds: lag,
-        valid: report.first_broken.is_none(),
-        events_checked: i64::try_from(report.checked).unwrap_or(i64::MAX),
-        first_broken: report
-            .first_broken
-            .map(|(seq, id, reason)| BrokenLink { seq, id, reason }),
-    }))
+impl ChainVerification {
+    /// The report as answered at `now` (the sealing lag is the oldest waiting event's age).
+    pub fn at(report: ChainReport, now: time::OffsetDateTime) -> Self {
+        Self {
+            sealed_up_to: report.sealed_up_to,
+            pending_events: report.pending,
+            sealing_lag_seconds: report
+                .oldest_pending_at
+                .map_or(0, |at| (now - at).whole_seconds().max(0)),
+            valid: report.first_broken.is_none(),
+            events_checked: i64::try_from(report.checked).unwrap_or(i64::MAX),
+            first_broken: report.first_broken.map(|(seq, id, reason)| BrokenLink {
+                seq,
+                id,
+                reason,
+            }),
+        }
+    }
 }
