@@ -198,13 +198,11 @@ async fn resolve(req: HttpRequest) -> Result<Caller, ApiError> {
     let now = state.clock.now();
     let idle = state.settings.session_idle_timeout;
     let hash = token_hash(&token);
+    // The request's one connection: kept for its use case (see `db`).
     let (session, roles) = db::with_conn(&state, move |conn| {
-        let session = inps_persistence::sessions::touch(conn, &hash, now, idle)?;
-        let Some(session) = session else {
-            return Ok(None);
-        };
-        let roles = inps_persistence::persons::roles_of(conn, &session.tax_code)?;
-        Ok(Some((session, roles)))
+        Ok(inps_persistence::sessions::authenticate(
+            conn, &hash, now, idle,
+        )?)
     })
     .await?
     .ok_or_else(unauthenticated)?;

@@ -18,6 +18,7 @@ mod employers;
 mod employments;
 mod guards;
 mod hardening;
+mod hot_paths;
 mod idempotency;
 mod identity;
 mod inquiry_answers;

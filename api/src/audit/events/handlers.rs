@@ -44,7 +44,7 @@ pub async fn list_audit_events(
             .transpose()?,
         limit: limit + 1,
     };
-    let rows = db::transaction(&state, move |conn| {
+    let rows = db::read(&state, move |conn| {
         Ok(use_cases::list_events(conn, &caller.actor(), cmd)?)
     })
     .await?;
@@ -69,7 +69,7 @@ pub async fn verify_audit_chain(
     state: web::Data<AppState>,
     Operator(operator): Operator,
 ) -> Result<HttpResponse, ApiError> {
-    let report = db::transaction(&state, move |conn| {
+    let report = db::read(&state, move |conn| {
         Ok(use_cases::verify_chain(conn, &operator.actor())?)
     })
     .await?;

@@ -38,7 +38,7 @@ pub async fn list_contributions(
     };
     let code = code_in_path(&path.into_inner())?;
     let now = state.clock.now();
-    let statement = db::transaction(&state, move |conn| {
+    let statement = db::read(&state, move |conn| {
         Ok(use_cases::statement(
             conn,
             &caller.actor(),

@@ -29,7 +29,7 @@ pub async fn show_employer(
 ) -> Result<HttpResponse, ApiError> {
     let subject = TaxCode::parse(&path.into_inner()).map_err(|_| ApiError::not_found())?;
     let now = state.clock.now();
-    let data = db::transaction(&state, move |conn| {
+    let data = db::read(&state, move |conn| {
         Ok(use_cases::show_employer(
             conn,
             &caller.actor(),

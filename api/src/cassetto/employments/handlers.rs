@@ -77,7 +77,7 @@ pub async fn list_employer_employments(
     let limit = page.limit()?;
     let cursor = page.cursor()?.map(|c| employment_cursor(&c)).transpose()?;
     let now = state.clock.now();
-    let rows = db::transaction(&state, move |conn| {
+    let rows = db::read(&state, move |conn| {
         let actor = caller.actor();
         Ok(use_cases::employer_employments(
             conn,
@@ -111,7 +111,7 @@ pub async fn show_employment(
 ) -> Result<HttpResponse, ApiError> {
     let code = code_in_path(&path.into_inner())?;
     let now = state.clock.now();
-    let employment = db::transaction(&state, move |conn| {
+    let employment = db::read(&state, move |conn| {
         Ok(use_cases::show_employment(
             conn,
             &caller.actor(),

@@ -165,7 +165,7 @@ pub async fn list_inquiries(
     let cursor = page.cursor()?.map(|c| inquiry_cursor(&c)).transpose()?;
     let eligible = query.eligible_for_appointment;
     let now = state.clock.now();
-    let views = db::transaction(&state, move |conn| {
+    let views = db::read(&state, move |conn| {
         let actor = caller.actor();
         let page = use_cases::inquiries_of(conn, &actor, &code, eligible, cursor, limit + 1, now)?;
         Ok(page)
@@ -198,7 +198,7 @@ pub async fn show_inquiry(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let now = state.clock.now();
-    let view = db::transaction(&state, move |conn| {
+    let view = db::read(&state, move |conn| {
         Ok(use_cases::show_inquiry(conn, &caller.actor(), id, now)?)
     })
     .await?;
@@ -223,7 +223,7 @@ pub async fn download_inquiry_attachment(
 ) -> Result<HttpResponse, ApiError> {
     let (id, attachment_id) = path.into_inner();
     let now = state.clock.now();
-    let (meta, content) = db::transaction(&state, move |conn| {
+    let (meta, content) = db::read(&state, move |conn| {
         Ok(use_cases::attachment(
             conn,
             &caller.actor(),

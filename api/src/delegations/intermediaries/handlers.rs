@@ -69,7 +69,7 @@ pub async fn show_intermediary(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let tax_code = TaxCode::parse(&path.into_inner()).map_err(|_| ApiError::not_found())?;
-    let found = db::transaction(&state, move |conn| {
+    let found = db::read(&state, move |conn| {
         Ok(use_cases::show_intermediary(conn, &tax_code)?)
     })
     .await?;

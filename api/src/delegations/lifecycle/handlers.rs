@@ -132,7 +132,7 @@ pub async fn list_delegations(
         limit: limit + 1,
     };
     let now = state.clock.now();
-    let found = db::transaction(&state, move |conn| {
+    let found = db::read(&state, move |conn| {
         Ok(use_cases::list_delegations(
             conn,
             &caller.actor(),
@@ -166,7 +166,7 @@ pub async fn show_delegation(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, now) = (id.into_inner(), state.clock.now());
-    let found = db::transaction(&state, move |conn| {
+    let found = db::read(&state, move |conn| {
         Ok(use_cases::show_delegation(conn, &caller.actor(), id, now)?)
     })
     .await?;

@@ -31,7 +31,7 @@ fn current_versions(settings: &Settings) -> CurrentVersions<'_> {
 #[get("/me")]
 pub async fn show_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let settings = state.settings.clone();
-    let profile = db::transaction(&state, move |conn| {
+    let profile = db::read(&state, move |conn| {
         let current = current_versions(&settings);
         Ok(use_cases::show_me(conn, &caller.actor(), &current)?)
     })

@@ -22,7 +22,7 @@ pub async fn show_my_notification_preferences(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    let found = db::transaction(&state, move |conn| {
+    let found = db::read(&state, move |conn| {
         Ok(use_cases::show_preferences(conn, &caller.actor())?)
     })
     .await?;
