@@ -27,6 +27,7 @@ pub mod refusal;
 pub mod routes;
 pub mod routing;
 pub mod sealer;
+pub mod server;
 pub mod settings;
 pub mod state;
 pub mod status;

@@ -3,13 +3,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use diesel::{Connection, PgConnection};
 use inps_api::settings::Settings;
-use inps_api::{AppState, build_app, clock::SystemClock, telemetry};
+use inps_api::{clock::SystemClock, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -123,8 +122,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::ExportOpenapi { path, check } => export_openapi(&path, check),
-        Command::Migrate => load_settings().and_then(|s| migrate(&s)),
-        Command::Serve => load_settings().and_then(serve),
+        Command::Migrate => load_settings().and_then(|s| inps_api::server::migrate(&s)),
+        Command::Serve => load_settings().and_then(inps_api::server::serve),
         Command::SandboxAssertion {
             tax_code,
             level,
@@ -223,16 +222,6 @@ fn load_settings() -> anyhow::Result<Settings> {
     Ok(settings)
 }
 
-fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    inps_persistence::ensure_database_exists(&settings.database_url)
-        .context("preparing the database (DATABASE_URL)")?;
-    let mut conn =
-        PgConnection::establish(&settings.database_url).context("connecting to DATABASE_URL")?;
-    let applied = inps_persistence::run_migrations(&mut conn)?;
-    tracing::info!(applied = applied.len(), "migrations applied");
-    Ok(())
-}
-
 fn export_openapi(path: &PathBuf, check: bool) -> anyhow::Result<()> {
     let generated = serde_json::to_string_pretty(&inps_api::contract())? + "\n";
     if check {
@@ -250,7 +239,7 @@ fn export_openapi(path: &PathBuf, check: bool) -> anyhow::Result<()> {
 }
 
 fn run_sealer(settings: &Settings, once: bool) -> anyhow::Result<()> {
-    migrate(settings)?;
+    inps_api::server::migrate(settings)?;
     let mut conn =
         PgConnection::establish(&settings.database_url).context("connecting to DATABASE_URL")?;
     loop {
@@ -265,37 +254,4 @@ fn run_sealer(settings: &Settings, once: bool) -> anyhow::Result<()> {
         }
         std::thread::sleep(settings.audit_seal_interval);
     }
-}
-
-fn serve(settings: Settings) -> anyhow::Result<()> {
-    migrate(&settings)?;
-    let bind_addr = settings.bind_addr;
-    let workers = settings.http_workers;
-    let shutdown = settings.shutdown_timeout;
-    let state = AppState::new(settings, Arc::new(SystemClock))?;
-    let sealer = if state.settings.audit_sealer_in_serve {
-        Some(inps_api::sealer::spawn(
-            state.pool.clone(),
-            Arc::clone(&state.clock),
-            state.settings.audit_seal_interval,
-            state.settings.audit_seal_batch,
-        )?)
-    } else {
-        None
-    };
-    let served = actix_web::rt::System::new().block_on(async move {
-        let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))
-            .shutdown_timeout(shutdown.as_secs())
-            .bind(bind_addr)
-            .with_context(|| format!("binding BIND_ADDR={bind_addr}"))?;
-        if workers > 0 {
-            server = server.workers(workers);
-        }
-        tracing::info!(%bind_addr, "serving");
-        server.run().await.context("HTTP server")
-    });
-    if let Some(sealer) = sealer {
-        sealer.stop();
-    }
-    served
 }

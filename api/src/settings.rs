@@ -73,6 +73,10 @@ pub struct Settings {
     pub privacy_notice_version: String,
     /// `TERMS_OF_USE_VERSION`: the terms of use version people must accept.
     pub terms_of_use_version: String,
+    /// `REDIS_URL` (optional, may carry a password): share rate-limit counters between replicas.
+    pub redis_url: Option<String>,
+    /// `REDIS_KEY_PREFIX`: the prefix of this deployment's keys in Redis.
+    pub redis_key_prefix: String,
     /// `AUDIT_SEALER`: whether `serve` runs the accountability-log sealer (`on`, the default)
     /// or leaves it to a separate `inps-api sealer` (`off`).
     pub audit_sealer_in_serve: bool,
@@ -281,6 +285,19 @@ impl Settings {
                 "a positive number of seconds",
                 |v: &i64| *v > 0,
             )?),
+            redis_url: match r.raw("REDIS_URL") {
+                None => None,
+                Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+                    Some(url)
+                }
+                Some(_) => {
+                    return Err(ConfigError {
+                        variable: "REDIS_URL",
+                        message: "expected a redis:// or rediss:// URL".into(),
+                    });
+                }
+            },
+            redis_key_prefix: r.string("REDIS_KEY_PREFIX", "inps:"),
             audit_sealer_in_serve: match r.string("AUDIT_SEALER", "on").as_str() {
                 "on" => true,
                 "off" => false,

@@ -30,3 +30,4 @@ mod payments;
 mod payments_import;
 mod prescription;
 mod registry;
+mod replicas;
