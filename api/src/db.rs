@@ -19,6 +19,7 @@ use actix_web::web;
 use diesel::{Connection, PgConnection};
 use inps_persistence::PooledConn;
 
+use crate::auth::{Bearer, Caller};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -101,6 +102,23 @@ where
     let now = state.clock.now();
     with_conn(state, move |conn| {
         f(conn).map_err(|e| record_refusal(conn, now, e))
+    })
+    .await
+}
+
+/// [`read`] for the holder of `bearer`: the session is resolved (401 when none is live) in the
+/// same blocking call and on the same connection as the read, so an authenticated read is one
+/// hop to the blocking pool.
+pub async fn read_as<T, F>(state: &AppState, bearer: Bearer, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut PgConnection, Caller) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let now = state.clock.now();
+    let shared = state.clone();
+    with_conn(state, move |conn| {
+        let caller = bearer.authenticate(conn, &shared, now)?;
+        f(conn, caller).map_err(|e| record_refusal(conn, now, e))
     })
     .await
 }

@@ -9,7 +9,7 @@
 //! sealed is not visible to it and is sealed by the next one: nothing is skipped.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool};
+use diesel::sql_types::{Array, BigInt, Bool, Bytea};
 use inps_domain::audit::{
     AuditRecord, ChainHead, ChainVerifier, GENESIS_HASH, seal, truncate_to_micros,
 };
@@ -161,15 +161,23 @@ pub fn seal_batch(conn: &mut PgConnection, max: i64, now: OffsetDateTime) -> Que
     }
     let mut records: Vec<AuditRecord> = rows.iter().map(record_of).collect();
     let links = seal(head(conn)?, &mut records);
-    for (row, link) in rows.iter().zip(&links) {
-        diesel::update(audit_events::table.find(row.position))
-            .set((
-                audit_events::seq.eq(link.seq),
-                audit_events::prev_hash.eq(link.prev_hash.to_vec()),
-                audit_events::hash.eq(link.hash.to_vec()),
-            ))
-            .execute(conn)?;
-    }
+    // One statement for the whole batch: the links travel as four parallel arrays.
+    diesel::sql_query(
+        "UPDATE audit_events AS a SET seq = l.seq, prev_hash = l.prev_hash, hash = l.hash \
+         FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[]) \
+              AS l(position, seq, prev_hash, hash) \
+         WHERE a.position = l.position",
+    )
+    .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.position).collect::<Vec<_>>())
+    .bind::<Array<BigInt>, _>(links.iter().map(|l| l.seq).collect::<Vec<_>>())
+    .bind::<Array<Bytea>, _>(
+        links
+            .iter()
+            .map(|l| l.prev_hash.to_vec())
+            .collect::<Vec<_>>(),
+    )
+    .bind::<Array<Bytea>, _>(links.iter().map(|l| l.hash.to_vec()).collect::<Vec<_>>())
+    .execute(conn)?;
     if let (Some(first), Some(last)) = (links.first(), links.last()) {
         diesel::insert_into(audit_seals::table)
             .values((

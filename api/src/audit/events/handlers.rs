@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, web};
 
 use super::use_cases::{self, ListEvents};
 use super::wire::{AuditEvent, AuditEventPage, AuditQuery, ChainVerification};
-use crate::auth::{Caller, Operator};
+use crate::auth::{Bearer, Operator};
 use crate::db;
 use crate::delegations::intermediaries::tax_code_field;
 use crate::error::{ApiError, Text};
@@ -24,7 +24,7 @@ use crate::state::AppState;
 #[get("/audit-events")]
 pub async fn list_audit_events(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
     query: web::Query<AuditQuery>,
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -44,7 +44,7 @@ pub async fn list_audit_events(
             .transpose()?,
         limit: limit + 1,
     };
-    let rows = db::read(&state, move |conn| {
+    let rows = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::list_events(conn, &caller.actor(), cmd)?)
     })
     .await?;
