@@ -9,7 +9,9 @@
 //! is never revealed. Operator-only operations take the [`crate::auth::Operator`] extractor.
 
 use diesel::PgConnection;
-use inps_domain::authorization::{Access, CallerFacts, DelegationFact, Denied, authorize};
+use inps_domain::authorization::{
+    Access, CallerFacts, DelegationFact, Denied, authorize, needs_delegations,
+};
 use inps_domain::delegation::{Scope, Service};
 use inps_domain::tax_code::TaxCode;
 use inps_persistence::audit::NewAuditEvent;
@@ -104,15 +106,20 @@ impl Actor {
             // The command line is the administrator.
             return Ok(Access::Operator);
         };
-        let facts = delegation_facts(conn, request.subject, me)?;
-        let registered_intermediary = !facts.is_empty()
-            && inps_persistence::intermediaries::find(conn, me.as_str())?.is_some_and(|i| i.active);
-        let caller = CallerFacts {
+        let mut caller = CallerFacts {
             tax_code: me,
             roles: self.roles(),
             represents: &[],
-            registered_intermediary,
+            registered_intermediary: false,
         };
+        // The subject, an operator: no delegation lookup, no register lookup.
+        let facts = if needs_delegations(&caller, request.subject) {
+            delegation_facts(conn, request.subject, me)?
+        } else {
+            Vec::new()
+        };
+        caller.registered_intermediary = !facts.is_empty()
+            && inps_persistence::intermediaries::find(conn, me.as_str())?.is_some_and(|i| i.active);
         let today = inps_domain::rome_time::rome_date(now);
         let decision = authorize(
             &caller,
@@ -153,9 +160,6 @@ fn delegation_facts(
     subject: &TaxCode,
     delegate: &TaxCode,
 ) -> Result<Vec<DelegationFact>, Refusal> {
-    if subject == delegate {
-        return Ok(Vec::new());
-    }
     inps_persistence::delegations::active_between(conn, subject.as_str(), delegate.as_str())?
         .into_iter()
         .map(|row| DelegationFact::try_from(row).map_err(Refusal::internal))

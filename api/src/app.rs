@@ -180,6 +180,7 @@ pub fn build_app(
         .route("/swagger-ui", web::get().to(swagger_redirect))
         .service(SwaggerUi::new("/swagger-ui/{_:.*}").config(Config::from("/openapi.json")))
         .default_service(web::to(routing::fallback))
+        .wrap(from_fn(crate::db::request_scope))
         .wrap(from_fn(rate_limit::rate_limit))
         .wrap(from_fn(problem::render_problems))
         .wrap(from_fn(observe::observe))

@@ -6,6 +6,7 @@
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use diesel::PgConnection;
 use futures_util::future::LocalBoxFuture;
 use inps_domain::identity::Role;
 use inps_domain::tax_code::TaxCode;
@@ -188,39 +189,70 @@ fn unauthenticated() -> ApiError {
         )
 }
 
+/// A request's bearer credentials, not yet checked: the extractor of reads, which resolve the
+/// session in the same blocking call and on the same connection as their use case
+/// ([`crate::db::read_as`]). No token is 401 at once.
+#[derive(Debug, Clone)]
+pub struct Bearer {
+    token: String,
+    request_id: Option<String>,
+}
+
+impl FromRequest for Bearer {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            bearer(req)
+                .map(|token| Self {
+                    token,
+                    request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+                })
+                .ok_or_else(unauthenticated),
+        )
+    }
+}
+
+impl Bearer {
+    /// The live session of this token at `now` and its person's roles, on `conn` (a blocking
+    /// call): 401 when there is none.
+    pub fn authenticate(
+        &self,
+        conn: &mut PgConnection,
+        state: &AppState,
+        now: time::OffsetDateTime,
+    ) -> Result<Caller, ApiError> {
+        let hash = token_hash(&self.token);
+        let idle = state.settings.session_idle_timeout;
+        let (session, roles) = inps_persistence::sessions::authenticate(conn, &hash, now, idle)?
+            .ok_or_else(unauthenticated)?;
+        let tax_code = TaxCode::parse(&session.tax_code).map_err(ApiError::internal)?;
+        // A role name the domain does not know is a corrupt row: an error, never a lost role.
+        let roles = inps_persistence::persons::parse_roles(tax_code.as_str(), &roles)
+            .map_err(ApiError::internal)?;
+        state
+            .rate_limiter
+            .remember_identity(&self.token, tax_code.as_str());
+        Ok(Caller {
+            session_id: session.id,
+            tax_code,
+            roles,
+            request_id: self.request_id.clone(),
+        })
+    }
+}
+
 async fn resolve(req: HttpRequest) -> Result<Caller, ApiError> {
-    let token = bearer(&req).ok_or_else(unauthenticated)?;
+    let bearer = Bearer::from_request(&req, &mut Payload::None).await?;
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::internal("AppState missing"))?;
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
     let now = state.clock.now();
-    let idle = state.settings.session_idle_timeout;
-    let hash = token_hash(&token);
-    let (session, roles) = db::with_conn(&state, move |conn| {
-        let session = inps_persistence::sessions::touch(conn, &hash, now, idle)?;
-        let Some(session) = session else {
-            return Ok(None);
-        };
-        let roles = inps_persistence::persons::roles_of(conn, &session.tax_code)?;
-        Ok(Some((session, roles)))
-    })
-    .await?
-    .ok_or_else(unauthenticated)?;
-    let tax_code = TaxCode::parse(&session.tax_code).map_err(ApiError::internal)?;
-    // A role name the domain does not know is a corrupt row: an error, never a lost role.
-    let roles = inps_persistence::persons::parse_roles(tax_code.as_str(), &roles)
-        .map_err(ApiError::internal)?;
-    state
-        .rate_limiter
-        .remember_identity(&token, tax_code.as_str());
-    Ok(Caller {
-        session_id: session.id,
-        tax_code,
-        roles,
-        request_id,
-    })
+    // The request's one connection: kept for its use case (see `db`).
+    let shared = state.clone();
+    db::with_conn(&state, move |conn| bearer.authenticate(conn, &shared, now)).await
 }
 
 impl FromRequest for Caller {

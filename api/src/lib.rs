@@ -26,6 +26,8 @@ pub mod problems;
 pub mod refusal;
 pub mod routes;
 pub mod routing;
+pub mod sealer;
+pub mod server;
 pub mod settings;
 pub mod state;
 pub mod status;

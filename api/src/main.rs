@@ -3,13 +3,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use diesel::{Connection, PgConnection};
 use inps_api::settings::Settings;
-use inps_api::{AppState, build_app, clock::SystemClock, telemetry};
+use inps_api::{clock::SystemClock, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -84,6 +83,13 @@ enum Command {
     },
     /// Create a demo dataset and print the personas with sandbox assertions (sandbox only).
     SeedDemo,
+    /// Run the accountability-log sealer alone (for deployments with `AUDIT_SEALER=off`);
+    /// several can run at once, one seals at a time. With `--once`, seal what is pending and exit.
+    Sealer {
+        /// Seal what is pending, print how many, and exit.
+        #[arg(long)]
+        once: bool,
+    },
     /// Write the OpenAPI contract generated from the code.
     ExportOpenapi {
         /// Where to write it.
@@ -116,8 +122,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::ExportOpenapi { path, check } => export_openapi(&path, check),
-        Command::Migrate => load_settings().and_then(|s| migrate(&s)),
-        Command::Serve => load_settings().and_then(serve),
+        Command::Migrate => load_settings().and_then(|s| inps_api::server::migrate(&s)),
+        Command::Serve => load_settings().and_then(inps_api::server::serve),
         Command::SandboxAssertion {
             tax_code,
             level,
@@ -167,6 +173,7 @@ fn main() -> ExitCode {
                 inps_api::import::import_payments(&s, &file, time::OffsetDateTime::now_utc())?;
             print_line(&format!("imported {count} contribution payments"))
         }),
+        Command::Sealer { once } => load_settings().and_then(|s| run_sealer(&s, once)),
         Command::SeedDemo => load_settings().and_then(|s| {
             let report = inps_api::demo::seed_demo(&s, time::OffsetDateTime::now_utc())?;
             print_line(report.render().trim_end())
@@ -215,16 +222,6 @@ fn load_settings() -> anyhow::Result<Settings> {
     Ok(settings)
 }
 
-fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    inps_persistence::ensure_database_exists(&settings.database_url)
-        .context("preparing the database (DATABASE_URL)")?;
-    let mut conn =
-        PgConnection::establish(&settings.database_url).context("connecting to DATABASE_URL")?;
-    let applied = inps_persistence::run_migrations(&mut conn)?;
-    tracing::info!(applied = applied.len(), "migrations applied");
-    Ok(())
-}
-
 fn export_openapi(path: &PathBuf, check: bool) -> anyhow::Result<()> {
     let generated = serde_json::to_string_pretty(&inps_api::contract())? + "\n";
     if check {
@@ -241,21 +238,20 @@ fn export_openapi(path: &PathBuf, check: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn serve(settings: Settings) -> anyhow::Result<()> {
-    migrate(&settings)?;
-    let bind_addr = settings.bind_addr;
-    let workers = settings.http_workers;
-    let shutdown = settings.shutdown_timeout;
-    let state = AppState::new(settings, Arc::new(SystemClock))?;
-    actix_web::rt::System::new().block_on(async move {
-        let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))
-            .shutdown_timeout(shutdown.as_secs())
-            .bind(bind_addr)
-            .with_context(|| format!("binding BIND_ADDR={bind_addr}"))?;
-        if workers > 0 {
-            server = server.workers(workers);
+fn run_sealer(settings: &Settings, once: bool) -> anyhow::Result<()> {
+    inps_api::server::migrate(settings)?;
+    let mut conn =
+        PgConnection::establish(&settings.database_url).context("connecting to DATABASE_URL")?;
+    loop {
+        let sealed =
+            inps_api::sealer::seal_pending(&mut conn, settings.audit_seal_batch, &SystemClock)?;
+        if once {
+            let text = match sealed {
+                inps_persistence::audit::Sealing::Busy => "another sealer is at work".to_owned(),
+                inps_persistence::audit::Sealing::Sealed(n) => format!("sealed {n} events"),
+            };
+            return print_line(&text);
         }
-        tracing::info!(%bind_addr, "serving");
-        server.run().await.context("HTTP server")
-    })
+        std::thread::sleep(settings.audit_seal_interval);
+    }
 }

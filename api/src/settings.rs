@@ -73,6 +73,17 @@ pub struct Settings {
     pub privacy_notice_version: String,
     /// `TERMS_OF_USE_VERSION`: the terms of use version people must accept.
     pub terms_of_use_version: String,
+    /// `REDIS_URL` (optional, may carry a password): share rate-limit counters between replicas.
+    pub redis_url: Option<String>,
+    /// `REDIS_KEY_PREFIX`: the prefix of this deployment's keys in Redis.
+    pub redis_key_prefix: String,
+    /// `AUDIT_SEALER`: whether `serve` runs the accountability-log sealer (`on`, the default)
+    /// or leaves it to a separate `inps-api sealer` (`off`).
+    pub audit_sealer_in_serve: bool,
+    /// `AUDIT_SEAL_INTERVAL_MS`: how long the sealer waits when nothing is left to seal.
+    pub audit_seal_interval: Duration,
+    /// `AUDIT_SEAL_BATCH`: most events chained in one sealing transaction.
+    pub audit_seal_batch: i64,
     /// `DELEGATION_CODE_SECRET` (secret; required in production): the key delegation
     /// verification codes are hashed under.
     pub delegation_code_secret: SecretKey,
@@ -274,6 +285,41 @@ impl Settings {
                 "a positive number of seconds",
                 |v: &i64| *v > 0,
             )?),
+            redis_url: match r.raw("REDIS_URL") {
+                None => None,
+                Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+                    Some(url)
+                }
+                Some(_) => {
+                    return Err(ConfigError {
+                        variable: "REDIS_URL",
+                        message: "expected a redis:// or rediss:// URL".into(),
+                    });
+                }
+            },
+            redis_key_prefix: r.string("REDIS_KEY_PREFIX", "inps:"),
+            audit_sealer_in_serve: match r.string("AUDIT_SEALER", "on").as_str() {
+                "on" => true,
+                "off" => false,
+                other => {
+                    return Err(ConfigError {
+                        variable: "AUDIT_SEALER",
+                        message: format!("expected on or off, got {other:?}"),
+                    });
+                }
+            },
+            audit_seal_interval: Duration::from_millis(r.parsed(
+                "AUDIT_SEAL_INTERVAL_MS",
+                200,
+                "a positive number of milliseconds",
+                positive,
+            )?),
+            audit_seal_batch: r.parsed(
+                "AUDIT_SEAL_BATCH",
+                1000,
+                "an integer 1..=100000",
+                |v: &i64| (1..=100_000).contains(v),
+            )?,
             identity_audience: r.string("IDENTITY_AUDIENCE", "https://api.inps.example"),
             identity_jwks_file: match (r.raw("IDENTITY_JWKS_FILE"), app_env) {
                 (Some(path), _) => Some(path.into()),

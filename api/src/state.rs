@@ -38,10 +38,18 @@ impl AppState {
                 statement_timeout: settings.db_statement_timeout,
             },
         );
-        let rate_limiter = Arc::new(RateLimiter::new(
-            settings.rate_limit_requests,
-            settings.rate_limit_window,
-        ));
+        let mut rate_limiter =
+            RateLimiter::new(settings.rate_limit_requests, settings.rate_limit_window);
+        if let Some(url) = &settings.redis_url {
+            rate_limiter = rate_limiter.with_shared(
+                crate::middleware::shared_limit::SharedCounter::new(
+                    url,
+                    &settings.redis_key_prefix,
+                )
+                .map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))?,
+            );
+        }
+        let rate_limiter = Arc::new(rate_limiter);
         let identity = Arc::new(IdentityTrust::from_settings(&settings)?);
         Ok(Self {
             identity,

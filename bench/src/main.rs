@@ -1,12 +1,16 @@
 //! Benchmarks that need the real database. Run with `cargo run --release -p inps-bench`.
 //!
-//! `audit-append`: the accountability log chains every event onto the previous one, so appends
-//! are serialized by a transaction-scoped advisory lock. This measures how many events per second
-//! that allows with 1, 2, 4 and 8 concurrent writers (each event in its own transaction, as a use
-//! case appends it), against the same inserts into an unchained copy of the table: the
-//! difference is the price of the chain.
+//! `audit-append`: use cases append accountability-log events unchained, and a sealer chains
+//! them in batches. This measures how many events per second 1, 2, 4 and 8 concurrent writers
+//! append (each event in its own transaction, as a use case appends it) while the sealer runs
+//! beside them as in `serve`, against the same inserts into a copy of the table without the log's
+//! indexes and triggers; it reports the worst sealing lag seen (age of the oldest unsealed
+//! event) and verifies the whole chain at the end.
+
+mod load;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use diesel::connection::SimpleConnection;
@@ -26,6 +30,27 @@ fn event(writer: usize, i: usize) -> NewAuditEvent {
         outcome: "success".into(),
         request_id: Some(uuid::Uuid::new_v4().to_string()),
     }
+}
+
+/// Runs the sealer as `serve` does (200 ms pause when idle, batches of 1,000) until `stop`, and
+/// returns the worst lag it saw: how old the oldest unsealed event was after a sealing pass.
+fn sealer(db: Arc<TestDb>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<f64> {
+    std::thread::spawn(move || {
+        let mut conn = db.connect();
+        let mut worst = 0.0f64;
+        let clock = inps_api::clock::SystemClock;
+        while !stop.load(Ordering::Relaxed) {
+            let before = Instant::now();
+            inps_api::sealer::seal_pending(&mut conn, 1000, &clock).expect("seal");
+            let oldest = inps_persistence::audit::oldest_unsealed_at(&mut conn).expect("lag");
+            let lag = oldest.map_or(0.0, |oldest| {
+                (time::OffsetDateTime::now_utc() - oldest).as_seconds_f64()
+            });
+            worst = worst.max(lag.max(before.elapsed().as_secs_f64()));
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        worst
+    })
 }
 
 fn run(db: &Arc<TestDb>, writers: usize, chained: bool) -> f64 {
@@ -78,32 +103,58 @@ fn audit_append() {
              outcome text NOT NULL, request_id text)",
         )
         .expect("plain table");
-    println!("audit-append: {EVENTS_PER_WRITER} events per writer, one transaction each");
     println!(
-        "{:>8} {:>16} {:>16} {:>8}",
-        "writers", "chained ev/s", "plain ev/s", "ratio"
+        "audit-append: {EVENTS_PER_WRITER} events per writer, one transaction each, sealer running"
+    );
+    println!(
+        "{:>8} {:>16} {:>16} {:>8} {:>14}",
+        "writers", "log ev/s", "plain ev/s", "ratio", "worst lag (s)"
     );
     for writers in [1, 2, 4, 8] {
+        let stop = Arc::new(AtomicBool::new(false));
+        let sealing = sealer(Arc::clone(&db), Arc::clone(&stop));
         let chained = run(&db, writers, true);
+        stop.store(true, Ordering::Relaxed);
+        let lag = sealing.join().expect("sealer");
         let plain = run(&db, writers, false);
         println!(
-            "{writers:>8} {chained:>16.0} {plain:>16.0} {:>8.2}",
+            "{writers:>8} {chained:>16.0} {plain:>16.0} {:>8.2} {lag:>14.2}",
             chained / plain
         );
     }
     let mut conn = db.connect();
+    inps_api::sealer::seal_pending(&mut conn, 1000, &inps_api::clock::SystemClock)
+        .expect("final seal");
     let report = inps_persistence::audit::verify_chain(&mut conn, 1000).expect("verify");
     println!(
-        "chain verified: {} events, broken link: {:?}",
-        report.checked, report.first_broken
+        "chain verified: {} events sealed, {} pending, broken link: {:?}",
+        report.checked, report.pending, report.first_broken
     );
 }
 
 fn main() {
-    match std::env::args().nth(1).as_deref() {
+    let args: Vec<String> = std::env::args().collect();
+    let number = |name: &str, default: u64| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    match args.get(1).map(String::as_str) {
         None | Some("audit-append") => audit_append(),
+        Some("load") => {
+            let shape = load::Shape {
+                connections: usize::try_from(number("--connections", 32)).unwrap_or(32),
+                seconds: number("--seconds", 10),
+            };
+            if let Err(e) = load::load(shape) {
+                eprintln!("load: {e}");
+                std::process::exit(1);
+            }
+        }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; available: audit-append");
+            eprintln!("unknown benchmark {other:?}; available: audit-append, load");
             std::process::exit(2);
         }
     }

@@ -172,6 +172,48 @@ impl Default for ChainVerifier {
     }
 }
 
+/// The head of the chain: the last sealed record's `seq` and hash (`None` before the first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainHead {
+    /// Sequence number of the last sealed record.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: [u8; 32],
+}
+
+/// The links a sealer writes for one record: its place in the chain and its hashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seal {
+    /// Position in the chain.
+    pub seq: i64,
+    /// Hash of the record before it.
+    pub prev_hash: [u8; 32],
+    /// Its own hash.
+    pub hash: [u8; 32],
+}
+
+/// Chains `records` (unsealed, in the order they are to be sealed; their `seq` is ignored and
+/// assigned here) onto `head`: consecutive numbers after the head, each hash over the previous
+/// one. Sealing a batch then the next one gives the same chain as sealing both at once.
+pub fn seal(head: Option<ChainHead>, records: &mut [AuditRecord]) -> Vec<Seal> {
+    let (mut seq, mut prev) = head.map_or((0, GENESIS_HASH), |h| (h.seq, h.hash));
+    records
+        .iter_mut()
+        .map(|record| {
+            seq += 1;
+            record.seq = seq;
+            let hash = chain_hash(&prev, record);
+            let link = Seal {
+                seq,
+                prev_hash: prev,
+                hash,
+            };
+            prev = hash;
+            link
+        })
+        .collect()
+}
+
 /// `t` in UTC as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, truncated to microseconds.
 fn rfc3339_micros(t: OffsetDateTime) -> String {
     // Converting can only fail within a day of the limits of `time`'s calendar; the original

@@ -135,14 +135,22 @@ impl Denied {
     }
 }
 
+/// Whether deciding `caller`'s access to `subject`'s data needs the delegations between them:
+/// not when the caller is the subject, represents it or is an operator (the hot path of every
+/// read skips that lookup).
+pub fn needs_delegations(caller: &CallerFacts<'_>, subject: &TaxCode) -> bool {
+    caller.tax_code != subject
+        && !caller.represents.contains(subject)
+        && !caller.roles.contains(&Role::Operator)
+}
+
 /// Decides whether `caller` may use `scope` of `service` on `subject`'s data on `today`.
 ///
 /// The bases are tried in this order, and the first that applies is returned: the caller is the
-/// subject; the caller represents the subject; a delegation from the subject to the caller for
-/// the service, in force today and granting the scope (the first such in `delegations`); the
-/// caller is an operator. Own data and representation come first so that the audit log does not
-/// attribute to a delegation what the caller could do anyway; a delegation comes before the
-/// operator role so that an operator acting as someone's delegate is recorded as such.
+/// subject; the caller represents the subject; the caller is an operator; a delegation from the
+/// subject to the caller for the service, in force today and granting the scope (the first such
+/// in `delegations`). What the caller may do anyway is never attributed to a delegation, so
+/// the delegations need not even be loaded then ([`needs_delegations`]).
 ///
 /// `delegations` may contain anything: those from another subject, to another delegate or for
 /// another service are ignored. When nothing applies, the refusal names the most informative
@@ -164,6 +172,9 @@ pub fn authorize(
     if caller.represents.contains(subject) {
         return Ok(Access::LegalRepresentative);
     }
+    if caller.roles.contains(&Role::Operator) {
+        return Ok(Access::Operator);
+    }
     let relevant = || {
         delegations.iter().filter(|d| {
             &d.delegator == subject && &d.delegate == caller.tax_code && d.service == service
@@ -179,9 +190,6 @@ pub fn authorize(
         return Ok(Access::Delegation {
             id: granting.id.clone(),
         });
-    }
-    if caller.roles.contains(&Role::Operator) {
-        return Ok(Access::Operator);
     }
     if relevant().any(|d| in_force(&d)) {
         Err(if qualified {

@@ -135,8 +135,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    audit_events (seq) {
-        seq -> Int8,
+    audit_events (position) {
+        seq -> Nullable<Int8>,
         id -> Uuid,
         occurred_at -> Timestamptz,
         actor_tax_code -> Nullable<Text>,
@@ -146,8 +146,19 @@ diesel::table! {
         resource -> Text,
         outcome -> Text,
         request_id -> Nullable<Text>,
-        prev_hash -> Bytea,
-        hash -> Bytea,
+        prev_hash -> Nullable<Bytea>,
+        hash -> Nullable<Bytea>,
+        position -> Int8,
+    }
+}
+
+diesel::table! {
+    audit_seals (batch) {
+        batch -> Int8,
+        first_seq -> Int8,
+        last_seq -> Int8,
+        head_hash -> Bytea,
+        sealed_at -> Timestamptz,
     }
 }
 
@@ -293,6 +304,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_preferences,
     delegations,
     audit_events,
+    audit_seals,
     idempotency_keys,
     employers,
     employments,

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use time::{Duration, OffsetDateTime};
 
-use crate::schema::{assertion_replays, sandbox_keys, sessions};
+use crate::schema::{assertion_replays, person_roles, sandbox_keys, sessions};
 
 /// A session row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -61,25 +61,42 @@ pub fn insert(conn: &mut PgConnection, s: &NewSession<'_>) -> QueryResult<()> {
         .map(drop)
 }
 
-/// Finds the live session of `token_hash` and extends its inactivity window, in one statement:
-/// a revoked session, one idle for longer than `idle`, or one past its absolute end is `None`.
-pub fn touch(
+/// How often a session's activity is written: a request within this long of the last recorded
+/// one writes nothing, so reads stay reads. The idle timeout is thereby enforced to the minute.
+pub const ACTIVITY_GRANULARITY: Duration = Duration::minutes(1);
+
+/// The live session of `token_hash` at `now` (not revoked, used within `idle`, before its
+/// absolute end) with the roles of its person, in one statement; its activity is recorded when
+/// the last record is older than [`ACTIVITY_GRANULARITY`].
+pub fn authenticate(
     conn: &mut PgConnection,
     token_hash: &[u8],
     now: OffsetDateTime,
     idle: Duration,
-) -> QueryResult<Option<SessionRow>> {
-    diesel::update(
-        sessions::table
-            .filter(sessions::token_hash.eq(token_hash))
-            .filter(sessions::revoked_at.is_null())
-            .filter(sessions::last_seen_at.ge(now - idle))
-            .filter(sessions::absolute_expires_at.gt(now)),
-    )
-    .set(sessions::last_seen_at.eq(now))
-    .returning(SessionRow::as_returning())
-    .get_result(conn)
-    .optional()
+) -> QueryResult<Option<(SessionRow, Vec<String>)>> {
+    let rows: Vec<(SessionRow, Option<String>)> = sessions::table
+        .left_join(person_roles::table.on(person_roles::tax_code.eq(sessions::tax_code)))
+        .filter(sessions::token_hash.eq(token_hash))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::last_seen_at.ge(now - idle))
+        .filter(sessions::absolute_expires_at.gt(now))
+        .select((SessionRow::as_select(), person_roles::role.nullable()))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let Some((session, first_role)) = rows.next() else {
+        return Ok(None);
+    };
+    let roles: Vec<String> = first_role
+        .into_iter()
+        .chain(rows.filter_map(|(_, role)| role))
+        .collect();
+    if session.last_seen_at <= now - ACTIVITY_GRANULARITY {
+        diesel::update(sessions::table.find(session.id))
+            .filter(sessions::last_seen_at.lt(now))
+            .set(sessions::last_seen_at.eq(now))
+            .execute(conn)?;
+    }
+    Ok(Some((session, roles)))
 }
 
 /// Revokes a session (logout).

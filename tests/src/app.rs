@@ -354,6 +354,16 @@ impl TestApp {
         self.clock.advance(by);
     }
 
+    /// Runs the accountability-log sealer once over everything committed (what `serve` does in
+    /// the background) and returns how many events it chained.
+    pub fn seal_audit(&self) -> usize {
+        let mut conn = self.db.as_ref().expect("database").connect();
+        match inps_api::sealer::seal_pending(&mut conn, 1000, &self.clock).expect("seal") {
+            inps_persistence::audit::Sealing::Sealed(n) => n,
+            inps_persistence::audit::Sealing::Busy => panic!("another sealer is at work"),
+        }
+    }
+
     /// A `multipart/form-data` body with the text `fields` and the `files`
     /// (`(field name, file name, bytes)`), and the `Content-Type` that announces its boundary.
     pub fn multipart_body(

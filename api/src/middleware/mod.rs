@@ -7,3 +7,4 @@ pub mod problem;
 pub mod rate_limit;
 pub mod request_id;
 pub mod security_headers;
+pub mod shared_limit;

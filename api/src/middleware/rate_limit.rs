@@ -3,8 +3,9 @@
 //!
 //! The caller is the person behind the bearer token once a request of that session has been
 //! authenticated (so several sessions of one person share one budget), the token itself before
-//! that, and the client IP without a token. Counters live in this process: with several
-//! replicas each enforces its own share, which the deployment divides by the replica count.
+//! that, and the client IP without a token. With `REDIS_URL` the counters are shared by every
+//! replica ([`super::shared_limit`]); without it, or while Redis does not answer, they live in
+//! this process (the single-node default), and a Redis outage is logged, not answered.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -36,6 +37,10 @@ pub struct RateLimiter {
     windows: Mutex<HashMap<String, (Instant, u32)>>,
     /// Token key → person, learnt when a session is authenticated.
     identities: Mutex<HashMap<String, String>>,
+    /// Counters shared through Redis, when configured.
+    shared: Option<super::shared_limit::SharedCounter>,
+    /// When a Redis failure was last logged (to log an outage, not every request of it).
+    last_outage_log: Mutex<Option<Instant>>,
 }
 
 /// The outcome of counting one request.
@@ -62,6 +67,41 @@ impl RateLimiter {
             window,
             windows: Mutex::new(HashMap::new()),
             identities: Mutex::new(HashMap::new()),
+            shared: None,
+            last_outage_log: Mutex::new(None),
+        }
+    }
+
+    /// Shares the counters through `shared` (Redis).
+    #[must_use]
+    pub fn with_shared(mut self, shared: super::shared_limit::SharedCounter) -> Self {
+        self.shared = Some(shared);
+        self
+    }
+
+    /// Counts one request of `key`: in Redis when configured and answering, else here.
+    pub async fn decide(&self, key: &str) -> Decision {
+        if let Some(shared) = &self.shared {
+            let unix_secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            match shared.count(key, self.limit, self.window, unix_secs).await {
+                Ok(decision) => return decision,
+                Err(error) => self.log_outage(&error),
+            }
+        }
+        self.check(key, Instant::now())
+    }
+
+    fn log_outage(&self, error: &str) {
+        let mut last = match self.last_outage_log.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let now = Instant::now();
+        if last.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(60)) {
+            *last = Some(now);
+            tracing::warn!(%error, "shared rate limits unavailable: counting on this replica");
         }
     }
 
@@ -146,7 +186,8 @@ pub async fn rate_limit(
     };
     let decision = state
         .rate_limiter
-        .check(&caller_key(&state.rate_limiter, &req), Instant::now());
+        .decide(&caller_key(&state.rate_limiter, &req))
+        .await;
     if !decision.allowed {
         let error = ApiError::new(Problem::RateLimited)
             .with_detail(
@@ -186,5 +227,21 @@ mod tests {
         assert_eq!(third.reset_secs, 59);
         assert!(limiter.check("b", t0).allowed, "keys are independent");
         assert!(limiter.check("a", t0 + Duration::from_secs(60)).allowed);
+    }
+
+    #[actix_web::test]
+    async fn an_unreachable_redis_leaves_the_decision_to_this_replica() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let shared = crate::middleware::shared_limit::SharedCounter::new(
+            &format!("redis://127.0.0.1:{port}"),
+            "test:",
+        )
+        .unwrap();
+        let limiter = RateLimiter::new(1, Duration::from_secs(60)).with_shared(shared);
+        assert!(limiter.decide("k").await.allowed, "answered, not failed");
+        assert!(!limiter.decide("k").await.allowed, "the local budget holds");
     }
 }

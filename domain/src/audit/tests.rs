@@ -303,3 +303,44 @@ proptest! {
         prop_assert_eq!(canonical_bytes(&r), json);
     }
 }
+
+#[test]
+fn sealed_records_verify_as_one_chain_in_any_batching() {
+    let all: Vec<AuditRecord> = (0..7).map(|i| record(100 + i)).collect();
+    for split in 0..=all.len() {
+        let (mut first, mut second) = (all[..split].to_vec(), all[split..].to_vec());
+        let mut links = seal(None, &mut first);
+        let head = links.last().map(|l| ChainHead {
+            seq: l.seq,
+            hash: l.hash,
+        });
+        links.extend(seal(head, &mut second));
+        let mut sealed = first;
+        sealed.extend(second);
+        let mut verifier = ChainVerifier::new();
+        for (r, link) in sealed.iter().zip(&links) {
+            assert_eq!(r.seq, link.seq);
+            verifier.check(r, &link.prev_hash, &link.hash).unwrap();
+        }
+        assert_eq!(verifier.checked(), 7, "split at {split}");
+        assert_eq!(
+            links.iter().map(|l| l.seq).collect::<Vec<_>>(),
+            (1..=7).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn sealing_continues_after_the_head() {
+    let mut records = vec![record(0), record(0)];
+    let head = ChainHead {
+        seq: 41,
+        hash: [7; 32],
+    };
+    let links = seal(Some(head), &mut records);
+    assert_eq!(links[0].seq, 42);
+    assert_eq!(links[0].prev_hash, [7; 32]);
+    assert_eq!(links[1].prev_hash, links[0].hash);
+    assert_eq!(records[1].seq, 43);
+    assert!(seal(Some(head), &mut []).is_empty());
+}

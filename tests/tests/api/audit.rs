@@ -48,6 +48,7 @@ async fn scenario(app: &TestApp) -> Scenario {
     let delegation = app
         .delegate_domestic_work(&employer_token, &delegate, &["inquiries"])
         .await;
+    assert_eq!(app.seal_audit(), SCENARIO_EVENTS.len());
     Scenario {
         operator,
         employer: employer_token,

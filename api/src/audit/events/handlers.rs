@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, web};
 
 use super::use_cases::{self, ListEvents};
 use super::wire::{AuditEvent, AuditEventPage, AuditQuery, ChainVerification};
-use crate::auth::{Caller, Operator};
+use crate::auth::{Bearer, Operator};
 use crate::db;
 use crate::delegations::intermediaries::tax_code_field;
 use crate::error::{ApiError, Text};
@@ -24,7 +24,7 @@ use crate::state::AppState;
 #[get("/audit-events")]
 pub async fn list_audit_events(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
     query: web::Query<AuditQuery>,
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -44,19 +44,21 @@ pub async fn list_audit_events(
             .transpose()?,
         limit: limit + 1,
     };
-    let rows = db::transaction(&state, move |conn| {
+    let rows = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::list_events(conn, &caller.actor(), cmd)?)
     })
     .await?;
-    let (rows, next_cursor) = page_of(rows, limit, |e| e.seq.to_string());
+    let (rows, next_cursor) = page_of(rows, limit, |e| e.position.to_string());
     let items = rows.into_iter().map(AuditEvent::from).collect();
     Ok(HttpResponse::Ok().json(AuditEventPage { items, next_cursor }))
 }
 
 /// Verify the accountability log
 ///
-/// Operators only. Recomputes the hash chain from the first event and names the first broken
-/// link (an altered, removed or reordered event).
+/// Operators only. Recomputes the sealed hash chain from the first event and names the first
+/// broken link (an altered, removed or reordered event, or events removed from the end, caught
+/// by the last recorded seal); reports how far the chain is sealed, how many events wait for
+/// the sealer and how old the oldest of them is.
 #[utoipa::path(tag = "audit", operation_id = "verify_audit_chain",
     responses((status = 200, description = "The verification result.", body = ChainVerification),
               (status = 401, description = "No valid session."),
@@ -67,9 +69,9 @@ pub async fn verify_audit_chain(
     state: web::Data<AppState>,
     Operator(operator): Operator,
 ) -> Result<HttpResponse, ApiError> {
-    let report = db::transaction(&state, move |conn| {
+    let report = db::read(&state, move |conn| {
         Ok(use_cases::verify_chain(conn, &operator.actor())?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ChainVerification::from(report)))
+    Ok(HttpResponse::Ok().json(ChainVerification::at(report, state.clock.now())))
 }

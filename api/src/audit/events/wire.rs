@@ -8,9 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 /// One event of the accountability log.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEvent {
-    /// Position in the hash chain.
+    /// Position in the hash chain; null until the sealer has chained the event (usually
+    /// within a second).
     #[schema(format = Int64, minimum = 1)]
-    pub seq: i64,
+    pub seq: Option<i64>,
     /// Identifier.
     pub id: uuid::Uuid,
     /// When it happened.
@@ -36,9 +37,9 @@ pub struct AuditEvent {
     /// Request id.
     #[schema(max_length = 128)]
     pub request_id: Option<String>,
-    /// SHA-256 of this event chained on the previous one (hex).
+    /// SHA-256 of this event chained on the previous one (hex); null until sealed.
     #[schema(max_length = 64)]
-    pub hash: String,
+    pub hash: Option<String>,
 }
 
 impl From<AuditEventRow> for AuditEvent {
@@ -54,7 +55,7 @@ impl From<AuditEventRow> for AuditEvent {
             resource: r.resource,
             outcome: r.outcome,
             request_id: r.request_id,
-            hash: hex::encode(r.hash),
+            hash: r.hash.map(hex::encode),
         }
     }
 }
@@ -108,15 +109,26 @@ pub struct AuditQuery {
 
 /// The result of recomputing the chain.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"valid": true, "events_checked": 1042, "first_broken": null}))]
+#[schema(example = json!({"valid": true, "events_checked": 1042, "first_broken": null,
+    "sealed_up_to": 1042, "pending_events": 3, "sealing_lag_seconds": 0}))]
 pub struct ChainVerification {
-    /// True when every event chains onto the previous one.
+    /// True when every sealed event chains onto the previous one and the chain ends at the
+    /// last recorded seal.
     pub valid: bool,
     /// Events checked.
     #[schema(format = Int64, minimum = 0)]
     pub events_checked: i64,
     /// The first broken link, if any.
     pub first_broken: Option<BrokenLink>,
+    /// How far the chain is sealed: the last sealed `seq` (0 before the first seal).
+    #[schema(format = Int64, minimum = 0)]
+    pub sealed_up_to: i64,
+    /// Events committed and still waiting for the sealer.
+    #[schema(format = Int64, minimum = 0)]
+    pub pending_events: i64,
+    /// Age of the oldest waiting event, in seconds (0 when none waits): how far sealing lags.
+    #[schema(format = Int64, minimum = 0)]
+    pub sealing_lag_seconds: i64,
 }
 
 /// A link of the chain that does not verify.
@@ -133,9 +145,15 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
-impl From<ChainReport> for ChainVerification {
-    fn from(report: ChainReport) -> Self {
+impl ChainVerification {
+    /// The report as answered at `now` (the sealing lag is the oldest waiting event's age).
+    pub fn at(report: ChainReport, now: time::OffsetDateTime) -> Self {
         Self {
+            sealed_up_to: report.sealed_up_to,
+            pending_events: report.pending,
+            sealing_lag_seconds: report
+                .oldest_pending_at
+                .map_or(0, |at| (now - at).whole_seconds().max(0)),
             valid: report.first_broken.is_none(),
             events_checked: i64::try_from(report.checked).unwrap_or(i64::MAX),
             first_broken: report.first_broken.map(|(seq, id, reason)| BrokenLink {

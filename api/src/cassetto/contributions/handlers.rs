@@ -5,7 +5,7 @@ use inps_domain::contribution::payment::RecordPayment;
 
 use super::use_cases::{self, StatementQuery};
 use super::wire::{ContributionList, ContributionQuery, NewPayment, Payment, quarter};
-use crate::auth::{Caller, Operator};
+use crate::auth::{Bearer, Operator};
 use crate::cassetto::employments::handlers::code_in_path;
 use crate::db;
 use crate::error::ApiError;
@@ -26,7 +26,7 @@ use crate::state::AppState;
 #[get("/employments/{employment_code}/contributions")]
 pub async fn list_contributions(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
     path: web::Path<String>,
     query: web::Query<ContributionQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -38,7 +38,7 @@ pub async fn list_contributions(
     };
     let code = code_in_path(&path.into_inner())?;
     let now = state.clock.now();
-    let statement = db::transaction(&state, move |conn| {
+    let statement = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::statement(
             conn,
             &caller.actor(),

@@ -5,7 +5,7 @@ use inps_domain::tax_code::TaxCode;
 
 use super::use_cases;
 use super::wire::Employer;
-use crate::auth::Caller;
+use crate::auth::Bearer;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -24,12 +24,12 @@ use crate::state::AppState;
 #[get("/employers/{tax_code}")]
 pub async fn show_employer(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let subject = TaxCode::parse(&path.into_inner()).map_err(|_| ApiError::not_found())?;
     let now = state.clock.now();
-    let data = db::transaction(&state, move |conn| {
+    let data = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::show_employer(
             conn,
             &caller.actor(),

@@ -7,7 +7,7 @@ use time::Date;
 
 use super::use_cases;
 use super::wire::{Employment, EmploymentPage, NewEmployment};
-use crate::auth::{Caller, Operator};
+use crate::auth::{Bearer, Operator};
 use crate::db;
 use crate::error::{ApiError, Text};
 use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
@@ -69,7 +69,7 @@ fn employment_cursor(text: &str) -> Result<(Date, EmploymentCode), ApiError> {
 #[get("/employers/{tax_code}/employments")]
 pub async fn list_employer_employments(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -77,7 +77,7 @@ pub async fn list_employer_employments(
     let limit = page.limit()?;
     let cursor = page.cursor()?.map(|c| employment_cursor(&c)).transpose()?;
     let now = state.clock.now();
-    let rows = db::transaction(&state, move |conn| {
+    let rows = db::read_as(&state, caller, move |conn, caller| {
         let actor = caller.actor();
         Ok(use_cases::employer_employments(
             conn,
@@ -106,12 +106,12 @@ pub async fn list_employer_employments(
 #[get("/employments/{employment_code}")]
 pub async fn show_employment(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let code = code_in_path(&path.into_inner())?;
     let now = state.clock.now();
-    let employment = db::transaction(&state, move |conn| {
+    let employment = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::show_employment(
             conn,
             &caller.actor(),

@@ -9,7 +9,7 @@ use super::wire::{
     AnswerInput, FileContent, Inquiry, InquiryList, InquiryQuery, NewInquiryForm, Topic,
     TopicDeadline, TopicList,
 };
-use crate::auth::{Caller, Operator};
+use crate::auth::{Bearer, Caller, Operator};
 use crate::cassetto::employments::handlers::code_in_path;
 use crate::db;
 use crate::error::{ApiError, Text};
@@ -155,7 +155,7 @@ fn inquiry_cursor(text: &str) -> Result<(OffsetDateTime, uuid::Uuid), ApiError> 
 #[get("/employments/{employment_code}/inquiries")]
 pub async fn list_inquiries(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
     path: web::Path<String>,
     query: web::Query<InquiryQuery>,
     page: web::Query<PageQuery>,
@@ -165,7 +165,7 @@ pub async fn list_inquiries(
     let cursor = page.cursor()?.map(|c| inquiry_cursor(&c)).transpose()?;
     let eligible = query.eligible_for_appointment;
     let now = state.clock.now();
-    let views = db::transaction(&state, move |conn| {
+    let views = db::read_as(&state, caller, move |conn, caller| {
         let actor = caller.actor();
         let page = use_cases::inquiries_of(conn, &actor, &code, eligible, cursor, limit + 1, now)?;
         Ok(page)
@@ -193,12 +193,12 @@ pub async fn list_inquiries(
 #[get("/inquiries/{id}")]
 pub async fn show_inquiry(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let now = state.clock.now();
-    let view = db::transaction(&state, move |conn| {
+    let view = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::show_inquiry(conn, &caller.actor(), id, now)?)
     })
     .await?;
@@ -218,12 +218,12 @@ pub async fn show_inquiry(
 #[get("/inquiries/{id}/attachments/{attachment_id}")]
 pub async fn download_inquiry_attachment(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
     path: web::Path<(uuid::Uuid, uuid::Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, attachment_id) = path.into_inner();
     let now = state.clock.now();
-    let (meta, content) = db::transaction(&state, move |conn| {
+    let (meta, content) = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::attachment(
             conn,
             &caller.actor(),

@@ -6,7 +6,7 @@ use inps_domain::tax_code::TaxCode;
 
 use super::use_cases::{self, SetRole};
 use super::wire::{Intermediary, NewIntermediary, PersonRoles, RolePath, tax_code_field};
-use crate::auth::{Caller, Operator};
+use crate::auth::{Bearer, Operator};
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{IdempotencyKey, ValidatedJson};
@@ -65,11 +65,11 @@ pub async fn register_intermediary(
 #[get("/intermediaries/{tax_code}")]
 pub async fn show_intermediary(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Bearer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let tax_code = TaxCode::parse(&path.into_inner()).map_err(|_| ApiError::not_found())?;
-    let found = db::transaction(&state, move |conn| {
+    let found = db::read_as(&state, caller, move |conn, _caller| {
         Ok(use_cases::show_intermediary(conn, &tax_code)?)
     })
     .await?;

@@ -10,7 +10,7 @@ use super::use_cases::{
     self, DelegationState, EndDelegation, ExpectedVersion, ListDelegations, Transition,
 };
 use super::wire::{AcceptDelegation, Delegation, DelegationFilter, DelegationPage, NewDelegation};
-use crate::auth::Caller;
+use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::delegations::intermediaries::tax_code_field;
 use crate::error::{ApiError, Problem, Text};
@@ -115,7 +115,7 @@ pub async fn create_delegation(
 #[get("/delegations")]
 pub async fn list_delegations(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
     filter: web::Query<DelegationFilter>,
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -132,7 +132,7 @@ pub async fn list_delegations(
         limit: limit + 1,
     };
     let now = state.clock.now();
-    let found = db::transaction(&state, move |conn| {
+    let found = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::list_delegations(
             conn,
             &caller.actor(),
@@ -162,11 +162,11 @@ pub async fn list_delegations(
 #[get("/delegations/{id}")]
 pub async fn show_delegation(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, now) = (id.into_inner(), state.clock.now());
-    let found = db::transaction(&state, move |conn| {
+    let found = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::show_delegation(conn, &caller.actor(), id, now)?)
     })
     .await?;

@@ -6,7 +6,7 @@ use inps_domain::person::CurrentVersions;
 
 use super::use_cases;
 use super::wire::{Consent, Consents, ConsentsInput, Contacts, ContactsInput, Me};
-use crate::auth::Caller;
+use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -29,9 +29,9 @@ fn current_versions(settings: &Settings) -> CurrentVersions<'_> {
               (status = 401, description = "No valid session.")),
     security(("bearer" = [])))]
 #[get("/me")]
-pub async fn show_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn show_me(state: web::Data<AppState>, caller: Bearer) -> Result<HttpResponse, ApiError> {
     let settings = state.settings.clone();
-    let profile = db::transaction(&state, move |conn| {
+    let profile = db::read_as(&state, caller, move |conn, caller| {
         let current = current_versions(&settings);
         Ok(use_cases::show_me(conn, &caller.actor(), &current)?)
     })

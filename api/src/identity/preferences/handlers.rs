@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, put, web};
 
 use super::use_cases;
 use super::wire::Preferences;
-use crate::auth::Caller;
+use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -20,9 +20,9 @@ use crate::state::AppState;
 #[get("/me/notification-preferences")]
 pub async fn show_my_notification_preferences(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Bearer,
 ) -> Result<HttpResponse, ApiError> {
-    let found = db::transaction(&state, move |conn| {
+    let found = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::show_preferences(conn, &caller.actor())?)
     })
     .await?;

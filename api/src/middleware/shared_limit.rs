@@ -1,0 +1,86 @@
+//! Rate-limit counters shared by every replica through Redis (`REDIS_URL`): one atomic round
+//! trip per request (`INCR` and `EXPIRE` of the caller's fixed-window key in a `MULTI`). When
+//! Redis cannot answer in time, the caller falls back on the replica's own counters and says so
+//! in the log (see [`super::rate_limit`]).
+
+use std::time::Duration;
+
+use redis::aio::ConnectionManager;
+use tokio::sync::OnceCell;
+
+use super::rate_limit::Decision;
+
+/// How long one Redis round trip may take before the local counters decide.
+pub const ROUND_TRIP_BUDGET: Duration = Duration::from_millis(250);
+
+/// Counters in Redis, one key per caller and window.
+pub struct SharedCounter {
+    client: redis::Client,
+    connection: OnceCell<ConnectionManager>,
+    prefix: String,
+}
+
+impl std::fmt::Debug for SharedCounter {
+    // The URL may carry a password: never print it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedCounter")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SharedCounter {
+    /// Counters at `url` (not contacted yet), their keys starting with `prefix`.
+    pub fn new(url: &str, prefix: &str) -> redis::RedisResult<Self> {
+        Ok(Self {
+            client: redis::Client::open(url)?,
+            connection: OnceCell::new(),
+            prefix: prefix.to_owned(),
+        })
+    }
+
+    async fn connection(&self) -> redis::RedisResult<ConnectionManager> {
+        self.connection
+            .get_or_try_init(|| ConnectionManager::new(self.client.clone()))
+            .await
+            .cloned()
+    }
+
+    /// Counts one request of `key` at `unix_secs` against `limit` per `window`.
+    pub async fn count(
+        &self,
+        key: &str,
+        limit: u32,
+        window: Duration,
+        unix_secs: u64,
+    ) -> Result<Decision, String> {
+        let round_trip = async {
+            let window_secs = window.as_secs().max(1);
+            let index = unix_secs / window_secs;
+            let redis_key = format!("{}rl:{key}:{index}", self.prefix);
+            let mut conn = self.connection().await?;
+            let (count,): (u64,) = redis::pipe()
+                .atomic()
+                .incr(&redis_key, 1u64)
+                .expire(
+                    &redis_key,
+                    i64::try_from(window_secs * 2).unwrap_or(i64::MAX),
+                )
+                .ignore()
+                .query_async(&mut conn)
+                .await?;
+            let used = u32::try_from(count).unwrap_or(u32::MAX);
+            Ok::<_, redis::RedisError>(Decision {
+                allowed: used <= limit,
+                limit,
+                remaining: limit.saturating_sub(used),
+                reset_secs: (window_secs - unix_secs % window_secs).max(1),
+            })
+        };
+        match tokio::time::timeout(ROUND_TRIP_BUDGET, round_trip).await {
+            Ok(Ok(decision)) => Ok(decision),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err(format!("no answer within {ROUND_TRIP_BUDGET:?}")),
+        }
+    }
+}
