@@ -559,3 +559,24 @@ async fn preferences_need_verified_channels_keep_the_inbox_and_shape_new_notific
     assert_eq!(newest["frequency"], "daily");
     assert_eq!(newest["payload"]["new"]["email"], "n@example.it");
 }
+
+#[actix_web::test]
+async fn an_operator_revocation_tells_both_parties() {
+    let app = TestApp::new();
+    let p = Parties::on(&app).await;
+    let id = app
+        .active_delegation(&p.employer, &p.delegate, domestic(&intermediary()))
+        .await;
+    let operator = app.login_operator().await;
+    let res = app.delegation_action(&operator, &id, "revoke", None).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    for party in [&p.employer, &p.delegate] {
+        let revoked = only(&app, party, "delegation_revoked").await;
+        assert_eq!(revoked["link"], format!("/v1/delegations/{id}"));
+    }
+    assert!(
+        inbox(&app, &operator, "&type=delegation_revoked")
+            .await
+            .is_empty()
+    );
+}
