@@ -21,6 +21,7 @@ pub mod identity;
 pub mod import;
 pub mod metrics;
 pub mod middleware;
+pub mod notifications;
 pub mod openapi;
 pub mod problems;
 pub mod refusal;

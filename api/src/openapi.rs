@@ -36,6 +36,7 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         (name = "employments", description = "Rapporti di lavoro domestico."),
         (name = "contributions", description = "Quarterly contributions: paid in the last 5 years and due, with deadlines."),
         (name = "inquiries", description = "Quesiti (comunicazione bidirezionale) and their topics."),
+        (name = "notifications", description = "The caller's notifications: one event type per change, unread first."),
     )
 )]
 #[derive(Debug)]

@@ -1,5 +1,5 @@
 //! Mounts every bounded context under `/v1`. Each context (`identity`, `delegations`,
-//! `cassetto`, `audit`) registers its own operations; each handler's `#[utoipa::path]` documents
+//! `cassetto`, `audit`, `notifications`) registers its own operations; each handler's `#[utoipa::path]` documents
 //! it in the contract through the same registration.
 
 /// Mounts every resource of `/v1`.
@@ -9,4 +9,5 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
     crate::delegations::configure(cfg);
     crate::audit::configure(cfg);
     crate::cassetto::configure(cfg);
+    crate::notifications::configure(cfg);
 }

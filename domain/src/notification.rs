@@ -1,7 +1,8 @@
-//! Notification preferences: per event type, the channels a person wants and how often. The
-//! rule: the in-app inbox is always on, and any other channel needs the matching contact on
-//! file (e-mail for `email`, PEC for `pec`, a mobile number for `sms`); each event type is set
-//! once.
+//! Notifications: the event types, who receives an event besides the people it names (the
+//! delegates whose scope covers it), and the preferences per event type: the channels a person
+//! wants and how often. The rule: the in-app inbox is always on, and any other channel needs
+//! the matching contact on file and verified (e-mail for `email`, PEC for `pec`, a mobile number
+//! for `sms`); each event type is set once.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -10,8 +11,13 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use crate::identity::ParseError;
+use time::Date;
+
+use crate::authorization::DelegationFact;
+use crate::delegation::{Scope, Service, is_in_force};
 use crate::identity::parse_wire;
 use crate::person::Contacts;
+use crate::tax_code::TaxCode;
 
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident, $kind:literal { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
@@ -47,23 +53,93 @@ macro_rules! named_enum {
 }
 
 named_enum! {
-    /// Events a person can be notified of.
+    /// Events a person can be notified of: one type per change that concerns a person (the
+    /// contract lists them as an enum, so frontends and integrators subscribe by type).
     EventType, "event type" {
-        /// An appointment was confirmed, rescheduled, cancelled or closed.
-        AppointmentChanged = "appointment_changed",
-        /// An inquiry got its answer.
+        /// An inquiry got its answer (to the employer, and the domestic-work delegate with the
+        /// `inquiries` scope).
         InquiryAnswered = "inquiry_answered",
-        /// A delegation was created, accepted, rejected, revoked or expired.
-        DelegationChanged = "delegation_changed",
-        /// A contribution is due soon.
-        ContributionDue = "contribution_due",
-        /// A service (prestazione) was recorded, rectified or revoked.
-        ServiceRecorded = "service_recorded",
-        /// A worker's payment method changed.
-        PaymentMethodChanged = "payment_method_changed",
-        /// A payment changed status.
-        PaymentStatusChanged = "payment_status_changed",
+        /// A delegation was given (to the delegate).
+        DelegationRequested = "delegation_requested",
+        /// A delegation was accepted (to the delegator).
+        DelegationAccepted = "delegation_accepted",
+        /// A delegation was rejected (to the delegator).
+        DelegationRejected = "delegation_rejected",
+        /// A delegation was revoked or superseded (to the other party; both when an operator
+        /// revoked it).
+        DelegationRevoked = "delegation_revoked",
+        /// A delegation ends in 7 days (to both parties).
+        DelegationExpiring = "delegation_expiring",
+        /// A role was granted (to the person).
+        RoleGranted = "role_granted",
+        /// A role was revoked (to the person).
+        RoleRevoked = "role_revoked",
+        /// The contacts on file changed (a security notice to the person, with the old and the
+        /// new addresses).
+        ContactsChanged = "contacts_changed",
     }
+}
+
+impl EventType {
+    /// The delegation that lets a delegate follow this event for its subject: the service and
+    /// the scope a delegation must cover (`None`: the event is only for the named people).
+    pub fn delegated_scope(self) -> Option<(Service, Scope)> {
+        match self {
+            Self::InquiryAnswered => Some((Service::DomesticWork, Scope::Inquiries)),
+            _ => None,
+        }
+    }
+}
+
+/// The delegates who also receive an event of `event_type` about `subject`: those holding a
+/// delegation from the subject in force on `today` whose service and scopes cover the event
+/// ([`EventType::delegated_scope`]). Decided when the event is written, so a delegate keeps
+/// what they received while the delegation was in force and gets nothing after it ends.
+pub fn delegate_recipients(
+    event_type: EventType,
+    subject: &TaxCode,
+    delegations: &[DelegationFact],
+    today: Date,
+) -> Vec<TaxCode> {
+    let Some((service, scope)) = event_type.delegated_scope() else {
+        return Vec::new();
+    };
+    let mut found: Vec<TaxCode> = Vec::new();
+    for d in delegations {
+        if d.delegator == *subject
+            && d.service == service
+            && d.scopes.contains(&scope)
+            && is_in_force(d.status, d.valid_from, d.valid_until, today)
+            && !found.contains(&d.delegate)
+        {
+            found.push(d.delegate.clone());
+        }
+    }
+    found
+}
+
+/// The channels and frequency a recipient gets an event of `event_type` with, from their
+/// stored `preferences` (none stored for the type: the inbox, at once) and the `contacts` they
+/// have now: a channel whose contact was changed (so unverified) or removed since the
+/// preference was set is left out; the inbox always stays.
+pub fn delivery_for(
+    event_type: EventType,
+    preferences: &[Preference],
+    contacts: &Contacts,
+) -> (Vec<Channel>, Frequency) {
+    let (wanted, frequency) = preferences
+        .iter()
+        .find(|p| p.event_type == event_type)
+        .map_or((&[][..], Frequency::Immediate), |p| {
+            (&p.channels[..], p.frequency)
+        });
+    let mut channels = vec![Channel::Inbox];
+    for c in wanted {
+        if c.reachable(contacts) && !channels.contains(c) {
+            channels.push(*c);
+        }
+    }
+    (channels, frequency)
 }
 
 named_enum! {
@@ -93,14 +169,15 @@ named_enum! {
 }
 
 impl Channel {
-    /// Whether `contacts` has what this channel delivers to. The inbox needs nothing; a
-    /// contact on file suffices (verification is not required yet: there is no way to verify).
+    /// Whether `contacts` has what this channel delivers to: the inbox needs nothing, any other
+    /// channel its contact on file and verified (a message to an unverified address could reach
+    /// someone else).
     pub fn reachable(self, contacts: &Contacts) -> bool {
         match self {
             Self::Inbox => true,
-            Self::Email => contacts.email.is_some(),
-            Self::Pec => contacts.pec.is_some(),
-            Self::Sms => contacts.mobile.is_some(),
+            Self::Email => contacts.email.is_some() && contacts.email_verified,
+            Self::Pec => contacts.pec.is_some() && contacts.pec_verified,
+            Self::Sms => contacts.mobile.is_some() && contacts.mobile_verified,
         }
     }
 }
@@ -127,8 +204,8 @@ pub enum PreferenceError {
         /// The event type.
         event_type: EventType,
     },
-    /// Entry `index` asks for a channel whose contact is not on file.
-    #[error("entry {index}: no {channel} contact on file")]
+    /// Entry `index` asks for a channel whose contact is not on file, or not verified.
+    #[error("entry {index}: no verified {channel} contact on file")]
     NoContact {
         /// Position in the list.
         index: usize,
@@ -173,7 +250,10 @@ pub fn preferences(
 
 #[cfg(test)]
 mod tests {
+    use time::macros::date;
+
     use super::*;
+    use crate::delegation::DelegationStatus;
     use crate::test_support::assert_names_round_trip;
 
     fn wants(event_type: EventType, channels: &[Channel]) -> Preference {
@@ -181,6 +261,14 @@ mod tests {
             event_type,
             channels: channels.to_vec(),
             frequency: Frequency::Daily,
+        }
+    }
+
+    fn verified_mail() -> Contacts {
+        Contacts {
+            email: Some("a@b.it".into()),
+            email_verified: true,
+            ..Contacts::default()
         }
     }
 
@@ -192,17 +280,13 @@ mod tests {
     }
 
     #[test]
-    fn the_inbox_is_always_on_and_each_channel_needs_its_contact() {
-        let mail_only = Contacts {
-            email: Some("a@b.it".into()),
-            ..Contacts::default()
-        };
+    fn the_inbox_is_always_on_and_each_channel_needs_its_verified_contact() {
         let kept = preferences(
             vec![wants(
                 EventType::InquiryAnswered,
                 &[Channel::Email, Channel::Email],
             )],
-            &mail_only,
+            &verified_mail(),
         )
         .unwrap();
         assert_eq!(kept[0].channels, vec![Channel::Inbox, Channel::Email]);
@@ -211,9 +295,9 @@ mod tests {
                 preferences(
                     vec![
                         wants(EventType::InquiryAnswered, &[]),
-                        wants(EventType::ContributionDue, &[channel]),
+                        wants(EventType::RoleGranted, &[channel]),
                     ],
-                    &mail_only
+                    &verified_mail()
                 ),
                 Err(PreferenceError::NoContact { index: 1, channel })
             );
@@ -222,17 +306,112 @@ mod tests {
     }
 
     #[test]
+    fn a_contact_on_file_but_not_verified_is_not_reachable() {
+        let unverified = Contacts {
+            email: Some("a@b.it".into()),
+            pec: Some("a@pec.it".into()),
+            mobile: Some("+393331234567".into()),
+            ..Contacts::default()
+        };
+        for channel in [Channel::Email, Channel::Pec, Channel::Sms] {
+            assert!(!channel.reachable(&unverified), "{channel}");
+        }
+        let verified = Contacts {
+            email_verified: true,
+            pec_verified: true,
+            mobile_verified: true,
+            ..unverified
+        };
+        for channel in Channel::ALL {
+            assert!(channel.reachable(&verified), "{channel}");
+        }
+    }
+
+    #[test]
     fn an_event_type_is_set_once() {
         let twice = vec![
-            wants(EventType::DelegationChanged, &[]),
-            wants(EventType::DelegationChanged, &[]),
+            wants(EventType::DelegationAccepted, &[]),
+            wants(EventType::DelegationAccepted, &[]),
         ];
         assert_eq!(
             preferences(twice, &Contacts::default()),
             Err(PreferenceError::RepeatedEventType {
                 index: 1,
-                event_type: EventType::DelegationChanged
+                event_type: EventType::DelegationAccepted
             })
+        );
+    }
+
+    fn fact(delegate: &str, scopes: &[Scope], status: DelegationStatus) -> DelegationFact {
+        DelegationFact {
+            id: "d".into(),
+            delegator: TaxCode::parse("RSSMRA85T10A562S").unwrap(),
+            delegate: TaxCode::parse(delegate).unwrap(),
+            service: Service::DomesticWork,
+            scopes: scopes.to_vec(),
+            status,
+            valid_from: date!(2026 - 03 - 02),
+            valid_until: date!(2027 - 03 - 01),
+        }
+    }
+
+    #[test]
+    fn a_delegate_receives_an_event_its_scope_covers_while_in_force() {
+        let subject = TaxCode::parse("RSSMRA85T10A562S").unwrap();
+        let with_scope = fact(
+            "RSSMRA45D25F205N",
+            &[Scope::Read, Scope::Inquiries],
+            DelegationStatus::Active,
+        );
+        let facts = vec![with_scope.clone()];
+        let today = date!(2026 - 06 - 01);
+        assert_eq!(
+            delegate_recipients(EventType::InquiryAnswered, &subject, &facts, today),
+            vec![with_scope.delegate.clone()]
+        );
+        // Without the scope, ended, not yet started or past its last day: nobody.
+        let read_only = fact("RSSMRA45D25F205N", &[Scope::Read], DelegationStatus::Active);
+        let revoked = DelegationFact {
+            status: DelegationStatus::Revoked,
+            ..with_scope.clone()
+        };
+        for f in [read_only, revoked] {
+            assert!(
+                delegate_recipients(EventType::InquiryAnswered, &subject, &[f], today).is_empty()
+            );
+        }
+        for day in [date!(2026 - 03 - 01), date!(2027 - 03 - 02)] {
+            assert!(
+                delegate_recipients(EventType::InquiryAnswered, &subject, &facts, day).is_empty()
+            );
+        }
+        // An event no scope covers goes to the people it names only.
+        assert!(delegate_recipients(EventType::RoleGranted, &subject, &facts, today).is_empty());
+    }
+
+    #[test]
+    fn the_delivery_follows_the_preference_of_the_event_type() {
+        let mail = verified_mail();
+        assert_eq!(
+            delivery_for(EventType::InquiryAnswered, &[], &mail),
+            (vec![Channel::Inbox], Frequency::Immediate)
+        );
+        let prefs = vec![wants(
+            EventType::InquiryAnswered,
+            &[Channel::Inbox, Channel::Email],
+        )];
+        assert_eq!(
+            delivery_for(EventType::InquiryAnswered, &prefs, &mail),
+            (vec![Channel::Inbox, Channel::Email], Frequency::Daily)
+        );
+        assert_eq!(
+            delivery_for(EventType::RoleGranted, &prefs, &mail),
+            (vec![Channel::Inbox], Frequency::Immediate)
+        );
+        // The e-mail changed since (so unverified): the inbox only.
+        assert_eq!(
+            delivery_for(EventType::InquiryAnswered, &prefs, &Contacts::default()),
+            (vec![Channel::Inbox], Frequency::Daily)
         );
     }
 }

@@ -290,6 +290,21 @@ pub fn stored_active_of(
         .optional()
 }
 
+/// Delegations of `delegator` for `service` stored as active (whether each is in force today is
+/// the domain's call).
+pub fn stored_active_from(
+    conn: &mut PgConnection,
+    delegator: &str,
+    service: Service,
+) -> QueryResult<Vec<DelegationRow>> {
+    delegations::table
+        .filter(delegations::delegator_tax_code.eq(delegator))
+        .filter(delegations::service.eq(service.as_str()))
+        .filter(delegations::status.eq(DelegationStatus::Active.as_str()))
+        .select(DelegationRow::as_select())
+        .load(conn)
+}
+
 /// Active delegations from `delegator` to `delegate` (the facts authorization needs).
 pub fn active_between(
     conn: &mut PgConnection,

@@ -12,6 +12,7 @@ pub mod employers;
 pub mod idempotency;
 pub mod inquiries;
 pub mod intermediaries;
+pub mod notifications;
 pub mod persons;
 pub mod pool;
 pub mod profile;

@@ -284,6 +284,45 @@ diesel::table! {
 diesel::joinable!(person_roles -> persons (tax_code));
 diesel::joinable!(sessions -> persons (tax_code));
 diesel::joinable!(contacts -> persons (tax_code));
+diesel::table! {
+    notification_events (id) {
+        id -> Uuid,
+        event_type -> Text,
+        subject_tax_code -> Text,
+        recipients -> Array<Text>,
+        payload -> Jsonb,
+        link -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        event_id -> Uuid,
+        recipient_tax_code -> Text,
+        event_type -> Text,
+        subject_tax_code -> Text,
+        payload -> Jsonb,
+        link -> Text,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+        channels -> Array<Text>,
+        frequency -> Text,
+    }
+}
+
+diesel::table! {
+    notification_deliveries (notification_id, channel) {
+        notification_id -> Uuid,
+        channel -> Text,
+        status -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(notifications -> notification_events (event_id));
+diesel::joinable!(notification_deliveries -> notifications (notification_id));
 diesel::joinable!(delegations -> intermediaries (delegate_tax_code));
 diesel::joinable!(employments -> employers (employer_tax_code));
 diesel::joinable!(contribution_payments -> employments (employment_code));
@@ -313,4 +352,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     inquiry_topics,
     inquiries,
     attachments,
+    notification_events,
+    notifications,
+    notification_deliveries,
 );

@@ -45,6 +45,13 @@ pub fn count_with(app: &TestApp, sql: &str, arg: &str) -> i64 {
         .n
 }
 
+/// Runs `sql` (statements without parameters) on the test's own database: to set up a fact
+/// no endpoint sets yet (e.g. a verified contact).
+pub fn execute(app: &TestApp, sql: &str) {
+    let mut conn = app.db.as_ref().expect("database").connect();
+    diesel::connection::SimpleConnection::batch_execute(&mut conn, sql).expect("execute");
+}
+
 /// The rows of `table`.
 pub fn rows(app: &TestApp, table: &str) -> i64 {
     count(app, &format!("SELECT count(*) AS n FROM {table}"))

@@ -31,6 +31,7 @@ struct Data {
     inquiry_id: String,
     attachment_id: String,
     delegation_id: String,
+    notification_id: String,
 }
 
 impl Data {
@@ -46,6 +47,7 @@ impl Data {
             inquiry_id: uuid::Uuid::new_v4().to_string(),
             attachment_id: uuid::Uuid::new_v4().to_string(),
             delegation_id: uuid::Uuid::new_v4().to_string(),
+            notification_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 }
@@ -67,6 +69,7 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         (_, "employment_code") => subject(&data.employment_code),
         ("inquiries", "id") => subject(&data.inquiry_id),
         ("delegations", "id") => subject(&data.delegation_id),
+        ("notifications", "id") => subject(&data.notification_id),
         ("attachments", "attachment_id") => subject(&data.attachment_id),
         ("inquiry-topics", "code") => reference("mav"),
         ("roles", "role") => reference("employer"),
@@ -213,6 +216,10 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         .await;
     assert_eq!(res.status, 201, "send inquiry: {}", res.text());
     let inquiry = res.json();
+    // The owner's notification of the accepted delegation.
+    let notifications = app
+        .items(&token, "/v1/notifications?type=delegation_accepted")
+        .await;
     Data {
         employer_tax_code: owner.tax_code.clone(),
         intermediary_tax_code: delegate.tax_code.clone(),
@@ -220,6 +227,7 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         inquiry_id: id_of(&inquiry),
         attachment_id: id_of(&inquiry["attachments"][0]),
         delegation_id,
+        notification_id: id_of(&notifications[0]),
     }
 }
 
@@ -230,6 +238,7 @@ async fn state_of(app: &TestApp, owner: &str, data: &Data) -> Value {
         "inquiry": app.show_inquiry(owner, &data.inquiry_id).await["state"],
         "roles": app.get_as(owner, "/v1/me").await.json()["roles"],
         "topics": app.get_as(owner, "/v1/inquiry-topics").await.json()["items"],
+        "notifications": app.get_as(owner, "/v1/notifications").await.json()["items"],
         "rows": [
             rows(app, "employments"),
             rows(app, "contribution_payments"),

@@ -4,7 +4,7 @@
 
 use actix_web::test::TestRequest;
 use inps_tests::TestApp;
-use inps_tests::fixtures::problem_type;
+use inps_tests::fixtures::{execute, problem_type};
 use inps_tests::personas::employer;
 use serde_json::json;
 
@@ -128,10 +128,10 @@ async fn a_new_terms_version_asks_for_consent_again() {
 }
 
 #[actix_web::test]
-async fn notification_channels_need_a_contact_on_file() {
+async fn notification_channels_need_a_verified_contact_on_file() {
     let app = TestApp::new();
     let token = app.login(&employer()).await;
-    let prefs = json!({"items": [{"event_type": "appointment_changed", "channels": ["email"], "frequency": "immediate"}]});
+    let prefs = json!({"items": [{"event_type": "inquiry_answered", "channels": ["email"], "frequency": "immediate"}]});
     let res = app
         .put_as(&token, "/v1/me/notification-preferences", prefs.clone())
         .await;
@@ -143,13 +143,20 @@ async fn notification_channels_need_a_contact_on_file() {
         json!({"email": "mario@example.it"}),
     )
     .await;
+    // On file but not verified: still refused.
+    let res = app
+        .put_as(&token, "/v1/me/notification-preferences", prefs.clone())
+        .await;
+    assert_eq!(res.problem(422)["errors"][0]["field"], "items[0].channels");
+
+    execute(&app, "UPDATE contacts SET email_verified = true");
     let res = app
         .put_as(&token, "/v1/me/notification-preferences", prefs)
         .await;
     assert_eq!(res.status, 200);
     assert_eq!(
         res.json()["items"],
-        json!([{"event_type": "appointment_changed", "channels": ["inbox", "email"], "frequency": "immediate"}])
+        json!([{"event_type": "inquiry_answered", "channels": ["inbox", "email"], "frequency": "immediate"}])
     );
     let stored = app
         .get_as(&token, "/v1/me/notification-preferences")

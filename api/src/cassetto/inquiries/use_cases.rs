@@ -8,6 +8,7 @@ use inps_domain::identity::Role;
 use inps_domain::inquiry::{
     self as rules, Answer, Eligibility, Inquiry, InquiryOutcome, MAX_TEXT_CHARS,
 };
+use inps_domain::notification::EventType;
 use inps_domain::rome_time::rome_date;
 use inps_domain::text::clean_text;
 use inps_persistence::inquiries::{
@@ -19,6 +20,7 @@ use crate::access::Audited;
 use crate::auth::Actor;
 use crate::cassetto::employments::use_cases::visible_employment;
 use crate::error::Text;
+use crate::notifications::outbox::{Event, notify};
 use crate::problems::Problem;
 use crate::refusal::Refusal;
 use crate::upload::UploadedFile;
@@ -299,13 +301,27 @@ pub fn answer_inquiry(
     };
     let row = repo::answer(conn, id, outcome.as_str(), &answer.text, &answer.by, now)?;
     let answered = inquiry_of(row)?;
+    let link = format!("/v1/inquiries/{id}");
     inps_persistence::audit::append(
         conn,
-        actor.audit(
-            "inquiry.answer",
-            &format!("/v1/inquiries/{id}"),
-            Some(answered.employer.as_str()),
-        ),
+        actor.audit("inquiry.answer", &link, Some(answered.employer.as_str())),
+        now,
+    )?;
+    // The employer; the outbox adds the domestic-work delegate whose scope covers inquiries.
+    notify(
+        conn,
+        Event {
+            event_type: EventType::InquiryAnswered,
+            subject: answered.employer.clone(),
+            recipients: vec![answered.employer.clone()],
+            payload: serde_json::json!({
+                "inquiry_id": id,
+                "protocol_number": answered.protocol_number,
+                "employment_code": answered.employment_code.to_string(),
+                "outcome": outcome.as_str(),
+            }),
+            link,
+        },
         now,
     )?;
     view(conn, answered, now)

@@ -4,12 +4,14 @@
 
 use diesel::PgConnection;
 use inps_domain::identity::{IntermediaryQualification, Role};
+use inps_domain::notification::EventType;
 use inps_domain::tax_code::{TaxCode, TaxCodeKind};
 use inps_persistence::intermediaries::{self, Intermediary, IntermediaryRow};
 use inps_persistence::persons;
 use time::OffsetDateTime;
 
 use crate::auth::Actor;
+use crate::notifications::outbox::{Event, notify};
 use crate::problems::Problem;
 use crate::refusal::Refusal;
 
@@ -111,17 +113,27 @@ pub fn set_role(
         ));
     }
     let role = cmd.role.as_str();
-    if cmd.grant {
-        persons::grant_role(conn, code, role, actor.tax_code.as_deref(), now)?;
+    let changed = if cmd.grant {
+        persons::grant_role(conn, code, role, actor.tax_code.as_deref(), now)?
     } else {
-        persons::revoke_role(conn, code, role)?;
-    }
-    let action = if cmd.grant {
-        "role.grant"
+        persons::revoke_role(conn, code, role)?
+    };
+    let (action, event_type) = if cmd.grant {
+        ("role.grant", EventType::RoleGranted)
     } else {
-        "role.revoke"
+        ("role.revoke", EventType::RoleRevoked)
     };
     let resource = format!("/v1/persons/{code}/roles/{role}");
     inps_persistence::audit::append(conn, actor.audit(action, &resource, Some(code)), now)?;
+    if changed {
+        let event = Event {
+            event_type,
+            subject: cmd.person.clone(),
+            recipients: vec![cmd.person.clone()],
+            payload: serde_json::json!({ "role": role }),
+            link: "/v1/me".to_owned(),
+        };
+        notify(conn, event, now)?;
+    }
     persons::parse_roles(code, &persons::roles_of(conn, code)?).map_err(Refusal::internal)
 }

@@ -6,6 +6,7 @@ use diesel::PgConnection;
 use inps_domain::delegation::{
     self as rules, DelegationAction, DelegationStatus, DelegationTerms, Party, Service,
 };
+use inps_domain::notification::EventType;
 use inps_domain::rome_time::rome_date;
 use inps_domain::tax_code::TaxCode;
 use inps_persistence::delegations::{
@@ -16,6 +17,7 @@ use time::OffsetDateTime;
 use super::code::{code_hash, code_matches, new_code};
 use super::refusals::{not_eligible, terms_refusal, transition_refusal};
 use crate::auth::Actor;
+use crate::notifications::outbox::{Event, notify};
 use crate::problems::{Problem, Text};
 use crate::refusal::Refusal;
 use crate::settings::SecretKey;
@@ -39,6 +41,33 @@ impl DelegationState {
 
 fn stored(row: repo::DelegationRow) -> Result<StoredDelegation, Refusal> {
     StoredDelegation::try_from(row).map_err(Refusal::internal)
+}
+
+/// Notifies `recipients` of `event_type` about `delegation` (its subject is the delegator).
+fn notify_parties(
+    conn: &mut PgConnection,
+    event_type: EventType,
+    delegation: &StoredDelegation,
+    recipients: Vec<TaxCode>,
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
+    let payload = serde_json::json!({
+        "delegation_id": delegation.id,
+        "delegator_tax_code": delegation.delegator.as_str(),
+        "delegate_tax_code": delegation.delegate.as_str(),
+        "service": delegation.service.as_str(),
+        "scopes": delegation.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        "valid_from": delegation.valid_from.to_string(),
+        "valid_until": delegation.valid_until.to_string(),
+    });
+    let event = Event {
+        event_type,
+        subject: delegation.delegator.clone(),
+        recipients,
+        payload,
+        link: format!("/v1/delegations/{}", delegation.id),
+    };
+    notify(conn, event, now)
 }
 
 /// Give a delegation: the actor (the delegator) names the intermediary and the terms.
@@ -111,8 +140,17 @@ pub fn create_delegation(
         ),
         now,
     )?;
+    let created = stored(row)?;
+    let delegate = created.delegate.clone();
+    notify_parties(
+        conn,
+        EventType::DelegationRequested,
+        &created,
+        vec![delegate],
+        now,
+    )?;
     Ok(CreatedDelegation {
-        delegation: DelegationState::of(stored(row)?, now),
+        delegation: DelegationState::of(created, now),
         verification_code: code,
     })
 }
@@ -253,11 +291,32 @@ fn verb(action: DelegationAction) -> &'static str {
     }
 }
 
-/// Moves the delegation to `next`, logged as `action` by the actor.
+/// Who hears of `action` done by `party`: the other party (both when an operator acted).
+fn told_of(
+    action: DelegationAction,
+    party: Party,
+    delegation: &StoredDelegation,
+) -> (EventType, Vec<TaxCode>) {
+    let event_type = match action {
+        DelegationAction::Accept => EventType::DelegationAccepted,
+        DelegationAction::Reject => EventType::DelegationRejected,
+        DelegationAction::Revoke => EventType::DelegationRevoked,
+    };
+    let (delegator, delegate) = (delegation.delegator.clone(), delegation.delegate.clone());
+    let recipients = match party {
+        Party::Delegate => vec![delegator],
+        Party::Delegator => vec![delegate],
+        Party::Operator => vec![delegator, delegate],
+    };
+    (event_type, recipients)
+}
+
+/// Moves the delegation to `next`, logged as `action` by the actor (`party`), and tells the
+/// other party.
 fn record(
     conn: &mut PgConnection,
     actor: &Actor,
-    delegation: &StoredDelegation,
+    (delegation, party): (&StoredDelegation, Party),
     action: DelegationAction,
     next: DelegationStatus,
     now: OffsetDateTime,
@@ -271,6 +330,8 @@ fn record(
     );
     event.delegation_id = Some(delegation.id);
     inps_persistence::audit::append(conn, event, now)?;
+    let (event_type, recipients) = told_of(action, party, delegation);
+    notify_parties(conn, event_type, delegation, recipients, now)?;
     Ok(Transition::Done(Box::new(DelegationState::of(
         stored(updated)?,
         now,
@@ -307,6 +368,17 @@ fn supersede_previous(
     );
     event.outcome = "success:superseded".into();
     inps_persistence::audit::append(conn, event, now)?;
+    if fate == DelegationStatus::Revoked {
+        // The previous delegate loses access: they hear of it (the delegator chose the new one).
+        let delegate = previous.delegate.clone();
+        notify_parties(
+            conn,
+            EventType::DelegationRevoked,
+            &previous,
+            vec![delegate],
+            now,
+        )?;
+    }
     Ok(())
 }
 
@@ -351,7 +423,7 @@ pub fn accept_delegation(
     record(
         conn,
         actor,
-        &delegation,
+        (&delegation, party),
         DelegationAction::Accept,
         next,
         now,
@@ -369,7 +441,7 @@ fn end_delegation(
     let effective =
         rules::effective_status(delegation.status, delegation.valid_until, rome_date(now));
     let next = rules::transition(effective, action, party).map_err(|e| transition_refusal(&e))?;
-    record(conn, actor, &delegation, action, next, now)
+    record(conn, actor, (&delegation, party), action, next, now)
 }
 
 /// The delegate refuses a pending delegation.

@@ -3,6 +3,7 @@
 
 use diesel::PgConnection;
 use inps_domain::identity::Role;
+use inps_domain::notification::EventType;
 use inps_domain::person::{
     Consent, Contacts, CurrentVersions, Document, Onboarding, Person, check_consent, onboarding,
 };
@@ -11,6 +12,7 @@ use inps_persistence::{persons, profile};
 use time::OffsetDateTime;
 
 use crate::auth::Actor;
+use crate::notifications::outbox::{Event, notify};
 use crate::problems::Text;
 use crate::refusal::Refusal;
 
@@ -108,7 +110,31 @@ pub fn replace_contacts(
     profile::put_contacts(conn, tax_code, &(&new).into(), now)?;
     let event = actor.audit("contacts.replace", "/v1/me/contacts", Some(tax_code));
     inps_persistence::audit::append(conn, event, now)?;
+    if old != new {
+        notify_contacts_changed(conn, me(actor)?, &old, &new, now)?;
+    }
     Ok(new)
+}
+
+/// The security notice of a change of contacts: recorded with the old and the new addresses,
+/// so the delivery can warn both (an old address learns it was replaced).
+fn notify_contacts_changed(
+    conn: &mut PgConnection,
+    person: &TaxCode,
+    old: &Contacts,
+    new: &Contacts,
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
+    let addresses =
+        |c: &Contacts| serde_json::json!({"email": c.email, "pec": c.pec, "mobile": c.mobile});
+    let event = Event {
+        event_type: EventType::ContactsChanged,
+        subject: person.clone(),
+        recipients: vec![person.clone()],
+        payload: serde_json::json!({"old": addresses(old), "new": addresses(new)}),
+        link: "/v1/me".to_owned(),
+    };
+    notify(conn, event, now)
 }
 
 /// A consent the actor gives: a document and the version read.

@@ -31,15 +31,17 @@ pub async fn show_my_notification_preferences(
 
 /// Replace my notification preferences
 ///
-/// Each channel other than the inbox needs the matching contact on file (422 otherwise); an
-/// event type may appear once.
+/// Per event type, the channels (the inbox is always kept; `email`, `pec` and `sms` need the
+/// matching contact on file and verified, 422 naming the channel otherwise) and the frequency
+/// (`immediate`, `daily`, `weekly`); an event type may appear once. The choice applies to the
+/// notifications written from then on.
 #[utoipa::path(tag = "me", operation_id = "replace_my_notification_preferences",
     request_body = Preferences,
     responses((status = 200, description = "The preferences.", body = Preferences),
               (status = 400, description = "The body is not JSON."),
               (status = 401, description = "No valid session."),
               (status = 415, description = "The body is not `application/json`."),
-              (status = 422, description = "A channel without a contact, or a repeated event type.")),
+              (status = 422, description = "A channel without a verified contact, or a repeated event type.")),
     security(("bearer" = [])))]
 #[put("/me/notification-preferences")]
 pub async fn replace_my_notification_preferences(

@@ -40,8 +40,8 @@ fn refusal(e: &PreferenceError) -> Refusal {
         PreferenceError::NoContact { index, channel } => Refusal::invalid_field(
             format!("items[{index}].channels"),
             Text::new(
-                format!("nessun recapito {channel} registrato"),
-                format!("no {channel} contact on file"),
+                format!("nessun recapito {channel} registrato e verificato"),
+                format!("no verified {channel} contact on file"),
             ),
         ),
     }

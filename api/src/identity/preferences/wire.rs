@@ -9,22 +9,27 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 mirror_enum! {
-    /// Events a person can be notified of.
+    /// Events a person can be notified of (one type per change; later services add theirs).
     EventType <=> DEventType {
-        /// An appointment was confirmed, rescheduled, cancelled or closed.
-        AppointmentChanged,
-        /// An inquiry got its answer.
+        /// An inquiry got its answer (the employer, and the domestic-work delegate with the
+        /// `inquiries` scope).
         InquiryAnswered,
-        /// A delegation was created, accepted, rejected, revoked or expired.
-        DelegationChanged,
-        /// A contribution is due soon.
-        ContributionDue,
-        /// A service (prestazione) was recorded, rectified or revoked.
-        ServiceRecorded,
-        /// A worker's payment method changed.
-        PaymentMethodChanged,
-        /// A payment changed status.
-        PaymentStatusChanged,
+        /// A delegation was given to the recipient (the delegate).
+        DelegationRequested,
+        /// The delegate accepted the recipient's delegation.
+        DelegationAccepted,
+        /// The delegate rejected the recipient's delegation.
+        DelegationRejected,
+        /// The other party (or an operator) revoked the delegation, or a newer one replaced it.
+        DelegationRevoked,
+        /// A delegation ends in 7 days.
+        DelegationExpiring,
+        /// A role was granted to the recipient.
+        RoleGranted,
+        /// A role of the recipient was revoked.
+        RoleRevoked,
+        /// The recipient's contacts changed (a security notice).
+        ContactsChanged,
     }
 }
 
@@ -33,11 +38,11 @@ mirror_enum! {
     Channel <=> DChannel {
         /// The in-app inbox.
         Inbox,
-        /// E-mail (needs an e-mail address on file).
+        /// E-mail (needs a verified e-mail address on file).
         Email,
-        /// PEC (needs a PEC address on file).
+        /// PEC (needs a verified PEC address on file).
         Pec,
-        /// SMS (needs a mobile number on file).
+        /// SMS (needs a verified mobile number on file).
         Sms,
     }
 }
@@ -71,11 +76,11 @@ pub struct Preference {
 /// All preferences (event types not listed use the default: inbox, immediate).
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"items": [{"event_type": "appointment_changed", "channels": ["inbox", "email"], "frequency": "immediate"}]}))]
+#[schema(example = json!({"items": [{"event_type": "inquiry_answered", "channels": ["inbox", "email"], "frequency": "immediate"}]}))]
 pub struct Preferences {
     /// One entry per event type.
-    #[validate(length(max = 7), nested)]
-    #[schema(max_items = 7)]
+    #[validate(length(max = 9), nested)]
+    #[schema(max_items = 9)]
     pub items: Vec<Preference>,
 }
 

@@ -1,0 +1,14 @@
+//! Notifications: the one event outbox every use case writes to when a change concerns a person
+//! (`outbox::notify`, in the transaction of the change), and each person's inbox
+//! (`/v1/notifications`). Preferences per event type are under `/v1/me`
+//! (`crate::identity::preferences`); the rules are in `inps_domain::notification`.
+
+pub mod inbox;
+pub mod outbox;
+
+/// Mounts the notifications context's operations.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(inbox::list_notifications)
+        .service(inbox::mark_notifications_read)
+        .service(inbox::mark_notification_read);
+}
