@@ -77,6 +77,9 @@ pub struct Settings {
     pub redis_url: Option<String>,
     /// `REDIS_KEY_PREFIX`: the prefix of this deployment's keys in Redis.
     pub redis_key_prefix: String,
+    /// `REDIS_TIMEOUT_MS`: how long a Redis round trip may take before this replica's own
+    /// counters decide.
+    pub redis_timeout: Duration,
     /// `AUDIT_SEALER`: whether `serve` runs the accountability-log sealer (`on`, the default)
     /// or leaves it to a separate `inps-api sealer` (`off`).
     pub audit_sealer_in_serve: bool,
@@ -298,6 +301,12 @@ impl Settings {
                 }
             },
             redis_key_prefix: r.string("REDIS_KEY_PREFIX", "inps:"),
+            redis_timeout: Duration::from_millis(r.parsed(
+                "REDIS_TIMEOUT_MS",
+                250,
+                "a positive number of milliseconds",
+                positive,
+            )?),
             audit_sealer_in_serve: match r.string("AUDIT_SEALER", "on").as_str() {
                 "on" => true,
                 "off" => false,

@@ -45,6 +45,7 @@ impl AppState {
                 crate::middleware::shared_limit::SharedCounter::new(
                     url,
                     &settings.redis_key_prefix,
+                    settings.redis_timeout,
                 )
                 .map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))?,
             );

@@ -238,6 +238,7 @@ mod tests {
         let shared = crate::middleware::shared_limit::SharedCounter::new(
             &format!("redis://127.0.0.1:{port}"),
             "test:",
+            Duration::from_millis(250),
         )
         .unwrap();
         let limiter = RateLimiter::new(1, Duration::from_secs(60)).with_shared(shared);

@@ -10,14 +10,13 @@ use tokio::sync::OnceCell;
 
 use super::rate_limit::Decision;
 
-/// How long one Redis round trip may take before the local counters decide.
-pub const ROUND_TRIP_BUDGET: Duration = Duration::from_millis(250);
-
 /// Counters in Redis, one key per caller and window.
 pub struct SharedCounter {
     client: redis::Client,
     connection: OnceCell<ConnectionManager>,
     prefix: String,
+    /// How long one round trip may take before the local counters decide.
+    budget: Duration,
 }
 
 impl std::fmt::Debug for SharedCounter {
@@ -30,12 +29,14 @@ impl std::fmt::Debug for SharedCounter {
 }
 
 impl SharedCounter {
-    /// Counters at `url` (not contacted yet), their keys starting with `prefix`.
-    pub fn new(url: &str, prefix: &str) -> redis::RedisResult<Self> {
+    /// Counters at `url` (not contacted yet), their keys starting with `prefix`; a round trip
+    /// slower than `budget` leaves the decision to the local counters.
+    pub fn new(url: &str, prefix: &str, budget: Duration) -> redis::RedisResult<Self> {
         Ok(Self {
             client: redis::Client::open(url)?,
             connection: OnceCell::new(),
             prefix: prefix.to_owned(),
+            budget,
         })
     }
 
@@ -77,10 +78,10 @@ impl SharedCounter {
                 reset_secs: (window_secs - unix_secs % window_secs).max(1),
             })
         };
-        match tokio::time::timeout(ROUND_TRIP_BUDGET, round_trip).await {
+        match tokio::time::timeout(self.budget, round_trip).await {
             Ok(Ok(decision)) => Ok(decision),
             Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err(format!("no answer within {ROUND_TRIP_BUDGET:?}")),
+            Err(_) => Err(format!("no answer within {:?}", self.budget)),
         }
     }
 }

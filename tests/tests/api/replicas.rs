@@ -40,6 +40,8 @@ fn start(db: &TestDb, redis_prefix: &str) -> Replica {
         .env("DB_POOL_MAX_SIZE", "4")
         .env("REDIS_URL", "redis://127.0.0.1:6379")
         .env("REDIS_KEY_PREFIX", redis_prefix)
+        // A loaded test machine must not turn a slow round trip into a local decision.
+        .env("REDIS_TIMEOUT_MS", "10000")
         .env("RATE_LIMIT_REQUESTS", "12")
         .env("RATE_LIMIT_WINDOW_SECONDS", "3600")
         .env("AUDIT_SEAL_INTERVAL_MS", "20")
