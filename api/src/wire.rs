@@ -47,6 +47,9 @@ macro_rules! wire_enum {
     };
 }
 
+/// `wire_enum!` for the contexts' own enums (`crate::wire::wire_enum! { ... }`).
+pub(crate) use wire_enum;
+
 wire_enum! {
     /// A role a person holds.
     Role <=> DRole {

@@ -7,35 +7,6 @@
 //! `handlers`, `wire` types and `use_cases`; the rules are in `inps_domain::person` and
 //! `inps_domain::notification`.
 
-/// A wire enum mirroring a domain enum of the identity context, with lossless conversions
-/// both ways (as `crate::wire` does for the shared ones).
-macro_rules! mirror_enum {
-    ($(#[$meta:meta])* $name:ident <=> $domain:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl From<$name> for $domain {
-            fn from(v: $name) -> Self {
-                match v {
-                    $($name::$variant => $domain::$variant),+
-                }
-            }
-        }
-
-        impl From<$domain> for $name {
-            fn from(v: $domain) -> Self {
-                match v {
-                    $($domain::$variant => $name::$variant),+
-                }
-            }
-        }
-    };
-}
-
 pub mod assertion;
 pub mod keys;
 pub mod me;

@@ -178,7 +178,7 @@ impl From<ContactsInput> for ReplaceContacts {
     }
 }
 
-mirror_enum! {
+crate::wire::wire_enum! {
     /// Documents to accept.
     Document <=> DDocument {
         /// Informativa privacy.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-mirror_enum! {
+crate::wire::wire_enum! {
     /// Events a person can be notified of (one type per change; later services add theirs).
     EventType <=> DEventType {
         /// An inquiry got its answer (the employer, and the domestic-work delegate with the
@@ -33,7 +33,7 @@ mirror_enum! {
     }
 }
 
-mirror_enum! {
+crate::wire::wire_enum! {
     /// Delivery channels. The in-app inbox is always on.
     Channel <=> DChannel {
         /// The in-app inbox.
@@ -47,7 +47,7 @@ mirror_enum! {
     }
 }
 
-mirror_enum! {
+crate::wire::wire_enum! {
     /// How often to deliver.
     Frequency <=> DFrequency {
         /// At once.
