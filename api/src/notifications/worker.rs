@@ -62,8 +62,8 @@ impl SmtpSender {
         })
     }
 
-    /// Sends `message` to `to`; `Err((error, permanent))`.
-    fn send(&self, to: &str, message: &Message) -> Result<(), (String, bool)> {
+    /// Sends `message` to `to`, dated `now`; `Err((error, permanent))`.
+    fn send(&self, to: &str, message: &Message, now: OffsetDateTime) -> Result<(), (String, bool)> {
         let to = to
             .parse::<lettre::message::Mailbox>()
             .map_err(|e| (format!("invalid address: {e}"), true))?;
@@ -71,6 +71,7 @@ impl SmtpSender {
             .from(self.from.clone())
             .to(to)
             .subject(message.subject.clone())
+            .date(std::time::SystemTime::from(now))
             .header(lettre::message::header::ContentType::TEXT_PLAIN)
             .body(message.body.clone())
             .map_err(|e| (format!("message: {e}"), true))?;
@@ -162,6 +163,7 @@ impl Senders {
         channel: Channel,
         contacts: &Contacts,
         message: &Message,
+        now: OffsetDateTime,
     ) -> Result<(), (String, bool)> {
         let no_contact = || (format!("no verified {channel} contact on file"), true);
         if !channel.reachable(contacts) {
@@ -174,14 +176,14 @@ impl Senders {
                 self.email
                     .as_ref()
                     .ok_or_else(unconfigured)?
-                    .send(to, message)
+                    .send(to, message, now)
             }
             Channel::Pec => {
                 let to = contacts.pec.as_deref().ok_or_else(no_contact)?;
                 self.pec
                     .as_ref()
                     .ok_or_else(unconfigured)?
-                    .send(to, message)
+                    .send(to, message, now)
             }
             Channel::Sms => {
                 let to = contacts.mobile.as_deref().ok_or_else(no_contact)?;
@@ -248,7 +250,7 @@ fn attempt_one(
         &claimed.recipient_tax_code,
     )?);
     let text = message(event_type, &senders.link_base, &claimed.link);
-    Ok(match senders.send(channel, &contacts, &text) {
+    Ok(match senders.send(channel, &contacts, &text, now) {
         Ok(()) => Attempt::Sent,
         Err((error, permanent)) => {
             let failed = u32::try_from(d.attempts).unwrap_or(0) + 1;

@@ -1,17 +1,22 @@
 //! The delivery worker (immediate frequency): an answered inquiry's e-mail reaches a real SMTP
 //! server on loopback and its delivery shows `sent`; a refused attempt is retried after the
 //! backoff and the message arrives exactly once; past the time-to-live nothing is sent; two
-//! workers at once send each message once; a channel with no configuration stays queued.
+//! workers at once send each message once; PEC goes through its relay and SMS through the HTTP
+//! gateway; an address no longer verified, a digest preference or a channel with no
+//! configuration gets nothing sent.
 
 use inps_api::notifications::worker::{Senders, deliver_due};
 use inps_domain::notification::{EventType, max_retry_delay};
 use inps_tests::TestApp;
 use inps_tests::fixtures::{Cassetto, execute, id_of};
 use inps_tests::personas::{employer, other_person};
+use inps_tests::sms::SmsGateway;
 use inps_tests::smtp::SmtpServer;
 use serde_json::{Value, json};
 
 const MAIL: &str = "mario.rossi@example.it";
+const PEC: &str = "mario.rossi@pec.example.it";
+const MOBILE: &str = "+393331234567";
 
 /// The employer of [`Cassetto`] on an app sending e-mail to `smtp` (when given), with a
 /// verified e-mail address and a preference for e-mail on answered inquiries.
@@ -22,20 +27,37 @@ async fn employer_wanting_email(smtp: Option<&SmtpServer>) -> Cassetto {
 /// As [`employer_wanting_email`], with the preference's `frequency`.
 async fn employer_wanting_email_every(smtp: Option<&SmtpServer>, frequency: &str) -> Cassetto {
     let env = smtp.map(SmtpServer::env).unwrap_or_default();
+    employer_wanting(&env, json!(["email"]), frequency).await
+}
+
+/// The employer of [`Cassetto`] on an app with the settings `env`, with a verified e-mail, PEC
+/// and mobile number, wanting answered inquiries on `channels` at `frequency`.
+async fn employer_wanting(
+    env: &[(&'static str, String)],
+    channels: Value,
+    frequency: &str,
+) -> Cassetto {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let s = Cassetto::on(TestApp::with_env(&env)).await;
     let res = s
         .app
-        .put_as(&s.employer, "/v1/me/contacts", json!({"email": MAIL}))
+        .put_as(
+            &s.employer,
+            "/v1/me/contacts",
+            json!({"email": MAIL, "pec": PEC, "mobile": MOBILE}),
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    execute(&s.app, "UPDATE contacts SET email_verified = true");
+    execute(
+        &s.app,
+        "UPDATE contacts SET email_verified = true, pec_verified = true, mobile_verified = true",
+    );
     let res = s
         .app
         .put_as(
             &s.employer,
             "/v1/me/notification-preferences",
-            json!({"items": [{"event_type": "inquiry_answered", "channels": ["email"], "frequency": frequency}]}),
+            json!({"items": [{"event_type": "inquiry_answered", "channels": channels, "frequency": frequency}]}),
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -94,6 +116,10 @@ async fn an_answered_inquiry_is_mailed_once_and_its_delivery_shows_sent() {
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].to, vec![MAIL.to_owned()]);
     assert_eq!(received[0].from, "notifiche@inps.example");
+    assert!(
+        received[0].data.contains(" Mar 2026 "),
+        "dated by the app's clock"
+    );
     assert!(
         received[0]
             .text()
@@ -199,6 +225,66 @@ async fn without_an_smtp_relay_e_mail_stays_queued() {
     let queued = &deliveries(&s, &notification).await[0];
     assert_eq!(queued["status"], "queued");
     assert_eq!(queued["attempts"], 0);
+}
+
+#[actix_web::test]
+async fn pec_goes_through_its_relay_and_sms_through_the_gateway() {
+    let (mail, pec, sms) = (
+        SmtpServer::start(),
+        SmtpServer::start(),
+        SmsGateway::start(),
+    );
+    let mut env = mail.env();
+    env.extend([
+        ("PEC_SMTP_HOST", "127.0.0.1".to_owned()),
+        ("PEC_SMTP_PORT", pec.port.to_string()),
+        ("PEC_SMTP_TLS", "none".to_owned()),
+        ("PEC_FROM", "inps@pec.inps.example".to_owned()),
+        ("SMS_GATEWAY_URL", sms.url()),
+    ]);
+    let s = employer_wanting(&env, json!(["pec", "sms"]), "immediate").await;
+    let (inquiry, notification) = answered(&s, "mav").await;
+    assert_eq!(s.app.deliver_notifications().sent, 2);
+
+    assert!(mail.received().is_empty(), "e-mail was not chosen");
+    let certified = pec.received();
+    assert_eq!(certified.len(), 1);
+    assert_eq!(certified[0].to, vec![PEC.to_owned()]);
+    assert_eq!(certified[0].from, "inps@pec.inps.example");
+    let texts = sms.received();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert_eq!(texts[0]["to"], MOBILE);
+    assert!(
+        texts[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("/v1/inquiries/{inquiry}"))
+    );
+    let shown = deliveries(&s, &notification).await;
+    let states: Vec<_> = shown
+        .iter()
+        .map(|d| (d["channel"].clone(), d["status"].clone()))
+        .collect();
+    assert_eq!(
+        states,
+        vec![(json!("pec"), json!("sent")), (json!("sms"), json!("sent"))]
+    );
+}
+
+#[actix_web::test]
+async fn an_address_no_longer_verified_gets_nothing() {
+    let smtp = SmtpServer::start();
+    let s = employer_wanting_email(Some(&smtp)).await;
+    let (_, notification) = answered(&s, "mav").await;
+    execute(&s.app, "UPDATE contacts SET email_verified = false");
+    assert_eq!(s.app.deliver_notifications().failed, 1);
+    assert!(smtp.received().is_empty());
+    let failed = &deliveries(&s, &notification).await[0];
+    assert_eq!(failed["status"], "failed");
+    assert!(
+        failed["last_error"].as_str().unwrap().contains("verified"),
+        "{failed}"
+    );
 }
 
 #[actix_web::test]
