@@ -90,6 +90,14 @@ enum Command {
         #[arg(long)]
         once: bool,
     },
+    /// Run the notification delivery worker alone (for deployments with
+    /// `NOTIFICATION_WORKER=off`); several can run at once, each delivery is sent by one. With
+    /// `--once`, deliver what is due, print what happened, and exit.
+    NotificationWorker {
+        /// Deliver what is due, print the counts, and exit.
+        #[arg(long)]
+        once: bool,
+    },
     /// Write the OpenAPI contract generated from the code.
     ExportOpenapi {
         /// Where to write it.
@@ -174,6 +182,9 @@ fn main() -> ExitCode {
             print_line(&format!("imported {count} contribution payments"))
         }),
         Command::Sealer { once } => load_settings().and_then(|s| run_sealer(&s, once)),
+        Command::NotificationWorker { once } => {
+            load_settings().and_then(|s| run_notification_worker(&s, once))
+        }
         Command::SeedDemo => load_settings().and_then(|s| {
             let report = inps_api::demo::seed_demo(&s, time::OffsetDateTime::now_utc())?;
             print_line(report.render().trim_end())
@@ -253,5 +264,27 @@ fn run_sealer(settings: &Settings, once: bool) -> anyhow::Result<()> {
             return print_line(&text);
         }
         std::thread::sleep(settings.audit_seal_interval);
+    }
+}
+
+fn run_notification_worker(settings: &Settings, once: bool) -> anyhow::Result<()> {
+    use inps_api::notifications::worker::{BATCH, Senders, deliver_due};
+    inps_api::server::migrate(settings)?;
+    let senders = Senders::from_settings(settings)?;
+    let mut conn =
+        PgConnection::establish(&settings.database_url).context("connecting to DATABASE_URL")?;
+    loop {
+        let run = deliver_due(&mut conn, &senders, &SystemClock, BATCH)?;
+        if once {
+            return print_line(&format!(
+                "sent {}, retrying {}, failed {}, expired {} (channels: {})",
+                run.sent,
+                run.retrying,
+                run.failed,
+                run.expired,
+                senders.configured().join(", ")
+            ));
+        }
+        std::thread::sleep(settings.notification_worker_interval);
     }
 }

@@ -1,5 +1,6 @@
-//! Serving: migrate, start the accountability-log sealer (unless `AUDIT_SEALER=off`), bind and
-//! run the HTTP server until SIGTERM/SIGINT, then stop the sealer. Used by `inps-api serve` and
+//! Serving: migrate, start the accountability-log sealer (unless `AUDIT_SEALER=off`) and the
+//! notification delivery worker (unless `NOTIFICATION_WORKER=off`), bind and run the HTTP
+//! server until SIGTERM/SIGINT, then stop them. Used by `inps-api serve` and
 //! by the multi-replica tests, which start this as separate processes.
 
 use std::sync::Arc;
@@ -39,6 +40,20 @@ pub fn serve(settings: Settings) -> anyhow::Result<()> {
     } else {
         None
     };
+    let worker = if state.settings.notification_worker_in_serve {
+        let senders = crate::notifications::worker::Senders::from_settings(&state.settings)?;
+        if senders.configured().is_empty() {
+            tracing::info!("no notification channel configured: deliveries stay queued");
+        }
+        Some(crate::notifications::worker::spawn(
+            state.pool.clone(),
+            senders,
+            Arc::clone(&state.clock),
+            state.settings.notification_worker_interval,
+        )?)
+    } else {
+        None
+    };
     let served = actix_web::rt::System::new().block_on(async move {
         let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))
             .shutdown_timeout(shutdown.as_secs())
@@ -52,6 +67,9 @@ pub fn serve(settings: Settings) -> anyhow::Result<()> {
     });
     if let Some(sealer) = sealer {
         sealer.stop();
+    }
+    if let Some(worker) = worker {
+        worker.stop();
     }
     served
 }

@@ -90,6 +90,59 @@ pub struct Settings {
     /// `DELEGATION_CODE_SECRET` (secret; required in production): the key delegation
     /// verification codes are hashed under.
     pub delegation_code_secret: SecretKey,
+    /// `NOTIFICATION_WORKER`: whether `serve` runs the notification delivery worker (`on`, the
+    /// default) or leaves it to a separate `inps-api notification-worker` (`off`).
+    pub notification_worker_in_serve: bool,
+    /// `NOTIFICATION_WORKER_INTERVAL_MS`: how long the worker waits when nothing is due.
+    pub notification_worker_interval: Duration,
+    /// `NOTIFICATION_LINK_BASE`: what a message's link (a path under `/v1`) is joined to.
+    pub notification_link_base: String,
+    /// `SMTP_*` and `MAIL_FROM`: the e-mail relay (`None`: e-mail deliveries stay queued).
+    pub smtp: Option<SmtpSettings>,
+    /// `PEC_SMTP_*` and `PEC_FROM`: the PEC relay (`None`: PEC deliveries stay queued).
+    pub pec_smtp: Option<SmtpSettings>,
+    /// `SMS_GATEWAY_URL`: the HTTP gateway SMS are POSTed to (`None`: SMS stay queued).
+    pub sms_gateway_url: Option<String>,
+}
+
+/// How an SMTP relay is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain text (a relay on a trusted network, or a test).
+    None,
+    /// Upgraded with STARTTLS (required).
+    Starttls,
+    /// TLS from the first byte (SMTPS).
+    Tls,
+}
+
+/// An SMTP relay: `<PREFIX>HOST`, `<PREFIX>PORT`, `<PREFIX>TLS`, `<PREFIX>USERNAME`,
+/// `<PREFIX>PASSWORD` (secret) and the sender.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpSettings {
+    /// Host name.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Security.
+    pub tls: SmtpTls,
+    /// Login, if the relay wants one.
+    pub username: Option<String>,
+    /// Password (never printed).
+    pub password: Option<String>,
+    /// The sender address.
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A secret key read from the environment: its bytes are never printed.
@@ -155,6 +208,49 @@ impl<F: Fn(&str) -> Option<String>> Reader<F> {
         (self.lookup)(variable)
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
+    }
+
+    fn smtp(
+        &self,
+        [host, port, tls, username, password, from]: [&'static str; 6],
+    ) -> Result<Option<SmtpSettings>, ConfigError> {
+        let Some(host) = self.raw(host) else {
+            return Ok(None);
+        };
+        let tls = match self.string(tls, "starttls").as_str() {
+            "none" => SmtpTls::None,
+            "starttls" => SmtpTls::Starttls,
+            "tls" => SmtpTls::Tls,
+            other => {
+                return Err(ConfigError {
+                    variable: tls,
+                    message: format!("expected none, starttls or tls, got {other:?}"),
+                });
+            }
+        };
+        let default_port = match tls {
+            SmtpTls::None => 25,
+            SmtpTls::Starttls => 587,
+            SmtpTls::Tls => 465,
+        };
+        let port = self.parsed(port, default_port, "a port 1..=65535", |p: &u16| *p > 0)?;
+        let Some(from) = self
+            .raw(from)
+            .filter(|f| f.parse::<lettre::Address>().is_ok())
+        else {
+            return Err(ConfigError {
+                variable: from,
+                message: "an e-mail address is required to send with this relay".into(),
+            });
+        };
+        Ok(Some(SmtpSettings {
+            host,
+            port,
+            tls,
+            username: self.raw(username),
+            password: self.raw(password),
+            from,
+        }))
     }
 
     fn string(&self, variable: &'static str, default: &str) -> String {
@@ -329,6 +425,49 @@ impl Settings {
                 "an integer 1..=100000",
                 |v: &i64| (1..=100_000).contains(v),
             )?,
+            notification_worker_in_serve: match r.string("NOTIFICATION_WORKER", "on").as_str() {
+                "on" => true,
+                "off" => false,
+                other => {
+                    return Err(ConfigError {
+                        variable: "NOTIFICATION_WORKER",
+                        message: format!("expected on or off, got {other:?}"),
+                    });
+                }
+            },
+            notification_worker_interval: Duration::from_millis(r.parsed(
+                "NOTIFICATION_WORKER_INTERVAL_MS",
+                1000,
+                "a positive number of milliseconds",
+                positive,
+            )?),
+            notification_link_base: r.string("NOTIFICATION_LINK_BASE", "https://api.inps.example"),
+            smtp: r.smtp([
+                "SMTP_HOST",
+                "SMTP_PORT",
+                "SMTP_TLS",
+                "SMTP_USERNAME",
+                "SMTP_PASSWORD",
+                "MAIL_FROM",
+            ])?,
+            pec_smtp: r.smtp([
+                "PEC_SMTP_HOST",
+                "PEC_SMTP_PORT",
+                "PEC_SMTP_TLS",
+                "PEC_SMTP_USERNAME",
+                "PEC_SMTP_PASSWORD",
+                "PEC_FROM",
+            ])?,
+            sms_gateway_url: match r.raw("SMS_GATEWAY_URL") {
+                None => None,
+                Some(url) if url.starts_with("http://") || url.starts_with("https://") => Some(url),
+                Some(_) => {
+                    return Err(ConfigError {
+                        variable: "SMS_GATEWAY_URL",
+                        message: "expected an http:// or https:// URL".into(),
+                    });
+                }
+            },
             identity_audience: r.string("IDENTITY_AUDIENCE", "https://api.inps.example"),
             identity_jwks_file: match (r.raw("IDENTITY_JWKS_FILE"), app_env) {
                 (Some(path), _) => Some(path.into()),
@@ -465,5 +604,43 @@ mod tests {
         .unwrap();
         let shown = format!("{s:?}");
         assert!(!shown.contains("hunter2") && !shown.contains("s3cret"));
+    }
+
+    #[test]
+    fn delivery_channels_are_optional_and_checked() {
+        let s = read(&[]).unwrap();
+        assert!(s.notification_worker_in_serve);
+        assert!(s.smtp.is_none() && s.pec_smtp.is_none() && s.sms_gateway_url.is_none());
+
+        let s = read(&[
+            ("SMTP_HOST", "mail.example"),
+            ("SMTP_USERNAME", "inps"),
+            ("SMTP_PASSWORD", "hunter2"),
+            ("MAIL_FROM", "notifiche@inps.example"),
+        ])
+        .unwrap();
+        let smtp = s.smtp.as_ref().unwrap();
+        assert_eq!((smtp.tls, smtp.port), (SmtpTls::Starttls, 587));
+        assert!(!format!("{smtp:?}").contains("hunter2"));
+
+        for (pairs, variable) in [
+            (&[("SMTP_HOST", "mail.example")][..], "MAIL_FROM"),
+            (
+                &[
+                    ("SMTP_HOST", "h"),
+                    ("MAIL_FROM", "a@b.it"),
+                    ("SMTP_TLS", "ssl"),
+                ][..],
+                "SMTP_TLS",
+            ),
+            (&[("PEC_SMTP_HOST", "pec.example")][..], "PEC_FROM"),
+            (&[("SMS_GATEWAY_URL", "ftp://x")][..], "SMS_GATEWAY_URL"),
+            (
+                &[("NOTIFICATION_WORKER", "maybe")][..],
+                "NOTIFICATION_WORKER",
+            ),
+        ] {
+            assert_eq!(read(pairs).unwrap_err().variable, variable);
+        }
     }
 }

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use crate::identity::ParseError;
-use time::Date;
+use time::{Date, Duration};
 
 use crate::authorization::DelegationFact;
 use crate::delegation::{Scope, Service, is_in_force};
@@ -248,6 +248,112 @@ pub fn preferences(
         .collect()
 }
 
+/// Most attempts the delivery worker makes on one channel before giving up (`failed` for good).
+pub const MAX_DELIVERY_ATTEMPTS: u32 = 5;
+
+/// The first retry waits this long; each later one twice the previous.
+pub const FIRST_RETRY_DELAY: Duration = Duration::minutes(1);
+
+/// No retry waits longer than this (before jitter).
+pub const MAX_RETRY_DELAY: Duration = Duration::hours(6);
+
+/// How long after `failed_attempts` failed attempts the next one is due: exponential backoff
+/// ([`FIRST_RETRY_DELAY`] doubled per earlier failure, capped at [`MAX_RETRY_DELAY`]) plus a
+/// jitter of up to a quarter of it, drawn from `jitter_seed` (any value: the same seed gives the
+/// same delay, so replicas retrying many deliveries spread out without a random source). `None`
+/// when no attempt is left ([`MAX_DELIVERY_ATTEMPTS`]): the delivery has failed for good.
+pub fn retry_delay(failed_attempts: u32, jitter_seed: u64) -> Option<Duration> {
+    if failed_attempts == 0 || failed_attempts >= MAX_DELIVERY_ATTEMPTS {
+        return None;
+    }
+    let doublings = (failed_attempts - 1).min(20);
+    let base = (FIRST_RETRY_DELAY * (1_i32 << doublings)).min(MAX_RETRY_DELAY);
+    let quarter_ms = (base.whole_milliseconds() / 4).max(1);
+    let quarter_ms = u64::try_from(quarter_ms).unwrap_or(1);
+    // A cheap mix of the seed (splitmix64's finaliser), so neighbouring seeds differ.
+    let mut z = jitter_seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    let jitter = i64::try_from(z % (quarter_ms + 1)).unwrap_or(0);
+    Some(base + Duration::milliseconds(jitter))
+}
+
+/// The longest [`retry_delay`] can be after `failed_attempts` failures, whatever the seed.
+pub fn max_retry_delay(failed_attempts: u32) -> Duration {
+    let doublings = failed_attempts.saturating_sub(1).min(20);
+    let base = (FIRST_RETRY_DELAY * (1_i32 << doublings)).min(MAX_RETRY_DELAY);
+    base + Duration::milliseconds(i64::try_from(base.whole_milliseconds() / 4).unwrap_or(0) + 1)
+}
+
+impl EventType {
+    /// How long after the event a message about it is still worth sending: past it the
+    /// delivery is `expired` and nothing is sent late (a reminder that a delegation ends in 7
+    /// days is stale after a day; the other events keep for 3 days).
+    pub fn delivery_ttl(self) -> Duration {
+        match self {
+            Self::DelegationExpiring => Duration::days(1),
+            Self::ContactsChanged => Duration::days(1),
+            _ => Duration::days(3),
+        }
+    }
+
+    fn titles(self) -> (&'static str, &'static str) {
+        match self {
+            Self::InquiryAnswered => (
+                "La tua richiesta ha ricevuto risposta",
+                "Your inquiry was answered",
+            ),
+            Self::DelegationRequested => ("Hai ricevuto una delega", "You were given a delegation"),
+            Self::DelegationAccepted => (
+                "La tua delega è stata accettata",
+                "Your delegation was accepted",
+            ),
+            Self::DelegationRejected => (
+                "La tua delega è stata rifiutata",
+                "Your delegation was rejected",
+            ),
+            Self::DelegationRevoked => ("Una delega è stata revocata", "A delegation was revoked"),
+            Self::DelegationExpiring => (
+                "Una delega scade tra 7 giorni",
+                "A delegation ends in 7 days",
+            ),
+            Self::RoleGranted => ("Ti è stato assegnato un ruolo", "You were granted a role"),
+            Self::RoleRevoked => (
+                "Ti è stato revocato un ruolo",
+                "A role of yours was revoked",
+            ),
+            Self::ContactsChanged => ("I tuoi recapiti sono cambiati", "Your contacts changed"),
+        }
+    }
+}
+
+/// The text of a delivered message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Subject line (e-mail, PEC).
+    pub subject: String,
+    /// Body, Italian then English, with the link.
+    pub body: String,
+    /// A short text for SMS.
+    pub short: String,
+}
+
+/// The message about an event of `event_type` whose resource is at `link` (a path under `/v1`,
+/// joined to `base_url`, which may be empty): a short Italian and English text.
+pub fn message(event_type: EventType, base_url: &str, link: &str) -> Message {
+    let (it, en) = event_type.titles();
+    let url = format!("{}{link}", base_url.trim_end_matches('/'));
+    Message {
+        subject: format!("INPS: {it} / {en}"),
+        body: format!(
+            "{it}.\r\nDettagli: {url}\r\n\r\n{en}.\r\nDetails: {url}\r\n\r\n\
+             Messaggio automatico, non rispondere. / Automatic message, do not reply.\r\n"
+        ),
+        short: format!("INPS: {it}. {url}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::date;
@@ -412,6 +518,60 @@ mod tests {
         assert_eq!(
             delivery_for(EventType::InquiryAnswered, &prefs, &Contacts::default()),
             (vec![Channel::Inbox], Frequency::Daily)
+        );
+    }
+
+    #[test]
+    fn retries_back_off_exponentially_with_bounded_jitter_then_stop() {
+        assert_eq!(retry_delay(0, 7), None);
+        let mut previous = Duration::ZERO;
+        for failed in 1..MAX_DELIVERY_ATTEMPTS {
+            let base = (FIRST_RETRY_DELAY * (1_i32 << (failed - 1))).min(MAX_RETRY_DELAY);
+            for seed in [0_u64, 1, 2, 42, u64::MAX] {
+                let d = retry_delay(failed, seed).expect("an attempt is left");
+                assert!(
+                    d >= base && d < max_retry_delay(failed),
+                    "{failed}/{seed}: {d}"
+                );
+                assert_eq!(
+                    retry_delay(failed, seed),
+                    Some(d),
+                    "the same seed, the same delay"
+                );
+            }
+            assert!(base > previous, "each retry waits longer");
+            previous = base;
+        }
+        assert_eq!(
+            retry_delay(MAX_DELIVERY_ATTEMPTS, 1),
+            None,
+            "failed for good"
+        );
+        let spread: HashSet<_> = (0..50).map(|s| retry_delay(3, s)).collect();
+        assert!(spread.len() > 10, "the jitter spreads retries: {spread:?}");
+        assert_eq!(
+            retry_delay(1, 3).map(|d| d >= FIRST_RETRY_DELAY),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn a_message_has_both_languages_and_the_link() {
+        let m = message(
+            EventType::InquiryAnswered,
+            "https://inps.example/",
+            "/v1/inquiries/x",
+        );
+        assert!(m.subject.contains("risposta") && m.subject.contains("answered"));
+        assert!(m.body.contains("https://inps.example/v1/inquiries/x"));
+        assert!(m.short.contains("https://inps.example/v1/inquiries/x"));
+        for t in EventType::ALL {
+            assert!(t.delivery_ttl() >= Duration::days(1), "{t}");
+            assert!(!message(*t, "", "/v1/x").subject.is_empty());
+        }
+        assert!(
+            EventType::DelegationExpiring.delivery_ttl()
+                < EventType::InquiryAnswered.delivery_ttl()
         );
     }
 }

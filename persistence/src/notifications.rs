@@ -83,6 +83,8 @@ pub fn insert_notification(
                 notification_deliveries::channel.eq(c.as_str()),
                 notification_deliveries::status.eq("queued"),
                 notification_deliveries::created_at.eq(event.now),
+                notification_deliveries::expires_at
+                    .eq(Some(event.now + event.event_type.delivery_ttl())),
             )
         })
         .collect();
@@ -322,4 +324,183 @@ pub fn mark_many_read(
         .set(set)
         .execute(conn),
     }
+}
+
+/// A delivery of a notification on one channel, as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notification_deliveries)]
+pub struct DeliveryRow {
+    /// The notification.
+    pub notification_id: uuid::Uuid,
+    /// `email`, `pec` or `sms`.
+    pub channel: String,
+    /// `queued`, `sent`, `failed` or `expired`.
+    pub status: String,
+    /// When it was queued.
+    pub created_at: OffsetDateTime,
+    /// Attempts made so far.
+    pub attempts: i32,
+    /// When the next attempt is due (`None`: at once).
+    pub next_attempt_at: Option<OffsetDateTime>,
+    /// The error of the last failed attempt.
+    pub last_error: Option<String>,
+    /// When it was sent.
+    pub sent_at: Option<OffsetDateTime>,
+    /// Past this it is not sent late.
+    pub expires_at: Option<OffsetDateTime>,
+    /// When its status last changed.
+    pub updated_at: Option<OffsetDateTime>,
+}
+
+/// The deliveries of notification `id` of `recipient` (by channel); `None` when `recipient`
+/// has no such notification.
+pub fn deliveries_of(
+    conn: &mut PgConnection,
+    recipient: &TaxCode,
+    id: uuid::Uuid,
+) -> QueryResult<Option<Vec<DeliveryRow>>> {
+    let mine: Option<uuid::Uuid> = notifications::table
+        .filter(notifications::id.eq(id))
+        .filter(notifications::recipient_tax_code.eq(recipient.as_str()))
+        .select(notifications::id)
+        .first(conn)
+        .optional()?;
+    if mine.is_none() {
+        return Ok(None);
+    }
+    notification_deliveries::table
+        .filter(notification_deliveries::notification_id.eq(id))
+        .order(notification_deliveries::channel.asc())
+        .select(DeliveryRow::as_select())
+        .load(conn)
+        .map(Some)
+}
+
+/// A due delivery claimed by the worker, with what it needs to send it.
+#[derive(Debug, Clone)]
+pub struct ClaimedDelivery {
+    /// The delivery.
+    pub delivery: DeliveryRow,
+    /// Whom to.
+    pub recipient_tax_code: String,
+    /// The event type.
+    pub event_type: String,
+    /// The resource.
+    pub link: String,
+}
+
+/// Locks up to `limit` queued deliveries on `channels` of `immediate` notifications (digests
+/// are not sent one by one) that are due at `now`, oldest first,
+/// skipping those another worker holds (`FOR UPDATE SKIP LOCKED`): run it in a transaction and
+/// record each outcome there, so every delivery is attempted by one worker at a time.
+pub fn claim_due(
+    conn: &mut PgConnection,
+    channels: &[&str],
+    now: OffsetDateTime,
+    limit: i64,
+) -> QueryResult<Vec<ClaimedDelivery>> {
+    let due: Vec<DeliveryRow> = notification_deliveries::table
+        .filter(notification_deliveries::status.eq("queued"))
+        .filter(notification_deliveries::channel.eq_any(channels.to_vec()))
+        .filter(
+            notification_deliveries::notification_id.eq_any(
+                notifications::table
+                    .filter(notifications::frequency.eq(Frequency::Immediate.as_str()))
+                    .select(notifications::id),
+            ),
+        )
+        .filter(
+            notification_deliveries::next_attempt_at
+                .is_null()
+                .or(notification_deliveries::next_attempt_at.le(now)),
+        )
+        .order(notification_deliveries::created_at.asc())
+        .limit(limit)
+        .select(DeliveryRow::as_select())
+        .for_update()
+        .skip_locked()
+        .load(conn)?;
+    let ids: Vec<uuid::Uuid> = due.iter().map(|d| d.notification_id).collect();
+    let about: Vec<(uuid::Uuid, String, String, String)> = notifications::table
+        .filter(notifications::id.eq_any(ids))
+        .select((
+            notifications::id,
+            notifications::recipient_tax_code,
+            notifications::event_type,
+            notifications::link,
+        ))
+        .load(conn)?;
+    Ok(due
+        .into_iter()
+        .filter_map(|delivery| {
+            let (_, recipient_tax_code, event_type, link) = about
+                .iter()
+                .find(|a| a.0 == delivery.notification_id)?
+                .clone();
+            Some(ClaimedDelivery {
+                delivery,
+                recipient_tax_code,
+                event_type,
+                link,
+            })
+        })
+        .collect())
+}
+
+/// The outcome of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// Sent.
+    Sent,
+    /// Failed; tried again at `retry_at`, or failed for good when `None`.
+    Failed {
+        /// The error.
+        error: String,
+        /// When to try again.
+        retry_at: Option<OffsetDateTime>,
+    },
+    /// Past its time-to-live: not sent (not an attempt).
+    Expired,
+}
+
+/// Records `attempt` on the delivery of `notification_id` on `channel`.
+pub fn record_attempt(
+    conn: &mut PgConnection,
+    notification_id: uuid::Uuid,
+    channel: &str,
+    attempt: &Attempt,
+    now: OffsetDateTime,
+) -> QueryResult<()> {
+    let target = notification_deliveries::table
+        .filter(notification_deliveries::notification_id.eq(notification_id))
+        .filter(notification_deliveries::channel.eq(channel));
+    let updated = notification_deliveries::updated_at.eq(Some(now));
+    match attempt {
+        Attempt::Sent => diesel::update(target)
+            .set((
+                notification_deliveries::status.eq("sent"),
+                notification_deliveries::attempts.eq(notification_deliveries::attempts + 1),
+                notification_deliveries::sent_at.eq(Some(now)),
+                notification_deliveries::next_attempt_at.eq(None::<OffsetDateTime>),
+                updated,
+            ))
+            .execute(conn),
+        Attempt::Failed { error, retry_at } => diesel::update(target)
+            .set((
+                notification_deliveries::status.eq(if retry_at.is_some() {
+                    "queued"
+                } else {
+                    "failed"
+                }),
+                notification_deliveries::attempts.eq(notification_deliveries::attempts + 1),
+                notification_deliveries::last_error.eq(Some(error.as_str())),
+                notification_deliveries::next_attempt_at.eq(*retry_at),
+                updated,
+            ))
+            .execute(conn),
+        Attempt::Expired => diesel::update(target)
+            .set((notification_deliveries::status.eq("expired"), updated))
+            .execute(conn),
+    }
+    .map(drop)
 }

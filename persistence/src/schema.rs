@@ -318,6 +318,12 @@ diesel::table! {
         channel -> Text,
         status -> Text,
         created_at -> Timestamptz,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamptz>,
+        expires_at -> Nullable<Timestamptz>,
+        updated_at -> Nullable<Timestamptz>,
     }
 }
 

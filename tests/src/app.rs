@@ -364,6 +364,16 @@ impl TestApp {
         }
     }
 
+    /// Runs the notification delivery worker once over everything due at the app's clock (what
+    /// `serve` does in the background), with the channels the app's settings configure.
+    pub fn deliver_notifications(&self) -> inps_api::notifications::worker::DeliveryRun {
+        let mut conn = self.db.as_ref().expect("database").connect();
+        let senders = inps_api::notifications::worker::Senders::from_settings(&self.state.settings)
+            .expect("senders");
+        inps_api::notifications::worker::deliver_due(&mut conn, &senders, &self.clock, 20)
+            .expect("deliver")
+    }
+
     /// A `multipart/form-data` body with the text `fields` and the `files`
     /// (`(field name, file name, bytes)`), and the `Content-Type` that announces its boundary.
     pub fn multipart_body(

@@ -13,6 +13,8 @@ pub mod fixtures;
 pub mod operations;
 pub mod personas;
 pub mod problem_guard;
+pub mod sms;
+pub mod smtp;
 
 use std::sync::LazyLock;
 

@@ -5,10 +5,12 @@
 
 pub mod inbox;
 pub mod outbox;
+pub mod worker;
 
 /// Mounts the notifications context's operations.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
     cfg.service(inbox::list_notifications)
         .service(inbox::mark_notifications_read)
-        .service(inbox::mark_notification_read);
+        .service(inbox::mark_notification_read)
+        .service(inbox::list_notification_deliveries);
 }

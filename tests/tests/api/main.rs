@@ -26,6 +26,7 @@ mod inquiry_reading;
 mod inquiry_sending;
 mod inquiry_topics;
 mod me;
+mod notification_delivery;
 mod notifications;
 mod payments;
 mod payments_import;

@@ -5,7 +5,10 @@ use inps_persistence::notifications::InboxCursor;
 use time::OffsetDateTime;
 
 use super::use_cases::{self, ListNotifications, MarkMany};
-use super::wire::{MarkRead, MarkedRead, Notification, NotificationFilter, NotificationPage};
+use super::wire::{
+    Delivery, DeliveryList, DeliveryStatus, MarkRead, MarkedRead, Notification, NotificationFilter,
+    NotificationPage,
+};
 use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::{ApiError, Text};
@@ -138,4 +141,59 @@ pub async fn mark_notifications_read(
     .await?;
     let marked = i64::try_from(marked).unwrap_or(i64::MAX);
     Ok(HttpResponse::Ok().json(MarkedRead { marked }))
+}
+
+fn delivery(row: inps_persistence::notifications::DeliveryRow) -> Result<Delivery, ApiError> {
+    let corrupt = |what: &str| {
+        ApiError::from(crate::refusal::Refusal::internal(format!(
+            "notification_deliveries {}: bad {what}",
+            row.notification_id
+        )))
+    };
+    let channel: inps_domain::notification::Channel =
+        row.channel.parse().map_err(|_| corrupt("channel"))?;
+    let status = match row.status.as_str() {
+        "queued" => DeliveryStatus::Queued,
+        "sent" => DeliveryStatus::Sent,
+        "failed" => DeliveryStatus::Failed,
+        "expired" => DeliveryStatus::Expired,
+        _ => return Err(corrupt("status")),
+    };
+    Ok(Delivery {
+        channel: channel.into(),
+        status,
+        attempts: row.attempts,
+        last_error: row.last_error,
+        queued_at: row.created_at,
+        next_attempt_at: row.next_attempt_at,
+        sent_at: row.sent_at,
+        expires_at: row.expires_at,
+        updated_at: row.updated_at,
+    })
+}
+
+/// A notification's deliveries
+///
+/// Where each channel of one of the caller's notifications stands (e-mail, PEC, SMS; the inbox
+/// is not listed): queued, sent, failed for good or expired, with the attempts and the last
+/// error. Someone else's notification is 404.
+#[utoipa::path(tag = "notifications", operation_id = "list_notification_deliveries",
+    params(("id" = uuid::Uuid, Path, description = "Notification id.")),
+    responses((status = 200, description = "The deliveries, by channel.", body = DeliveryList),
+              (status = 401, description = "No valid session."),
+              (status = 404, description = "Unknown, or not the caller's.")),
+    security(("bearer" = [])))]
+#[get("/notifications/{id}/deliveries")]
+pub async fn list_notification_deliveries(
+    state: web::Data<AppState>,
+    caller: Bearer,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let rows = db::read_as(&state, caller, move |conn, caller| {
+        Ok(use_cases::deliveries(conn, &caller.actor(), id)?)
+    })
+    .await?;
+    let items = rows.into_iter().map(delivery).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(DeliveryList { items }))
 }

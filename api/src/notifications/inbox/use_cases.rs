@@ -98,3 +98,12 @@ pub fn mark_many_read(
     inps_persistence::audit::append(conn, event, now)?;
     Ok(marked)
 }
+
+/// The deliveries of the actor's notification `id` (404 when it is not the actor's).
+pub fn deliveries(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+) -> Result<Vec<repo::DeliveryRow>, Refusal> {
+    repo::deliveries_of(conn, me(actor)?, id)?.ok_or_else(Refusal::not_found)
+}

@@ -119,3 +119,68 @@ pub struct MarkedRead {
     #[schema(format = Int64, minimum = 0)]
     pub marked: i64,
 }
+
+/// The state of a delivery: waiting for the worker (also between retries), sent, failed for
+/// good (no attempt left), or expired (past the event type's time-to-live: not sent late).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Waiting for the worker (also between retries, and while its channel is not configured).
+    Queued,
+    /// Sent.
+    Sent,
+    /// Failed for good.
+    Failed,
+    /// Not sent: too late.
+    Expired,
+}
+
+/// The delivery of a notification on one channel.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "channel": "email", "status": "sent", "attempts": 1, "last_error": null,
+    "queued_at": "2026-03-16T11:20:00Z", "next_attempt_at": null,
+    "sent_at": "2026-03-16T11:20:02Z", "expires_at": "2026-03-19T11:20:00Z",
+    "updated_at": "2026-03-16T11:20:02Z"
+}))]
+pub struct Delivery {
+    /// The channel.
+    pub channel: Channel,
+    /// Where it stands.
+    pub status: DeliveryStatus,
+    /// Attempts made so far.
+    #[schema(format = Int32, minimum = 0, maximum = 100)]
+    pub attempts: i32,
+    /// The error of the last failed attempt.
+    #[schema(max_length = 500)]
+    pub last_error: Option<String>,
+    /// When it was queued.
+    #[serde(with = "time::serde::rfc3339")]
+    pub queued_at: OffsetDateTime,
+    /// When the next attempt is due (queued only; null: at once).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub next_attempt_at: Option<OffsetDateTime>,
+    /// When it was sent.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub sent_at: Option<OffsetDateTime>,
+    /// Past this it is not sent.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub expires_at: Option<OffsetDateTime>,
+    /// When its status last changed.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub updated_at: Option<OffsetDateTime>,
+}
+
+/// The deliveries of a notification, one per channel other than the inbox.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{
+    "channel": "email", "status": "queued", "attempts": 1,
+    "last_error": "SMTP 451: try again later",
+    "queued_at": "2026-03-16T11:20:00Z", "next_attempt_at": "2026-03-16T11:21:10Z",
+    "sent_at": null, "expires_at": "2026-03-19T11:20:00Z", "updated_at": "2026-03-16T11:20:01Z"
+}]}))]
+pub struct DeliveryList {
+    /// By channel.
+    #[schema(max_items = 3)]
+    pub items: Vec<Delivery>,
+}

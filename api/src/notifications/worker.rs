@@ -1,0 +1,371 @@
+//! The delivery worker (immediate frequency): sends the queued e-mail, PEC and SMS deliveries
+//! the outbox wrote. Any number of workers (replicas) can run at once: each claims a batch of
+//! due deliveries with `FOR UPDATE SKIP LOCKED` in one short transaction, sends them, records
+//! every outcome there and commits, so a delivery is attempted by one worker at a time.
+//!
+//! Outcomes: `sent`; a failed attempt is retried after an exponential backoff with jitter
+//! (`inps_domain::notification::retry_delay`) and after the last attempt (or a permanent SMTP
+//! refusal, 5xx) it is `failed` for good; past the event type's time-to-live
+//! (`EventType::delivery_ttl`, fixed in `expires_at` when queued) it is `expired` and not sent
+//! late. A channel with no configuration is not claimed: its deliveries stay `queued` until one
+//! is configured. A recipient whose contact for the channel is gone or no longer verified gets
+//! nothing on it (`failed`, no retry). Time comes from the injected [`Clock`].
+//!
+//! It runs inside `serve` (unless `NOTIFICATION_WORKER=off`) and as
+//! `inps-api notification-worker [--once]`. Only the deliveries of `immediate` notifications
+//! are claimed: `daily` and `weekly` ones wait for the digests (not written yet).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use diesel::{Connection as _, PgConnection};
+use inps_domain::notification::{Channel, EventType, Message, message, retry_delay};
+use inps_domain::person::Contacts;
+use inps_persistence::PgPool;
+use inps_persistence::notifications::{self as repo, Attempt, ClaimedDelivery};
+use lettre::Transport as _;
+use time::OffsetDateTime;
+
+use crate::clock::Clock;
+use crate::settings::{Settings, SmtpSettings, SmtpTls};
+
+/// How long one send may take (connect, talk, answer).
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Longest `last_error` kept.
+const MAX_ERROR_CHARS: usize = 500;
+
+/// An SMTP relay, ready to send.
+struct SmtpSender {
+    transport: lettre::SmtpTransport,
+    from: lettre::message::Mailbox,
+}
+
+impl SmtpSender {
+    fn new(s: &SmtpSettings) -> anyhow::Result<Self> {
+        let builder = match s.tls {
+            SmtpTls::None => lettre::SmtpTransport::builder_dangerous(&s.host),
+            SmtpTls::Starttls => lettre::SmtpTransport::starttls_relay(&s.host)?,
+            SmtpTls::Tls => lettre::SmtpTransport::relay(&s.host)?,
+        };
+        let mut builder = builder.port(s.port).timeout(Some(SEND_TIMEOUT));
+        if let Some(user) = &s.username {
+            let password = s.password.clone().unwrap_or_default();
+            builder = builder.credentials(
+                lettre::transport::smtp::authentication::Credentials::new(user.clone(), password),
+            );
+        }
+        Ok(Self {
+            transport: builder.build(),
+            from: s.from.parse()?,
+        })
+    }
+
+    /// Sends `message` to `to`, dated `now`; `Err((error, permanent))`.
+    fn send(&self, to: &str, message: &Message, now: OffsetDateTime) -> Result<(), (String, bool)> {
+        let to = to
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| (format!("invalid address: {e}"), true))?;
+        let email = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(message.subject.clone())
+            .date(std::time::SystemTime::from(now))
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(message.body.clone())
+            .map_err(|e| (format!("message: {e}"), true))?;
+        self.transport
+            .send(&email)
+            .map(drop)
+            .map_err(|e| (format!("SMTP: {e}"), e.is_permanent()))
+    }
+}
+
+/// The SMS gateway: `POST {to, text}` as JSON; any 2xx is sent.
+struct SmsGateway {
+    url: String,
+    agent: ureq::Agent,
+}
+
+impl SmsGateway {
+    fn new(url: &str) -> Self {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(SEND_TIMEOUT))
+            .build();
+        Self {
+            url: url.to_owned(),
+            agent: config.into(),
+        }
+    }
+
+    fn send(&self, to: &str, message: &Message) -> Result<(), (String, bool)> {
+        let body = serde_json::json!({"to": to, "text": message.short}).to_string();
+        self.agent
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .send(body)
+            .map(drop)
+            .map_err(|e| (format!("SMS gateway: {e}"), false))
+    }
+}
+
+/// The configured channels, built from the settings once.
+pub struct Senders {
+    email: Option<SmtpSender>,
+    pec: Option<SmtpSender>,
+    sms: Option<SmsGateway>,
+    link_base: String,
+}
+
+impl std::fmt::Debug for Senders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Senders")
+            .field("email", &self.email.is_some())
+            .field("pec", &self.pec.is_some())
+            .field("sms", &self.sms.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Senders {
+    /// The channels `settings` configures (`SMTP_*`, `PEC_SMTP_*`, `SMS_GATEWAY_URL`).
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        Ok(Self {
+            email: settings.smtp.as_ref().map(SmtpSender::new).transpose()?,
+            pec: settings
+                .pec_smtp
+                .as_ref()
+                .map(SmtpSender::new)
+                .transpose()?,
+            sms: settings.sms_gateway_url.as_deref().map(SmsGateway::new),
+            link_base: settings.notification_link_base.clone(),
+        })
+    }
+
+    /// The channels the worker can send on (the others stay queued).
+    pub fn configured(&self) -> Vec<&'static str> {
+        let mut channels = Vec::new();
+        if self.email.is_some() {
+            channels.push(Channel::Email.as_str());
+        }
+        if self.pec.is_some() {
+            channels.push(Channel::Pec.as_str());
+        }
+        if self.sms.is_some() {
+            channels.push(Channel::Sms.as_str());
+        }
+        channels
+    }
+
+    fn send(
+        &self,
+        channel: Channel,
+        contacts: &Contacts,
+        message: &Message,
+        now: OffsetDateTime,
+    ) -> Result<(), (String, bool)> {
+        let no_contact = || (format!("no verified {channel} contact on file"), true);
+        if !channel.reachable(contacts) {
+            return Err(no_contact());
+        }
+        let unconfigured = || (format!("{channel} is not configured"), false);
+        match channel {
+            Channel::Email => {
+                let to = contacts.email.as_deref().ok_or_else(no_contact)?;
+                self.email
+                    .as_ref()
+                    .ok_or_else(unconfigured)?
+                    .send(to, message, now)
+            }
+            Channel::Pec => {
+                let to = contacts.pec.as_deref().ok_or_else(no_contact)?;
+                self.pec
+                    .as_ref()
+                    .ok_or_else(unconfigured)?
+                    .send(to, message, now)
+            }
+            Channel::Sms => {
+                let to = contacts.mobile.as_deref().ok_or_else(no_contact)?;
+                self.sms
+                    .as_ref()
+                    .ok_or_else(unconfigured)?
+                    .send(to, message)
+            }
+            Channel::Inbox => Ok(()),
+        }
+    }
+}
+
+/// What one run of [`deliver_due`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryRun {
+    /// Sent.
+    pub sent: usize,
+    /// Failed, to be retried.
+    pub retrying: usize,
+    /// Failed for good.
+    pub failed: usize,
+    /// Past their time-to-live, not sent.
+    pub expired: usize,
+}
+
+impl DeliveryRun {
+    /// Deliveries this run dealt with.
+    pub fn total(&self) -> usize {
+        self.sent + self.retrying + self.failed + self.expired
+    }
+}
+
+fn jitter_seed(id: uuid::Uuid, attempts: i32) -> u64 {
+    let (high, low) = id.as_u64_pair();
+    high ^ low ^ u64::from(attempts.unsigned_abs())
+}
+
+fn truncated(error: &str) -> String {
+    error.chars().take(MAX_ERROR_CHARS).collect()
+}
+
+fn attempt_one(
+    conn: &mut PgConnection,
+    senders: &Senders,
+    claimed: &ClaimedDelivery,
+    now: OffsetDateTime,
+) -> diesel::QueryResult<Attempt> {
+    let d = &claimed.delivery;
+    if d.expires_at.is_some_and(|at| now >= at) {
+        return Ok(Attempt::Expired);
+    }
+    let (Ok(channel), Ok(event_type)) = (
+        d.channel.parse::<Channel>(),
+        claimed.event_type.parse::<EventType>(),
+    ) else {
+        return Ok(Attempt::Failed {
+            error: "corrupt delivery row".into(),
+            retry_at: None,
+        });
+    };
+    let contacts = Contacts::from(inps_persistence::profile::contacts_of(
+        conn,
+        &claimed.recipient_tax_code,
+    )?);
+    let text = message(event_type, &senders.link_base, &claimed.link);
+    Ok(match senders.send(channel, &contacts, &text, now) {
+        Ok(()) => Attempt::Sent,
+        Err((error, permanent)) => {
+            let failed = u32::try_from(d.attempts).unwrap_or(0) + 1;
+            let retry_at = if permanent {
+                None
+            } else {
+                retry_delay(failed, jitter_seed(d.notification_id, d.attempts)).map(|w| now + w)
+            };
+            tracing::warn!(
+                notification = %d.notification_id, channel = %channel, attempt = failed,
+                retry = retry_at.is_some(), error = %error, "notification delivery failed"
+            );
+            Attempt::Failed {
+                error: truncated(&error),
+                retry_at,
+            }
+        }
+    })
+}
+
+/// Delivers everything due now on the configured channels, `batch` at a time: per batch, one
+/// transaction claims the due deliveries (skipping those another worker holds), sends each and
+/// records its outcome, then commits.
+pub fn deliver_due(
+    conn: &mut PgConnection,
+    senders: &Senders,
+    clock: &dyn Clock,
+    batch: i64,
+) -> diesel::QueryResult<DeliveryRun> {
+    let channels = senders.configured();
+    let mut run = DeliveryRun::default();
+    if channels.is_empty() {
+        return Ok(run);
+    }
+    loop {
+        let now = clock.now();
+        let this = conn.transaction(|conn| {
+            let mut this = DeliveryRun::default();
+            for claimed in repo::claim_due(conn, &channels, now, batch)? {
+                let attempt = attempt_one(conn, senders, &claimed, now)?;
+                match &attempt {
+                    Attempt::Sent => this.sent += 1,
+                    Attempt::Expired => this.expired += 1,
+                    Attempt::Failed { retry_at: None, .. } => this.failed += 1,
+                    Attempt::Failed { .. } => this.retrying += 1,
+                }
+                let d = &claimed.delivery;
+                repo::record_attempt(conn, d.notification_id, &d.channel, &attempt, now)?;
+            }
+            diesel::QueryResult::Ok(this)
+        })?;
+        run.sent += this.sent;
+        run.retrying += this.retrying;
+        run.failed += this.failed;
+        run.expired += this.expired;
+        if i64::try_from(this.total()).unwrap_or(i64::MAX) < batch {
+            return Ok(run);
+        }
+    }
+}
+
+/// Deliveries claimed per transaction.
+pub const BATCH: i64 = 20;
+
+/// A worker running on its own thread; [`Self::stop`] stops it.
+#[derive(Debug)]
+pub struct WorkerHandle {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl WorkerHandle {
+    /// Asks the worker to stop and waits for its current batch to end.
+    pub fn stop(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts a worker over `pool`: it delivers what is due, then waits `interval`. Errors are
+/// logged and retried after `interval`.
+pub fn spawn(
+    pool: PgPool,
+    senders: Senders,
+    clock: Arc<dyn Clock>,
+    interval: Duration,
+) -> std::io::Result<WorkerHandle> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopping = Arc::clone(&stop);
+    let thread = std::thread::Builder::new()
+        .name("notification-worker".into())
+        .spawn(move || {
+            while !stopping.load(Ordering::Relaxed) {
+                let outcome = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+                    deliver_due(&mut conn, &senders, clock.as_ref(), BATCH)
+                        .map_err(|e| e.to_string())
+                });
+                match outcome {
+                    Ok(run) if run.total() > 0 => tracing::info!(
+                        sent = run.sent,
+                        retrying = run.retrying,
+                        failed = run.failed,
+                        expired = run.expired,
+                        "notification deliveries"
+                    ),
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(%error, "notification delivery run failed"),
+                }
+                std::thread::sleep(interval);
+            }
+        })?;
+    Ok(WorkerHandle {
+        stop,
+        thread: Some(thread),
+    })
+}
