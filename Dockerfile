@@ -3,13 +3,13 @@
 #   build:  docker build -t inps-api .
 #   run:    docker run -e DATABASE_URL=postgres://postgres@host:5432/inps -p 8080:8080 inps-api
 # Stage 1 compiles the release binary (diesel's postgres backend links libpq);
-# stage 2 is a slim Debian runtime with only libpq5 + CA certificates, running as non-root.
+# stage 2 is a slim Debian runtime with only libpq5, libssl3 (SMTP over TLS) + CA certificates, running as non-root.
 
 # ---------- build stage ----------
 FROM rust:1.95-bookworm AS builder
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpq-dev \
+    && apt-get install -y --no-install-recommends libpq-dev libssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -27,7 +27,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 FROM debian:bookworm-slim AS runtime
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpq5 ca-certificates \
+    && apt-get install -y --no-install-recommends libpq5 libssl3 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 inps \
     && useradd --system --uid 10001 --gid inps --no-create-home --home-dir /nonexistent \
