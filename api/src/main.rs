@@ -274,10 +274,12 @@ fn run_notification_worker(settings: &Settings, once: bool) -> anyhow::Result<()
     let mut conn =
         PgConnection::establish(&settings.database_url).context("connecting to DATABASE_URL")?;
     loop {
+        let reminded = inps_api::notifications::reminders::run_due(&mut conn, &SystemClock, BATCH)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let run = deliver_due(&mut conn, &senders, &SystemClock, BATCH)?;
         if once {
             return print_line(&format!(
-                "sent {}, retrying {}, failed {}, expired {} (channels: {})",
+                "reminders {reminded}, sent {}, retrying {}, failed {}, expired {} (channels: {})",
                 run.sent,
                 run.retrying,
                 run.failed,

@@ -608,5 +608,30 @@ pub fn stored_status_matches(effective: DelegationStatus, today: Date) -> Vec<St
     }
 }
 
+/// How many days before its last day an active delegation's parties are reminded that it ends.
+pub const EXPIRY_REMINDER_DAYS: i64 = 7;
+
+/// The Italian civil day on which the parties of a delegation that becomes active on `today`
+/// and lasts until `valid_until` are reminded that it ends: [`EXPIRY_REMINDER_DAYS`] before its
+/// last day, or no reminder when that day is not after `today` (a delegation that short needs
+/// none).
+pub fn expiry_reminder_on(valid_until: Date, today: Date) -> Option<Date> {
+    let day = valid_until.checked_sub(time::Duration::days(EXPIRY_REMINDER_DAYS))?;
+    (day > today).then_some(day)
+}
+
+/// Whether the expiry reminder scheduled for a delegation ending on `scheduled_until` is still
+/// worth sending on `today`: the delegation is still in force and still ends that day (it was
+/// not revoked, nor replaced).
+pub fn expiry_reminder_still_due(
+    status: DelegationStatus,
+    valid_until: Date,
+    scheduled_until: Date,
+    today: Date,
+) -> bool {
+    valid_until == scheduled_until
+        && effective_status(status, valid_until, today) == DelegationStatus::Active
+}
+
 #[cfg(test)]
 mod tests;

@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod persons;
 pub mod pool;
 pub mod profile;
+pub mod scheduled_jobs;
 pub mod schema;
 pub mod sessions;
 

@@ -153,6 +153,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    scheduled_jobs (id) {
+        id -> Uuid,
+        kind -> Text,
+        subject_id -> Uuid,
+        due_on -> Date,
+        created_at -> Timestamptz,
+        done_at -> Nullable<Timestamptz>,
+        outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     audit_seals (batch) {
         batch -> Int8,
         first_seq -> Int8,
@@ -350,6 +362,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     delegations,
     audit_events,
     audit_seals,
+    scheduled_jobs,
     idempotency_keys,
     employers,
     employments,

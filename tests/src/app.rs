@@ -364,6 +364,13 @@ impl TestApp {
         }
     }
 
+    /// Runs the scheduled reminders due by the app's clock (what the notification worker does in
+    /// the background) and returns how many it wrote to the outbox.
+    pub fn run_reminders(&self) -> usize {
+        let mut conn = self.db.as_ref().expect("database").connect();
+        inps_api::notifications::reminders::run_due(&mut conn, &self.clock, 20).expect("reminders")
+    }
+
     /// Runs the notification delivery worker once over everything due at the app's clock (what
     /// `serve` does in the background), with the channels the app's settings configure.
     pub fn deliver_notifications(&self) -> inps_api::notifications::worker::DeliveryRun {

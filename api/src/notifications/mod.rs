@@ -5,6 +5,7 @@
 
 pub mod inbox;
 pub mod outbox;
+pub mod reminders;
 pub mod worker;
 
 /// Mounts the notifications context's operations.

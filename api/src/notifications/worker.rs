@@ -347,6 +347,12 @@ pub fn spawn(
         .spawn(move || {
             while !stopping.load(Ordering::Relaxed) {
                 let outcome = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+                    // Reminders first: what they write is delivered in the same pass.
+                    let reminded = super::reminders::run_due(&mut conn, clock.as_ref(), BATCH)
+                        .map_err(|e| e.to_string())?;
+                    if reminded > 0 {
+                        tracing::info!(reminded, "scheduled reminders written");
+                    }
                     deliver_due(&mut conn, &senders, clock.as_ref(), BATCH)
                         .map_err(|e| e.to_string())
                 });

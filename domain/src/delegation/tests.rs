@@ -414,3 +414,41 @@ proptest! {
         prop_assert_eq!(matched, effective_status(stored, until, TODAY) == wanted);
     }
 }
+
+#[test]
+fn the_expiry_reminder_comes_a_week_before_the_last_day_and_only_if_still_ahead() {
+    assert_eq!(
+        expiry_reminder_on(date!(2026 - 12 - 31), date!(2026 - 03 - 02)),
+        Some(date!(2026 - 12 - 24))
+    );
+    // A delegation of a week or less needs no reminder.
+    assert_eq!(
+        expiry_reminder_on(date!(2026 - 03 - 09), date!(2026 - 03 - 02)),
+        None
+    );
+    assert_eq!(
+        expiry_reminder_on(date!(2026 - 03 - 10), date!(2026 - 03 - 02)),
+        Some(date!(2026 - 03 - 03))
+    );
+}
+
+#[test]
+fn a_reminder_is_obsolete_once_the_delegation_ended_or_changed() {
+    use DelegationStatus::{Active, Revoked};
+    let until = date!(2026 - 12 - 31);
+    let day = date!(2026 - 12 - 24);
+    assert!(expiry_reminder_still_due(Active, until, until, day));
+    assert!(!expiry_reminder_still_due(Revoked, until, until, day));
+    assert!(!expiry_reminder_still_due(
+        Active,
+        date!(2027 - 06 - 30),
+        until,
+        day
+    ));
+    assert!(!expiry_reminder_still_due(
+        Active,
+        until,
+        until,
+        date!(2027 - 01 - 01)
+    ));
+}

@@ -32,4 +32,5 @@ mod payments;
 mod payments_import;
 mod prescription;
 mod registry;
+mod reminders;
 mod replicas;

@@ -420,14 +420,21 @@ pub fn accept_delegation(
         return Ok(Transition::WrongCode);
     }
     supersede_previous(conn, actor, &delegation, now)?;
-    record(
+    let transition = record(
         conn,
         actor,
         (&delegation, party),
         DelegationAction::Accept,
         next,
         now,
-    )
+    )?;
+    crate::notifications::reminders::schedule_expiry_reminder(
+        conn,
+        id,
+        delegation.valid_until,
+        now,
+    )?;
+    Ok(transition)
 }
 
 fn end_delegation(

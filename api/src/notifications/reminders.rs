@@ -1,0 +1,100 @@
+//! Scheduled reminders through the outbox: a job per subject and due day
+//! (`inps_persistence::scheduled_jobs`), claimed with `FOR UPDATE SKIP LOCKED` by the
+//! notification worker, which writes the reminder with [`notify`] when it is still worth
+//! sending. Today: a delegation's parties hear a week before its last day that it ends. The
+//! agenda's 24-hour reminder and the occasional-work deadlines will be jobs of their own kind.
+
+use diesel::{Connection as _, PgConnection};
+use inps_domain::delegation::{self as rules, EXPIRY_REMINDER_DAYS};
+use inps_domain::notification::EventType;
+use inps_domain::rome_time::rome_date;
+use inps_persistence::delegations::StoredDelegation;
+use inps_persistence::scheduled_jobs;
+use time::{Date, Duration, OffsetDateTime};
+
+use super::outbox::{Event, notify};
+use crate::clock::Clock;
+use crate::refusal::Refusal;
+
+/// The job kind of the delegation expiry reminder.
+pub const DELEGATION_EXPIRING: &str = "delegation_expiring";
+
+/// Schedules the expiry reminder of delegation `id`, active from `now` until `valid_until`
+/// (none for a delegation of a week or less), in the caller's transaction.
+pub fn schedule_expiry_reminder(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    valid_until: Date,
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
+    if let Some(day) = rules::expiry_reminder_on(valid_until, rome_date(now)) {
+        scheduled_jobs::schedule(conn, DELEGATION_EXPIRING, id, day, now)?;
+    }
+    Ok(())
+}
+
+/// Runs the reminders due by the clock's Italian civil day, `batch` per transaction; returns
+/// how many were written to the outbox (jobs about a delegation that ended or changed in the
+/// meantime are closed as obsolete).
+pub fn run_due(conn: &mut PgConnection, clock: &dyn Clock, batch: i64) -> Result<usize, Refusal> {
+    let mut sent = 0;
+    loop {
+        let now = clock.now();
+        let (claimed, written) = conn.transaction(|conn| {
+            let jobs = scheduled_jobs::claim_due(conn, rome_date(now), batch)?;
+            let mut written = 0;
+            for job in &jobs {
+                let outcome = if remind(conn, job.subject_id, job.due_on, now)? {
+                    written += 1;
+                    "sent"
+                } else {
+                    "obsolete"
+                };
+                scheduled_jobs::finish(conn, job.id, outcome, now)?;
+            }
+            Ok::<_, Refusal>((jobs.len(), written))
+        })?;
+        sent += written;
+        if i64::try_from(claimed).unwrap_or(i64::MAX) < batch {
+            return Ok(sent);
+        }
+    }
+}
+
+/// Writes the expiry reminder of delegation `id` (scheduled for `due_on`) when it is still in
+/// force and still ends a week after `due_on`.
+fn remind(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    due_on: Date,
+    now: OffsetDateTime,
+) -> Result<bool, Refusal> {
+    let Some(row) = inps_persistence::delegations::find(conn, id)? else {
+        return Ok(false);
+    };
+    let delegation = StoredDelegation::try_from(row).map_err(Refusal::internal)?;
+    let scheduled_until = due_on + Duration::days(EXPIRY_REMINDER_DAYS);
+    if !rules::expiry_reminder_still_due(
+        delegation.status,
+        delegation.valid_until,
+        scheduled_until,
+        rome_date(now),
+    ) {
+        return Ok(false);
+    }
+    notify(
+        conn,
+        Event {
+            event_type: EventType::DelegationExpiring,
+            subject: delegation.delegator.clone(),
+            recipients: vec![delegation.delegator.clone(), delegation.delegate.clone()],
+            payload: serde_json::json!({
+                "delegation_id": id,
+                "valid_until": delegation.valid_until.to_string(),
+            }),
+            link: format!("/v1/delegations/{id}"),
+        },
+        now,
+    )?;
+    Ok(true)
+}
