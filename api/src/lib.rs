@@ -6,6 +6,7 @@ pub mod access;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod background;
 pub mod cassetto;
 pub mod cli;
 pub mod clock;

@@ -3,13 +3,13 @@
 //! inside `serve` (unless `AUDIT_SEALER=off`) and as `inps-api sealer`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use diesel::{Connection, PgConnection};
 use inps_persistence::PgPool;
 use inps_persistence::audit::{Sealing, seal_batch};
 
+use crate::background::Periodic;
 use crate::clock::Clock;
 
 /// Seals everything committed so far, one transaction per batch of `batch` events. Returns how
@@ -35,53 +35,27 @@ pub fn seal_pending(
     }
 }
 
-/// A sealer running on its own thread; dropping the handle does not stop it, [`Self::stop`]
-/// does.
-#[derive(Debug)]
-pub struct SealerHandle {
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl SealerHandle {
-    /// Asks the sealer to stop and waits for its current batch to end.
-    pub fn stop(mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Starts a sealer over `pool`: it seals what is pending, then waits `interval` when nothing is
-/// left (or another replica's sealer is busy). Errors are logged and retried after `interval`.
+/// Starts a sealer over `pool`: it seals what is pending, then waits `interval` (also when
+/// another replica's sealer is busy). Errors are logged and retried after `interval`.
 pub fn spawn(
     pool: PgPool,
     clock: Arc<dyn Clock>,
     interval: Duration,
     batch: i64,
-) -> std::io::Result<SealerHandle> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let stopping = Arc::clone(&stop);
-    let thread = std::thread::Builder::new()
-        .name("audit-sealer".into())
-        .spawn(move || {
-            while !stopping.load(Ordering::Relaxed) {
-                let outcome = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-                    seal_pending(&mut conn, batch, clock.as_ref()).map_err(|e| e.to_string())
-                });
-                match outcome {
-                    Ok(Sealing::Sealed(n)) if n > 0 => {
-                        tracing::debug!(sealed = n, "audit events sealed");
-                    }
-                    Ok(_) => {}
-                    Err(error) => tracing::warn!(%error, "audit sealing failed; retrying"),
-                }
-                std::thread::sleep(interval);
+) -> std::io::Result<Periodic> {
+    Periodic::spawn(
+        "audit-sealer",
+        "audit sealing",
+        pool,
+        interval,
+        move |conn| {
+            if let Sealing::Sealed(n) =
+                seal_pending(conn, batch, clock.as_ref()).map_err(|e| e.to_string())?
+                && n > 0
+            {
+                tracing::debug!(sealed = n, "audit events sealed");
             }
-        })?;
-    Ok(SealerHandle {
-        stop,
-        thread: Some(thread),
-    })
+            Ok(())
+        },
+    )
 }

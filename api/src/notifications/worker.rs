@@ -16,7 +16,6 @@
 //! are claimed: `daily` and `weekly` ones wait for the digests (not written yet).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use diesel::{Connection as _, PgConnection};
@@ -27,6 +26,7 @@ use inps_persistence::notifications::{self as repo, Attempt, ClaimedDelivery};
 use lettre::Transport as _;
 use time::OffsetDateTime;
 
+use crate::background::Periodic;
 use crate::clock::Clock;
 use crate::settings::{Settings, SmtpSettings, SmtpTls};
 
@@ -315,63 +315,38 @@ pub fn deliver_due(
 /// Deliveries claimed per transaction.
 pub const BATCH: i64 = 20;
 
-/// A worker running on its own thread; [`Self::stop`] stops it.
-#[derive(Debug)]
-pub struct WorkerHandle {
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl WorkerHandle {
-    /// Asks the worker to stop and waits for its current batch to end.
-    pub fn stop(mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Starts a worker over `pool`: it delivers what is due, then waits `interval`. Errors are
-/// logged and retried after `interval`.
+/// Starts a worker over `pool`: it writes the due reminders and delivers what is due, then waits
+/// `interval`. Errors are logged and retried after `interval`.
 pub fn spawn(
     pool: PgPool,
     senders: Senders,
     clock: Arc<dyn Clock>,
     interval: Duration,
-) -> std::io::Result<WorkerHandle> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let stopping = Arc::clone(&stop);
-    let thread = std::thread::Builder::new()
-        .name("notification-worker".into())
-        .spawn(move || {
-            while !stopping.load(Ordering::Relaxed) {
-                let outcome = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-                    // Reminders first: what they write is delivered in the same pass.
-                    let reminded = super::reminders::run_due(&mut conn, clock.as_ref(), BATCH)
-                        .map_err(|e| e.to_string())?;
-                    if reminded > 0 {
-                        tracing::info!(reminded, "scheduled reminders written");
-                    }
-                    deliver_due(&mut conn, &senders, clock.as_ref(), BATCH)
-                        .map_err(|e| e.to_string())
-                });
-                match outcome {
-                    Ok(run) if run.total() > 0 => tracing::info!(
-                        sent = run.sent,
-                        retrying = run.retrying,
-                        failed = run.failed,
-                        expired = run.expired,
-                        "notification deliveries"
-                    ),
-                    Ok(_) => {}
-                    Err(error) => tracing::warn!(%error, "notification delivery run failed"),
-                }
-                std::thread::sleep(interval);
+) -> std::io::Result<Periodic> {
+    Periodic::spawn(
+        "notification-worker",
+        "notification delivery run",
+        pool,
+        interval,
+        move |conn| {
+            // Reminders first: what they write is delivered in the same pass.
+            let reminded = super::reminders::run_due(conn, clock.as_ref(), BATCH)
+                .map_err(|e| e.to_string())?;
+            if reminded > 0 {
+                tracing::info!(reminded, "scheduled reminders written");
             }
-        })?;
-    Ok(WorkerHandle {
-        stop,
-        thread: Some(thread),
-    })
+            let run =
+                deliver_due(conn, &senders, clock.as_ref(), BATCH).map_err(|e| e.to_string())?;
+            if run.total() > 0 {
+                tracing::info!(
+                    sent = run.sent,
+                    retrying = run.retrying,
+                    failed = run.failed,
+                    expired = run.expired,
+                    "notification deliveries"
+                );
+            }
+            Ok(())
+        },
+    )
 }
