@@ -36,6 +36,34 @@ fn outcome(transition: Transition) -> Result<HttpResponse, ApiError> {
 }
 
 /// The versions an `If-Match` names (a tag not of this API names none).
+/// A use case that ends a delegation (rejection, revocation).
+type EndUseCase = fn(
+    &mut diesel::PgConnection,
+    &crate::auth::Actor,
+    EndDelegation,
+    OffsetDateTime,
+) -> Result<Transition, crate::refusal::Refusal>;
+
+/// Runs `use_case` on delegation `id` for `caller`, honouring `If-Match`.
+async fn end(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    use_case: EndUseCase,
+) -> Result<HttpResponse, ApiError> {
+    let cmd = EndDelegation {
+        id: id.into_inner(),
+        expected: expected(&req)?,
+    };
+    let now = state.clock.now();
+    let transition = db::transaction(&state, move |conn| {
+        Ok(use_case(conn, &caller.actor(), cmd, now)?)
+    })
+    .await?;
+    outcome(transition)
+}
+
 fn expected(req: &HttpRequest) -> Result<Option<ExpectedVersion>, ApiError> {
     Ok(IfMatch::from_request(req)?.map(|m| match m {
         IfMatch::Any => ExpectedVersion::Any,
@@ -240,21 +268,7 @@ pub async fn reject_delegation(
     caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let cmd = EndDelegation {
-        id: id.into_inner(),
-        expected: expected(&req)?,
-    };
-    let now = state.clock.now();
-    let transition = db::transaction(&state, move |conn| {
-        Ok(use_cases::reject_delegation(
-            conn,
-            &caller.actor(),
-            cmd,
-            now,
-        )?)
-    })
-    .await?;
-    outcome(transition)
+    end(state, req, caller, id, use_cases::reject_delegation).await
 }
 
 /// Revoke a delegation
@@ -276,19 +290,5 @@ pub async fn revoke_delegation(
     caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let cmd = EndDelegation {
-        id: id.into_inner(),
-        expected: expected(&req)?,
-    };
-    let now = state.clock.now();
-    let transition = db::transaction(&state, move |conn| {
-        Ok(use_cases::revoke_delegation(
-            conn,
-            &caller.actor(),
-            cmd,
-            now,
-        )?)
-    })
-    .await?;
-    outcome(transition)
+    end(state, req, caller, id, use_cases::revoke_delegation).await
 }
