@@ -210,7 +210,7 @@ impl ServiceDraft {
     /// The duration, when it is at least a minute and ends by midnight.
     fn checked_minutes(&self) -> Result<u32, ServiceError> {
         let start = u32::from(self.start.hour()) * MINUTES_PER_HOUR + u32::from(self.start.minute());
-        if self.minutes == 0 || start + self.minutes > MINUTES_PER_DAY {
+        if self.minutes == 0 || self.minutes > MINUTES_PER_DAY - start {
             return Err(ServiceError::InvalidDuration);
         }
         Ok(self.minutes)

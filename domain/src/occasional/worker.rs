@@ -33,6 +33,7 @@ named_enum! {
         /// Holder of an old-age or invalidity pension (c.8 a).
         Pensioner = "pensioner",
         /// Under 25 and enrolled in a school or university course (c.8 b).
+        #[serde(rename = "student_under_25")]
         StudentUnder25 = "student_under_25",
         /// Unemployed under art. 19 D.Lgs. 150/2015 (c.8 c).
         Unemployed = "unemployed",
@@ -63,6 +64,7 @@ pub enum SelfDeclaration {
         pension: PensionKind,
     },
     /// An under-25 student, with the school or university they are enrolled in.
+    #[serde(rename = "student_under_25")]
     StudentUnder25 {
         /// The school or university, trimmed, not blank.
         institution: String,
