@@ -11,7 +11,9 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
 use super::client::{Client, PrestoRefusal, presto_eligibility};
-use super::limits::{Ceilings, LimitBreach, LimitReport, PairHistory, Usage, YearTotals, check_limits};
+use super::limits::{
+    Ceilings, LimitBreach, LimitReport, PairHistory, Usage, YearTotals, check_limits,
+};
 use super::rules::RuleBook;
 use super::service::{
     Amounts, Channel, ServiceDraft, ServiceError, Terms, late_report, presto_notice,
@@ -91,10 +93,7 @@ impl Refusal {
             Self::WrongChannel { .. } => "client_channel",
             Self::Presto(refusal) => refusal.rule(),
             Self::Service(error) => error.rule(),
-            Self::Limits(breach) => breach
-                .broken
-                .first()
-                .map_or("limit", |kind| kind.as_str()),
+            Self::Limits(breach) => breach.broken.first().map_or("limit", |kind| kind.as_str()),
         }
     }
 }
@@ -110,7 +109,11 @@ pub enum Notice {
 }
 
 /// Judges a new service `draft` on `facts` under the rules in force on its date.
-pub fn admit(draft: &ServiceDraft, facts: &Facts<'_>, book: &RuleBook) -> Result<Admission, Refusal> {
+pub fn admit(
+    draft: &ServiceDraft,
+    facts: &Facts<'_>,
+    book: &RuleBook,
+) -> Result<Admission, Refusal> {
     admit_with(draft, facts, book, Notice::Required)
 }
 

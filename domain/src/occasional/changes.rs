@@ -278,7 +278,14 @@ pub fn plan(
     for date in rule.occurrences(from, to)? {
         let draft = rule.draft_on(date);
         let year = totals.entry(date.year()).or_insert(YearTotals::ZERO);
-        match admit(&draft, &Facts { totals: *year, ..*facts }, book) {
+        match admit(
+            &draft,
+            &Facts {
+                totals: *year,
+                ..*facts
+            },
+            book,
+        ) {
             Ok(admission) => {
                 *year = admission.limits.totals;
                 plan.admitted.push((draft, admission));
@@ -288,4 +295,3 @@ pub fn plan(
     }
     Ok(plan)
 }
-

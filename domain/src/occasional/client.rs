@@ -134,7 +134,9 @@ impl PrestoRefusal {
         match self {
             Self::BannedSector { .. } => "presto_banned_sector",
             Self::TooManyEmployees { .. } => "presto_employee_threshold",
-            Self::TooManyEmployeesInListedSector { .. } => "presto_listed_sector_employee_threshold",
+            Self::TooManyEmployeesInListedSector { .. } => {
+                "presto_listed_sector_employee_threshold"
+            }
         }
     }
 }

@@ -185,7 +185,11 @@ pub fn transition(
 /// The status of the service while a dispute is in `state`, given its status before the dispute
 /// opened: disputed while open, rectified after a rectification, as before once closed without
 /// one.
-pub fn service_status(state: DisputeState, before: ServiceStatus, rectified: bool) -> ServiceStatus {
+pub fn service_status(
+    state: DisputeState,
+    before: ServiceStatus,
+    rectified: bool,
+) -> ServiceStatus {
     match state {
         DisputeState::Opened | DisputeState::Answered => ServiceStatus::Disputed,
         DisputeState::Rectified => ServiceStatus::Rectified,

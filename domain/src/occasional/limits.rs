@@ -133,7 +133,9 @@ impl YearTotals {
             worker: minus(self.worker, usage.net),
             client: minus(self.client, usage.weighted),
             pair: minus(self.pair, usage.net),
-            presto_pair_minutes: self.presto_pair_minutes.saturating_sub(usage.presto_minutes),
+            presto_pair_minutes: self
+                .presto_pair_minutes
+                .saturating_sub(usage.presto_minutes),
         }
     }
 }
@@ -176,7 +178,9 @@ impl Ceilings {
             worker: left(self.worker, totals.worker),
             client: left(self.client, totals.client),
             pair: left(self.pair, totals.pair),
-            presto_pair_minutes: self.presto_pair_minutes.saturating_sub(totals.presto_pair_minutes),
+            presto_pair_minutes: self
+                .presto_pair_minutes
+                .saturating_sub(totals.presto_pair_minutes),
         }
     }
 }
@@ -277,7 +281,12 @@ fn gauges(totals: &YearTotals, usage: &Usage, ceilings: &Ceilings) -> [Gauge; 4]
     };
     [
         money(LimitKind::Worker, totals.worker, usage.net, ceilings.worker),
-        money(LimitKind::Client, totals.client, usage.weighted, ceilings.client),
+        money(
+            LimitKind::Client,
+            totals.client,
+            usage.weighted,
+            ceilings.client,
+        ),
         money(LimitKind::Pair, totals.pair, usage.net, ceilings.pair),
         Gauge {
             kind: LimitKind::PrestoPairHours,

@@ -372,7 +372,10 @@ impl RuleBook {
 
     /// The set in force on `date`: the latest starting on or before it; `None` before the first.
     pub fn in_force_on(&self, date: Date) -> Option<&RuleSet> {
-        self.sets.iter().rev().find(|set| set.effective_from <= date)
+        self.sets
+            .iter()
+            .rev()
+            .find(|set| set.effective_from <= date)
     }
 
     /// Every set, oldest first.

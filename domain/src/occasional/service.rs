@@ -146,7 +146,9 @@ pub enum ServiceError {
     #[error("the work must last at least one minute and end by midnight")]
     InvalidDuration,
     /// A Libretto Famiglia service for an activity outside c.10.
-    #[error("the Libretto Famiglia pays only for small domestic jobs, home care and private tuition")]
+    #[error(
+        "the Libretto Famiglia pays only for small domestic jobs, home care and private tuition"
+    )]
     ActivityNotAllowed {
         /// The refused activity.
         activity: Activity,
@@ -209,7 +211,8 @@ impl ServiceDraft {
 
     /// The duration, when it is at least a minute and ends by midnight.
     fn checked_minutes(&self) -> Result<u32, ServiceError> {
-        let start = u32::from(self.start.hour()) * MINUTES_PER_HOUR + u32::from(self.start.minute());
+        let start =
+            u32::from(self.start.hour()) * MINUTES_PER_HOUR + u32::from(self.start.minute());
         if self.minutes == 0 || self.minutes > MINUTES_PER_DAY - start {
             return Err(ServiceError::InvalidDuration);
         }
@@ -352,7 +355,9 @@ pub fn revocation_deadline(
     rules: &RuleSet,
 ) -> Option<OffsetDateTime> {
     let last_day = match channel {
-        Channel::Presto => date.checked_add(Duration::days(i64::from(rules.presto.revocation_days)))?,
+        Channel::Presto => {
+            date.checked_add(Duration::days(i64::from(rules.presto.revocation_days)))?
+        }
         Channel::LibrettoFamiglia => libretto_report_deadline(date, rules)?,
     };
     Some(rome_instant(last_day.next_day()?, Time::MIDNIGHT))
@@ -401,4 +406,3 @@ pub fn check_revocation(
         None => Ok(()),
     }
 }
-

@@ -67,7 +67,9 @@ pub fn check_funding(amount: Money, channel: Channel, rules: &RuleSet) -> Result
         return Err(WalletError::ZeroFunding);
     }
     let title = rules.title.gross;
-    if channel == Channel::LibrettoFamiglia && !title.is_zero() && amount.cents() % title.cents() != 0
+    if channel == Channel::LibrettoFamiglia
+        && !title.is_zero()
+        && amount.cents() % title.cents() != 0
     {
         return Err(WalletError::NotMultipleOfTitle { title });
     }

@@ -7,7 +7,10 @@ use crate::occasional::service::Channel;
 #[test]
 fn ten_employees_are_allowed_and_anything_more_is_refused() {
     let rules = rules();
-    assert_eq!(presto_eligibility(&business("56.10.11", "10"), &rules), Ok(()));
+    assert_eq!(
+        presto_eligibility(&business("56.10.11", "10"), &rules),
+        Ok(())
+    );
     let refusal = presto_eligibility(&business("56.10.11", "10.01"), &rules).unwrap_err();
     assert_eq!(
         refusal,
@@ -22,8 +25,14 @@ fn ten_employees_are_allowed_and_anything_more_is_refused() {
 #[test]
 fn the_listed_sectors_allow_up_to_25_employees() {
     let rules = rules();
-    assert_eq!(presto_eligibility(&business("82.30.00", "25"), &rules), Ok(()));
-    assert_eq!(presto_eligibility(&business("96.04.20", "11"), &rules), Ok(()));
+    assert_eq!(
+        presto_eligibility(&business("82.30.00", "25"), &rules),
+        Ok(())
+    );
+    assert_eq!(
+        presto_eligibility(&business("96.04.20", "11"), &rules),
+        Ok(())
+    );
     let refusal = presto_eligibility(&business("93.21.01", "25.5"), &rules).unwrap_err();
     assert_eq!(refusal.rule(), "presto_listed_sector_employee_threshold");
     assert!(refusal.to_string().contains("25"), "{refusal}");
@@ -32,12 +41,21 @@ fn the_listed_sectors_allow_up_to_25_employees() {
 #[test]
 fn banned_sectors_are_refused_whatever_the_size() {
     let rules = rules();
-    for code in ["41.20.00", "43.21.01", "01.11.10", "08.11.00", "23.70.10", "05.10.00"] {
+    for code in [
+        "41.20.00", "43.21.01", "01.11.10", "08.11.00", "23.70.10", "05.10.00",
+    ] {
         let refusal = presto_eligibility(&business(code, "0"), &rules).unwrap_err();
-        assert!(matches!(refusal, PrestoRefusal::BannedSector { .. }), "{code}");
+        assert!(
+            matches!(refusal, PrestoRefusal::BannedSector { .. }),
+            "{code}"
+        );
         assert_eq!(refusal.rule(), "presto_banned_sector");
     }
-    assert_eq!(presto_eligibility(&business("93.29.10", "3"), &rules), Ok(()), "discos since 2023");
+    assert_eq!(
+        presto_eligibility(&business("93.29.10", "3"), &rules),
+        Ok(()),
+        "discos since 2023"
+    );
 }
 
 #[test]

@@ -68,12 +68,27 @@ fn the_pair_limit_is_reached_exactly_and_not_passed_by_a_cent() {
 fn the_client_limit_is_reached_exactly_and_not_passed_by_a_cent() {
     let used = totals("0", "9900", "0");
     assert!(check(&used, &usage("100.00", Category::Other)).is_ok());
-    assert_eq!(broken(check(&used, &usage("100.01", Category::Other))), [LimitKind::Client]);
+    assert_eq!(
+        broken(check(&used, &usage("100.01", Category::Other))),
+        [LimitKind::Client]
+    );
     let fair = Ceilings::new(&rules(), &Client::Business(business("82.30.00", "3")));
     let used = totals("0", "14900", "0");
-    let ok = check_limits(&used, &usage("100", Category::Other), &PairHistory::default(), DAY, &fair);
+    let ok = check_limits(
+        &used,
+        &usage("100", Category::Other),
+        &PairHistory::default(),
+        DAY,
+        &fair,
+    );
     assert!(ok.is_ok());
-    let over = check_limits(&used, &usage("100.01", Category::Other), &PairHistory::default(), DAY, &fair);
+    let over = check_limits(
+        &used,
+        &usage("100.01", Category::Other),
+        &PairHistory::default(),
+        DAY,
+        &fair,
+    );
     assert_eq!(over.unwrap_err().broken, [LimitKind::Client]);
 }
 
@@ -90,7 +105,11 @@ fn special_categories_count_at_75_percent_against_the_client_limit_only() {
     .unwrap();
     assert_eq!(student.weighted, eur("7500"));
     assert_eq!(student.net, eur("10000"));
-    for category in [Category::Pensioner, Category::Unemployed, Category::IncomeSupport] {
+    for category in [
+        Category::Pensioner,
+        Category::Unemployed,
+        Category::IncomeSupport,
+    ] {
         assert_eq!(usage("100", category).weighted, eur("75"), "{category}");
     }
     assert_eq!(usage("100", Category::Other).weighted, eur("100"));
@@ -99,11 +118,20 @@ fn special_categories_count_at_75_percent_against_the_client_limit_only() {
     assert!(check(&used, &usage("1000", Category::Pensioner)).is_ok());
     // One more weighted cent is refused: 9,250.01 + 750.
     let used = totals("0", "9250.01", "0");
-    assert_eq!(broken(check(&used, &usage("1000", Category::Pensioner))), [LimitKind::Client]);
+    assert_eq!(
+        broken(check(&used, &usage("1000", Category::Pensioner))),
+        [LimitKind::Client]
+    );
     // 75 % of 1,000.01 is 750.0075, rounded to 750.01: one cent over.
     let used = totals("0", "9250", "0");
-    assert_eq!(usage("1000.01", Category::Pensioner).weighted, eur("750.01"));
-    assert_eq!(broken(check(&used, &usage("1000.01", Category::Pensioner))), [LimitKind::Client]);
+    assert_eq!(
+        usage("1000.01", Category::Pensioner).weighted,
+        eur("750.01")
+    );
+    assert_eq!(
+        broken(check(&used, &usage("1000.01", Category::Pensioner))),
+        [LimitKind::Client]
+    );
     // The worker and pair limits count the full amount.
     let used = totals("4000", "0", "1500");
     assert!(check(&used, &usage("1000", Category::StudentUnder25)).is_ok());
@@ -130,7 +158,14 @@ fn presto_pair_hours_stop_at_280() {
     assert_eq!(breach.broken, [LimitKind::PrestoPairHours]);
     assert_eq!(breach.residual.presto_pair_minutes, 60);
     // Libretto Famiglia hours do not count.
-    let libretto = Usage::of(Channel::LibrettoFamiglia, eur("8"), 61, Category::Other, &rules).unwrap();
+    let libretto = Usage::of(
+        Channel::LibrettoFamiglia,
+        eur("8"),
+        61,
+        Category::Other,
+        &rules,
+    )
+    .unwrap();
     assert_eq!(libretto.presto_minutes, 0);
 }
 
@@ -140,7 +175,13 @@ fn no_work_for_a_former_employer_within_six_months() {
         last_employment_day: Some(date!(2026 - 01 - 31)),
     };
     let run = |date| {
-        check_limits(&YearTotals::ZERO, &usage("8", Category::Other), &history, date, &ceilings())
+        check_limits(
+            &YearTotals::ZERO,
+            &usage("8", Category::Other),
+            &history,
+            date,
+            &ceilings(),
+        )
     };
     let breach = run(date!(2026 - 07 - 31)).unwrap_err();
     assert_eq!(breach.broken, [LimitKind::FormerEmployer]);
@@ -150,7 +191,16 @@ fn no_work_for_a_former_employer_within_six_months() {
     let running = PairHistory {
         last_employment_day: Some(DAY),
     };
-    assert!(check_limits(&YearTotals::ZERO, &usage("8", Category::Other), &running, DAY, &ceilings()).is_err());
+    assert!(
+        check_limits(
+            &YearTotals::ZERO,
+            &usage("8", Category::Other),
+            &running,
+            DAY,
+            &ceilings()
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -159,19 +209,37 @@ fn a_refusal_names_every_broken_limit() {
     let history = PairHistory {
         last_employment_day: Some(DAY),
     };
-    let breach =
-        check_limits(&used, &usage("0.01", Category::Other), &history, DAY, &ceilings()).unwrap_err();
+    let breach = check_limits(
+        &used,
+        &usage("0.01", Category::Other),
+        &history,
+        DAY,
+        &ceilings(),
+    )
+    .unwrap_err();
     assert_eq!(
         breach.broken,
-        [LimitKind::Worker, LimitKind::Client, LimitKind::Pair, LimitKind::FormerEmployer]
+        [
+            LimitKind::Worker,
+            LimitKind::Client,
+            LimitKind::Pair,
+            LimitKind::FormerEmployer
+        ]
     );
-    assert_eq!(breach.to_string(), "the service would break the worker, client, pair, former_employer limit");
+    assert_eq!(
+        breach.to_string(),
+        "the service would break the worker, client, pair, former_employer limit"
+    );
 }
 
 #[test]
 fn warnings_at_80_and_95_percent() {
     // The pair limit is 2,500: 80 % is 2,000 and 95 % is 2,375.
-    let warnings = check(&totals("0", "0", "1999.99"), &usage("0.01", Category::Other)).unwrap();
+    let warnings = check(
+        &totals("0", "0", "1999.99"),
+        &usage("0.01", Category::Other),
+    )
+    .unwrap();
     assert_eq!(
         warnings,
         [Warning {

@@ -33,10 +33,14 @@ fn law_2023_holds_exactly_the_values_of_domain_md_section_1() {
     assert_eq!(rules.title.pension, eur("1.65"));
     assert_eq!(rules.title.inail, eur("0.25"));
     assert_eq!(rules.title.management, eur("0.10"));
-    let split = [rules.title.pension, rules.title.inail, rules.title.management]
-        .into_iter()
-        .try_fold(rules.title.net, Money::checked_add)
-        .unwrap();
+    let split = [
+        rules.title.pension,
+        rules.title.inail,
+        rules.title.management,
+    ]
+    .into_iter()
+    .try_fold(rules.title.net, Money::checked_add)
+    .unwrap();
     assert_eq!(split, rules.title.gross, "the split adds up to the title");
     assert_eq!(rules.libretto_report_day, 3);
     // 1.4: PrestO.
@@ -62,7 +66,9 @@ fn law_2023_holds_exactly_the_values_of_domain_md_section_1() {
     );
     assert_eq!(
         codes(&rules.banned_sectors),
-        ["01", "05", "06", "07", "08", "09", "23.70", "41", "42", "43"]
+        [
+            "01", "05", "06", "07", "08", "09", "23.70", "41", "42", "43"
+        ]
     );
     // 1.5: payout fees.
     assert_eq!(rules.payout_fees.bonifico_domiciliato, eur("3.84"));
@@ -75,7 +81,11 @@ fn the_book_chooses_the_set_in_force_on_a_date() {
     raised.effective_from = date!(2027 - 01 - 01);
     raised.limits.worker = eur("6000");
     let book = RuleBook::new(vec![raised, rules()]).unwrap();
-    assert_eq!(book.sets()[0].effective_from, date!(2023 - 01 - 01), "sorted");
+    assert_eq!(
+        book.sets()[0].effective_from,
+        date!(2023 - 01 - 01),
+        "sorted"
+    );
     assert_eq!(book.in_force_on(date!(2022 - 12 - 31)), None);
     let on = |date| book.in_force_on(date).unwrap().limits.worker;
     assert_eq!(on(date!(2023 - 01 - 01)), eur("5000"));
@@ -110,15 +120,33 @@ fn ateco_codes() {
         ("23.7", "23.7"),
         ("41.20.0", "41.20.0"),
     ] {
-        assert_eq!(AtecoCode::parse(input).unwrap().to_string(), shown, "{input}");
+        assert_eq!(
+            AtecoCode::parse(input).unwrap().to_string(),
+            shown,
+            "{input}"
+        );
     }
-    for bad in ["", "1", "8", "82.", "8.230", "82..30", "82.30.00.1", "1234567", "82-30", "AB"] {
+    for bad in [
+        "",
+        "1",
+        "8",
+        "82.",
+        "8.230",
+        "82..30",
+        "82.30.00.1",
+        "1234567",
+        "82-30",
+        "AB",
+    ] {
         assert!(AtecoCode::parse(bad).is_err(), "{bad}");
     }
     let building = AtecoCode::parse("41").unwrap();
     assert!(building.covers(&AtecoCode::parse("41.20.00").unwrap()));
     assert!(!building.covers(&AtecoCode::parse("14.10.00").unwrap()));
     let rules = rules();
-    let sector = sector_of(&rules.banned_sectors, &AtecoCode::parse("43.21.01").unwrap());
+    let sector = sector_of(
+        &rules.banned_sectors,
+        &AtecoCode::parse("43.21.01").unwrap(),
+    );
     assert_eq!(sector.unwrap().prefix.digits(), "43");
 }

@@ -27,7 +27,9 @@ fn titles_are_hours_rounded_up() {
 
 #[test]
 fn libretto_amounts_are_whole_titles() {
-    let amounts = libretto(date!(2026 - 01 - 10), 150).amounts(&rules()).unwrap();
+    let amounts = libretto(date!(2026 - 01 - 10), 150)
+        .amounts(&rules())
+        .unwrap();
     assert_eq!(
         amounts,
         Amounts {
@@ -44,7 +46,11 @@ fn libretto_amounts_are_whole_titles() {
 #[test]
 fn libretto_pays_only_the_allowed_activities() {
     let rules = rules();
-    for activity in [Activity::SmallDomesticJobs, Activity::HomeCare, Activity::PrivateTuition] {
+    for activity in [
+        Activity::SmallDomesticJobs,
+        Activity::HomeCare,
+        Activity::PrivateTuition,
+    ] {
         let draft = ServiceDraft {
             activity,
             ..libretto(date!(2026 - 01 - 10), 60)
@@ -76,8 +82,14 @@ fn a_service_lasts_at_least_a_minute_and_ends_by_midnight() {
         minutes: 61,
         ..late
     };
-    assert_eq!(past_midnight.amounts(&rules), Err(ServiceError::InvalidDuration));
-    assert_eq!(libretto(day, u32::MAX).amounts(&rules), Err(ServiceError::InvalidDuration));
+    assert_eq!(
+        past_midnight.amounts(&rules),
+        Err(ServiceError::InvalidDuration)
+    );
+    assert_eq!(
+        libretto(day, u32::MAX).amounts(&rules),
+        Err(ServiceError::InvalidDuration)
+    );
 }
 
 #[test]
@@ -104,7 +116,10 @@ fn presto_pays_at_least_36_euro_a_day_even_for_shorter_work() {
     let day = date!(2026 - 01 - 10);
     assert!(presto(day, 120, "36.00").amounts(&rules).is_ok());
     let error = presto(day, 120, "35.99").amounts(&rules).unwrap_err();
-    assert_eq!(error, ServiceError::BelowDailyMinimum { min_pay: eur("36") });
+    assert_eq!(
+        error,
+        ServiceError::BelowDailyMinimum { min_pay: eur("36") }
+    );
     assert_eq!(error.rule(), "presto_daily_minimum");
     assert!(presto(day, 1, "36.00").amounts(&rules).is_ok());
 }
@@ -141,7 +156,10 @@ fn presto_is_declared_at_least_one_hour_before_the_start() {
         start: time(10, 0),
         ..presto(date!(2026 - 03 - 10), 240, "36")
     };
-    assert_eq!(presto_notice(&draft, datetime!(2026-03-10 08:00 UTC), &rules), Ok(()));
+    assert_eq!(
+        presto_notice(&draft, datetime!(2026-03-10 08:00 UTC), &rules),
+        Ok(())
+    );
     let error = presto_notice(&draft, datetime!(2026-03-10 08:00:01 UTC), &rules).unwrap_err();
     assert_eq!(
         error,
@@ -160,7 +178,10 @@ fn the_notice_counts_real_time_across_the_summer_time_switch() {
         start: time(3, 30),
         ..presto(date!(2026 - 03 - 29), 240, "36")
     };
-    assert_eq!(presto_notice(&draft, datetime!(2026-03-29 00:30 UTC), &rules), Ok(()));
+    assert_eq!(
+        presto_notice(&draft, datetime!(2026-03-29 00:30 UTC), &rules),
+        Ok(())
+    );
     assert!(presto_notice(&draft, datetime!(2026-03-29 00:30:01 UTC), &rules).is_err());
 }
 
@@ -168,13 +189,19 @@ fn the_notice_counts_real_time_across_the_summer_time_switch() {
 fn libretto_reports_are_due_by_the_3rd_of_the_next_month_and_late_ones_flagged() {
     let rules = rules();
     let day = date!(2026 - 01 - 31);
-    assert_eq!(libretto_report_deadline(day, &rules), Some(date!(2026 - 02 - 03)));
+    assert_eq!(
+        libretto_report_deadline(day, &rules),
+        Some(date!(2026 - 02 - 03))
+    );
     assert_eq!(
         libretto_report_deadline(date!(2026 - 12 - 15), &rules),
         Some(date!(2027 - 01 - 03))
     );
     // 3 February, 23:59 in Rome is 22:59 UTC: in time; midnight in Rome is late.
-    assert_eq!(late_report(day, datetime!(2026-02-03 22:59:59 UTC), &rules), None);
+    assert_eq!(
+        late_report(day, datetime!(2026-02-03 22:59:59 UTC), &rules),
+        None
+    );
     assert_eq!(
         late_report(day, datetime!(2026-02-03 23:00 UTC), &rules),
         Some(date!(2026 - 02 - 03))
@@ -184,9 +211,8 @@ fn libretto_reports_are_due_by_the_3rd_of_the_next_month_and_late_ones_flagged()
 #[test]
 fn presto_is_revocable_until_midnight_in_rome_at_the_end_of_the_third_day_after() {
     let rules = rules();
-    let check = |date, now| {
-        check_revocation(Channel::Presto, date, ServiceStatus::Recorded, now, &rules)
-    };
+    let check =
+        |date, now| check_revocation(Channel::Presto, date, ServiceStatus::Recorded, now, &rules);
     // Work on Thursday 12 March 2026: revocable until Sunday 15 March, 24:00 CET (23:00 UTC).
     let day = date!(2026 - 03 - 12);
     assert_eq!(

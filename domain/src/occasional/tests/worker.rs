@@ -27,7 +27,10 @@ fn names_round_trip() {
 fn a_student_turning_25_is_inconsistent_from_the_birthday_on() {
     let declaration = SelfDeclaration::student("Università di Roma La Sapienza").unwrap();
     let code = student_code();
-    assert_eq!(check_declaration(&declaration, &code, date!(2026 - 07 - 14)), []);
+    assert_eq!(
+        check_declaration(&declaration, &code, date!(2026 - 07 - 14)),
+        []
+    );
     let alerts = check_declaration(&declaration, &code, date!(2026 - 07 - 15));
     assert_eq!(
         alerts,
@@ -36,7 +39,10 @@ fn a_student_turning_25_is_inconsistent_from_the_birthday_on() {
             age: 25
         }]
     );
-    assert!(alerts[0].blocks_services(), "a pending action blocking new services");
+    assert!(
+        alerts[0].blocks_services(),
+        "a pending action blocking new services"
+    );
     assert_eq!(alerts[0].code(), "student_not_under_25");
 }
 
@@ -58,7 +64,10 @@ fn unemployment_must_start_by_the_work_date() {
         since: date!(2026 - 03 - 01),
     };
     let code = student_code();
-    assert_eq!(check_declaration(&declaration, &code, date!(2026 - 03 - 01)), []);
+    assert_eq!(
+        check_declaration(&declaration, &code, date!(2026 - 03 - 01)),
+        []
+    );
     let alerts = check_declaration(&declaration, &code, date!(2026 - 02 - 28));
     assert_eq!(
         alerts,
@@ -79,7 +88,10 @@ fn other_categories_have_nothing_to_contradict() {
         SelfDeclaration::income_support("cassa integrazione").unwrap(),
         SelfDeclaration::Other,
     ] {
-        assert_eq!(check_declaration(&declaration, &old, date!(2026 - 01 - 10)), []);
+        assert_eq!(
+            check_declaration(&declaration, &old, date!(2026 - 01 - 10)),
+            []
+        );
     }
 }
 
@@ -132,11 +144,17 @@ fn payment_methods() {
         Err(PaymentMethodError::MissingIban)
     );
     assert!(matches!(
-        PaymentMethod::new(PaymentMethodKind::IbanTransfer, Some("IT60X0542811101000000123457")),
+        PaymentMethod::new(
+            PaymentMethodKind::IbanTransfer,
+            Some("IT60X0542811101000000123457")
+        ),
         Err(PaymentMethodError::InvalidIban(_))
     ));
     assert_eq!(
-        PaymentMethod::new(PaymentMethodKind::PostOfficeMandate, Some("IT60X0542811101000000123456")),
+        PaymentMethod::new(
+            PaymentMethodKind::PostOfficeMandate,
+            Some("IT60X0542811101000000123456")
+        ),
         Err(PaymentMethodError::UnexpectedIban)
     );
     let domiciliato = PaymentMethod::new(PaymentMethodKind::BonificoDomiciliato, None).unwrap();
