@@ -93,7 +93,7 @@ impl Refusal {
             Self::WrongChannel { .. } => "client_channel",
             Self::Presto(refusal) => refusal.rule(),
             Self::Service(error) => error.rule(),
-            Self::Limits(breach) => breach.broken.first().map_or("limit", |kind| kind.as_str()),
+            Self::Limits(breach) => breach.broken.first().map_or("limit", |kind| kind.rule()),
         }
     }
 }

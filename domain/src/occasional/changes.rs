@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use time::{Date, Duration, Time, Weekday};
 
 use super::admission::{Admission, Facts, Notice, Refusal, admit, admit_with};
@@ -155,7 +155,9 @@ pub fn duplicate(source: &ServiceDraft, date: Date, start: Option<Time>) -> Serv
 
 /// A weekly recurring service: the same work on some weekdays from `first_day`, until
 /// `last_day` if given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Built only by [`WeeklyRule::new`], so it always has a weekday and ends after it starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WeeklyRule {
     first_day: Date,
     last_day: Option<Date>,

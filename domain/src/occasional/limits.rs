@@ -53,6 +53,19 @@ named_enum! {
     }
 }
 
+impl LimitKind {
+    /// Stable name of the rule, as refusals name it.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Self::Worker => "worker_limit",
+            Self::Client => "client_limit",
+            Self::Pair => "pair_limit",
+            Self::PrestoPairHours => "presto_pair_hours_limit",
+            Self::FormerEmployer => "former_employer_limit",
+        }
+    }
+}
+
 /// What a service adds to the year's totals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Usage {
@@ -231,7 +244,7 @@ pub struct LimitReport {
 
 /// A refused service: every limit it breaks, and what was left before it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("the service would break the {} limit", broken.iter().map(|kind| kind.as_str()).collect::<Vec<_>>().join(", "))]
+#[error("the service would break these limits: {}", broken.iter().map(|kind| kind.as_str()).collect::<Vec<_>>().join(", "))]
 pub struct LimitBreach {
     /// The broken limits, in [`LimitKind`] order, never empty.
     pub broken: Vec<LimitKind>,

@@ -7,14 +7,15 @@
 //! committed. The caller applies these checks under a row lock, so concurrent services cannot
 //! overdraw.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::rules::RuleSet;
 use super::service::Channel;
 use crate::money::{Money, MoneyError};
 
-/// The funds of a client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The funds of a client; built by [`Wallet::new`] or from [`Wallet::EMPTY`], so never more
+/// committed than paid in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Wallet {
     /// Settled fundings, minus what INPS paid out.
     paid_in: Money,

@@ -147,7 +147,7 @@ fn each_kind_of_refusal_names_its_rule() {
         ..facts(&shop, &worker, &other, at)
     };
     let refusal = admit(&presto(day, 240, "36"), &full, &book()).unwrap_err();
-    assert_eq!(refusal.rule(), "pair");
+    assert_eq!(refusal.rule(), "pair_limit");
     let Refusal::Limits(breach) = refusal else {
         panic!("a limit refusal")
     };
@@ -213,7 +213,7 @@ fn a_service_is_judged_by_the_rules_in_force_on_its_date() {
         ..facts(&client, &worker, &other, datetime!(2027-01-01 10:00 UTC))
     };
     let old = admit(&libretto(date!(2026 - 12 - 31), 120), &used, &book).unwrap_err();
-    assert_eq!(old.rule(), "worker");
+    assert_eq!(old.rule(), "worker_limit");
     let new = admit(&libretto(date!(2027 - 01 - 01), 120), &used, &book).unwrap();
     assert_eq!(new.rules_effective_from, date!(2027 - 01 - 01));
     assert_eq!(new.limits.residual.worker, eur("992"));

@@ -11,7 +11,7 @@ use crate::occasional::changes::{
     CurrentVersion, Field, RectificationError, RecurrenceError, WeeklyRule, WeeklyWork,
     changed_fields, duplicate, plan, rectify,
 };
-use crate::occasional::limits::{PairHistory, YearTotals};
+use crate::occasional::limits::{PairHistory, Usage, YearTotals};
 use crate::occasional::service::ServiceStatus;
 use crate::occasional::worker::SelfDeclaration;
 
@@ -35,6 +35,13 @@ impl Pair {
             client: Client::Business(business("56.10.11", "4")),
             ..Self::household()
         }
+    }
+
+    /// What `draft`, recorded alone at `at`, adds to the totals.
+    fn usage_of(&self, draft: &ServiceDraft, at: time::OffsetDateTime) -> Usage {
+        admit(draft, &self.facts(YearTotals::ZERO, at), &book())
+            .unwrap()
+            .usage
     }
 
     fn facts(&self, totals: YearTotals, recorded_at: time::OffsetDateTime) -> Facts<'_> {
@@ -65,13 +72,7 @@ fn the_changed_fields_are_listed() {
 fn a_rectification_is_checked_with_the_old_version_released() {
     let pair = Pair::household();
     let old = libretto(date!(2026 - 05 - 04), 120);
-    let old_usage = admit(
-        &old,
-        &pair.facts(YearTotals::ZERO, datetime!(2026-05-04 18:00 UTC)),
-        &book(),
-    )
-    .unwrap()
-    .usage;
+    let old_usage = pair.usage_of(&old, datetime!(2026-05-04 18:00 UTC));
     // The pair limit is used to the cent, this service included.
     let totals = YearTotals {
         pair: eur("2500"),
@@ -98,20 +99,14 @@ fn a_rectification_is_checked_with_the_old_version_released() {
     assert!(rectify(&current, &other_activity, &pair.facts(totals, at), &book()).is_ok());
     let longer = libretto(date!(2026 - 05 - 04), 180);
     let error = rectify(&current, &longer, &pair.facts(totals, at), &book()).unwrap_err();
-    assert_eq!(error.rule(), "pair");
+    assert_eq!(error.rule(), "pair_limit");
 }
 
 #[test]
 fn a_rectification_needs_an_open_service_the_same_channel_and_a_change() {
     let pair = Pair::household();
     let old = libretto(date!(2026 - 05 - 04), 120);
-    let usage = admit(
-        &old,
-        &pair.facts(YearTotals::ZERO, datetime!(2026-05-04 18:00 UTC)),
-        &book(),
-    )
-    .unwrap()
-    .usage;
+    let usage = pair.usage_of(&old, datetime!(2026-05-04 18:00 UTC));
     let at = datetime!(2026-05-10 10:00 UTC);
     let facts = pair.facts(YearTotals::ZERO, at);
     let current = |status| CurrentVersion {
@@ -148,13 +143,7 @@ fn a_rectification_needs_an_open_service_the_same_channel_and_a_change() {
 fn a_past_presto_service_is_corrected_without_notice_but_moving_it_needs_one() {
     let pair = Pair::shop();
     let old = presto(date!(2026 - 03 - 12), 240, "40");
-    let usage = admit(
-        &old,
-        &pair.facts(YearTotals::ZERO, datetime!(2026-03-11 10:00 UTC)),
-        &book(),
-    )
-    .unwrap()
-    .usage;
+    let usage = pair.usage_of(&old, datetime!(2026-03-11 10:00 UTC));
     let current = CurrentVersion {
         number: 3,
         draft: &old,
@@ -189,7 +178,7 @@ fn a_past_presto_service_is_corrected_without_notice_but_moving_it_needs_one() {
     assert_eq!(error.rule(), "presto_notice");
 }
 
-fn usage_totals(usage: &crate::occasional::limits::Usage) -> YearTotals {
+fn usage_totals(usage: &Usage) -> YearTotals {
     YearTotals::ZERO.add(usage).unwrap()
 }
 
@@ -316,7 +305,7 @@ fn each_occurrence_is_judged_like_a_new_service_and_the_breaking_ones_reported()
         refused,
         [
             (date!(2026 - 12 - 07), "presto_notice"),
-            (date!(2026 - 12 - 28), "pair")
+            (date!(2026 - 12 - 28), "pair_limit")
         ]
     );
     assert_eq!(plan.admitted[1].1.limits.totals.pair, eur("2500"));

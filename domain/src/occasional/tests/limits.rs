@@ -228,7 +228,7 @@ fn a_refusal_names_every_broken_limit() {
     );
     assert_eq!(
         breach.to_string(),
-        "the service would break the worker, client, pair, former_employer limit"
+        "the service would break these limits: worker, client, pair, former_employer"
     );
 }
 
