@@ -23,7 +23,8 @@
 //! | [`rules`] | the dated rule sets and the ATECO codes of the sector lists |
 //! | [`worker`] | self-declaration categories, their formal checks, payment methods |
 //! | [`client`] | natural persons and businesses, PrestO eligibility |
-//! | [`service`] | the two channels, amounts, notice, reporting and revocation deadlines, status |
+//! | [`service`] | the two channels, activities, amounts, status |
+//! | [`deadlines`] | the PrestO notice, the Libretto Famiglia report, the revocation window |
 //! | [`limits`] | the annual limits, with the 75 % weighting and the 80 % / 95 % warnings |
 //! | [`admission`] | every check of a new service in one decision |
 //! | [`changes`] | rectification, duplication and weekly recurring services |
@@ -33,6 +34,7 @@
 pub mod admission;
 pub mod changes;
 pub mod client;
+pub mod deadlines;
 pub mod dispute;
 pub mod limits;
 pub mod rules;

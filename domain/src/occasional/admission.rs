@@ -11,14 +11,12 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
 use super::client::{Client, PrestoRefusal, presto_eligibility};
+use super::deadlines::{late_report, presto_notice, revocation_deadline};
 use super::limits::{
     Ceilings, LimitBreach, LimitReport, PairHistory, Usage, YearTotals, check_limits,
 };
 use super::rules::RuleBook;
-use super::service::{
-    Amounts, Channel, ServiceDraft, ServiceError, Terms, late_report, presto_notice,
-    revocation_deadline,
-};
+use super::service::{Amounts, Channel, ServiceDraft, ServiceError, Terms};
 use super::worker::{Alert, SelfDeclaration, check_declaration};
 use crate::tax_code::TaxCode;
 

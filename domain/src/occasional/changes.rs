@@ -1,6 +1,6 @@
 //! How a recorded service changes: rectification (a new version), duplication, and weekly
 //! recurring rules that generate services ahead of time. Revocation is
-//! [`super::service::check_revocation`].
+//! [`super::deadlines::check_revocation`].
 //!
 //! Each change is judged like a new service by [`admit_with`]: a rectification with its old
 //! version released from the totals, a duplicate and each recurring occurrence as they are.

@@ -3,10 +3,11 @@
 use time::macros::{date, datetime};
 
 use super::*;
-use crate::occasional::service::{
-    Amounts, Channel, RevocationError, ServiceError, ServiceStatus, check_revocation, late_report,
-    libretto_report_deadline, presto_notice, revocation_deadline, titles_for,
+use crate::occasional::deadlines::{
+    RevocationError, check_revocation, late_report, libretto_report_deadline, presto_notice,
+    revocation_deadline,
 };
+use crate::occasional::service::{Amounts, Channel, ServiceError, ServiceStatus, titles_for};
 use crate::test_support::assert_names_round_trip;
 
 #[test]
