@@ -268,6 +268,8 @@ pub fn libretto_amounts(titles: u32, rules: &RuleSet) -> Result<Amounts, Service
 /// The amounts of a PrestO service paying `pay` net for `minutes` of work: at least 9 EUR an
 /// hour (c.16) and 36 EUR for the day (c.17 e); 33 % IVS, 3.5 % INAIL and 1 % management costs
 /// on top, paid by the client (c.15-16).
+///
+/// A service is one working day, so the daily floor applies to each service.
 pub fn presto_amounts(pay: Money, minutes: u32, rules: &RuleSet) -> Result<Amounts, ServiceError> {
     let terms = &rules.presto;
     // pay / (minutes / 60) >= hourly, in whole cents: pay * 60 >= hourly * minutes.

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use proptest::prelude::*;
 use time::Weekday;
 use time::macros::{date, datetime};
 
@@ -310,4 +311,45 @@ fn each_occurrence_is_judged_like_a_new_service_and_the_breaking_ones_reported()
     );
     assert_eq!(plan.admitted[1].1.limits.totals.pair, eur("2500"));
     assert_eq!(plan.admitted[2].1.limits.totals.pair, eur("40"));
+}
+
+proptest! {
+    #[test]
+    fn a_plan_never_pushes_the_pair_past_its_limits(
+        used_cents in 0i64..=250_000,
+        used_minutes in 0u32..=16_800,
+        pay_cents in 3_600i64..=60_000,
+        weeks in 1i64..=52,
+    ) {
+        let pair = Pair::shop();
+        let rule = WeeklyRule::new(
+            date!(2026 - 01 - 05),
+            None,
+            vec![Weekday::Monday, Weekday::Thursday],
+            WeeklyWork {
+                start: time(9, 0),
+                minutes: 240,
+                activity: Activity::Other,
+                terms: Terms::Presto { pay: Money::from_cents(pay_cents).unwrap() },
+            },
+        )
+        .unwrap();
+        let from = date!(2026 - 01 - 05);
+        let to = from + time::Duration::weeks(weeks);
+        let start = YearTotals {
+            pair: Money::from_cents(used_cents).unwrap(),
+            worker: Money::from_cents(used_cents).unwrap(),
+            client: Money::from_cents(used_cents).unwrap(),
+            presto_pair_minutes: used_minutes,
+        };
+        let totals = BTreeMap::from([(2026, start)]);
+        let now = datetime!(2026-01-01 10:00 UTC);
+        let plan = plan(&rule, from, to, &pair.facts(YearTotals::ZERO, now), &totals, &book()).unwrap();
+        let occurrences = rule.occurrences(from, to).unwrap().len();
+        prop_assert_eq!(plan.admitted.len() + plan.refused.len(), occurrences);
+        for (_, admission) in &plan.admitted {
+            prop_assert!(admission.limits.totals.pair <= eur("2500"));
+            prop_assert!(admission.limits.totals.presto_pair_minutes <= 280 * 60);
+        }
+    }
 }
