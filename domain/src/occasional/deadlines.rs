@@ -4,7 +4,8 @@
 //! - a Libretto Famiglia service is reported by the 3rd of the month after the work (c.12), later
 //!   reports accepted and flagged;
 //! - a PrestO service is revocable until midnight at the end of the 3rd day after the work
-//!   (c.18); a Libretto Famiglia one until the end of its reporting deadline (project choice).
+//!   (c.18); a Libretto Famiglia one until the end of its reporting deadline (project choice);
+//! - INPS pays the worker by the 15th of the month after the work (c.19).
 
 use time::{Date, Duration, OffsetDateTime, Time};
 
@@ -12,6 +13,9 @@ use super::rules::RuleSet;
 use super::service::{Channel, ServiceDraft, ServiceError, ServiceStatus};
 use crate::delegation::add_months;
 use crate::rome_time::{rome_date, rome_instant};
+
+/// Day of the month after the work by which INPS pays the worker (c.19).
+const PAYOUT_DAY: u8 = 15;
 
 /// The last instant a PrestO service starting at `starts_at` may be declared: 1 hour before
 /// (c.17).
@@ -50,6 +54,12 @@ pub fn libretto_report_deadline(date: Date, rules: &RuleSet) -> Option<Date> {
 /// A late report is still accepted (no sanction applies, DOMAIN.md 1.3) and flagged.
 pub fn late_report(date: Date, reported_at: OffsetDateTime, rules: &RuleSet) -> Option<Date> {
     libretto_report_deadline(date, rules).filter(|&deadline| rome_date(reported_at) > deadline)
+}
+
+/// The day by which INPS pays the worker for a service of `date`: the 15th of the following
+/// month (c.19; DOMAIN.md 1.5).
+pub fn payout_due(date: Date) -> Option<Date> {
+    first_of_next_month(date)?.replace_day(PAYOUT_DAY).ok()
 }
 
 /// The instant a service of `date` stops being revocable: midnight in Rome at the end of the

@@ -14,6 +14,10 @@
 //! limit add warnings (thresholds chosen by this project so that both parties hear in time).
 //! Totals are whole cents and whole minutes, so nothing is lost to rounding; the weighted amount
 //! is rounded to the cent per service, halves away from zero, like every INPS amount.
+//!
+//! A service is held to the limits of the rule set in force on its own date, applied to the
+//! whole calendar year's totals: a limit raised mid-year counts everything already used in the
+//! year against the new value.
 
 use std::fmt;
 use std::str::FromStr;

@@ -236,6 +236,14 @@ pub enum RuleSetError {
     /// Two sets start on the same day.
     #[error("two rule sets start on {0}")]
     DuplicateStart(Date),
+    /// A value no law could mean, e.g. a weighting above 100 % (a typo in a new row).
+    #[error("the rule set from {effective_from} has an impossible {field}")]
+    Impossible {
+        /// The set's first day.
+        effective_from: Date,
+        /// The offending field.
+        field: &'static str,
+    },
 }
 
 impl From<crate::money::MoneyError> for RuleSetError {
@@ -328,6 +336,56 @@ impl RuleSet {
         })
     }
 
+    /// Checks that the set is internally consistent, as a set read from the database must be:
+    /// positive limits and title, a title whose split adds up to its face value, rates and the
+    /// weighting between 0 and 1, a reporting day that every month has (1 to 28).
+    pub fn validate(&self) -> Result<(), RuleSetError> {
+        let unit = Decimal::ZERO..=Decimal::ONE;
+        let split = [self.title.pension, self.title.inail, self.title.management]
+            .into_iter()
+            .try_fold(self.title.net, Money::checked_add);
+        let checks = [
+            (
+                "limits",
+                [self.limits.worker, self.limits.client, self.limits.pair]
+                    .iter()
+                    .all(|limit| !limit.is_zero())
+                    && self.limits.client_listed_sector >= self.limits.client,
+            ),
+            (
+                "title",
+                !self.title.gross.is_zero() && split == Ok(self.title.gross),
+            ),
+            (
+                "libretto_report_day",
+                (1..=28).contains(&self.libretto_report_day),
+            ),
+            (
+                "presto rates",
+                [
+                    self.presto.pension_rate,
+                    self.presto.inail_rate,
+                    self.presto.management_rate,
+                ]
+                .iter()
+                .all(|rate| unit.contains(rate)),
+            ),
+            (
+                "employee thresholds",
+                self.presto.max_employees >= Decimal::ZERO
+                    && self.presto.max_employees_listed_sector >= self.presto.max_employees,
+            ),
+            ("weighting", unit.contains(&self.weighting)),
+        ];
+        match checks.iter().find(|(_, ok)| !ok) {
+            Some((field, _)) => Err(RuleSetError::Impossible {
+                effective_from: self.effective_from,
+                field,
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Whether pay to a worker of `category` counts at [`Self::weighting`] against the client
     /// limit.
     pub fn is_weighted(&self, category: Category) -> bool {
@@ -353,8 +411,10 @@ pub struct RuleBook {
 }
 
 impl RuleBook {
-    /// A book of `sets` in any order; two sets starting on the same day are refused.
+    /// A book of `sets` in any order; each must [validate](RuleSet::validate), and two sets
+    /// starting on the same day are refused.
     pub fn new(mut sets: Vec<RuleSet>) -> Result<Self, RuleSetError> {
+        sets.iter().try_for_each(RuleSet::validate)?;
         sets.sort_by_key(|set| set.effective_from);
         if let Some(pair) = sets
             .windows(2)

@@ -104,6 +104,38 @@ fn two_sets_may_not_start_on_the_same_day() {
 }
 
 #[test]
+fn impossible_rule_sets_are_refused() {
+    assert_eq!(rules().validate(), Ok(()));
+    let refused = |change: fn(&mut RuleSet)| {
+        let mut set = rules();
+        change(&mut set);
+        match RuleBook::new(vec![set]) {
+            Err(RuleSetError::Impossible { field, .. }) => field,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(refused(|set| set.weighting = dec("1.5")), "weighting");
+    assert_eq!(
+        refused(|set| set.libretto_report_day = 31),
+        "libretto_report_day"
+    );
+    assert_eq!(refused(|set| set.title.net = eur("8.01")), "title");
+    assert_eq!(
+        refused(|set| set.presto.inail_rate = dec("-0.01")),
+        "presto rates"
+    );
+    assert_eq!(refused(|set| set.limits.pair = Money::zero()), "limits");
+    assert_eq!(
+        refused(|set| set.limits.client_listed_sector = eur("9999")),
+        "limits"
+    );
+    assert_eq!(
+        refused(|set| set.presto.max_employees_listed_sector = dec("9")),
+        "employee thresholds"
+    );
+}
+
+#[test]
 fn a_rule_set_survives_json_so_the_database_can_store_it() {
     let json = serde_json::to_string(&rules()).unwrap();
     let back: RuleSet = serde_json::from_str(&json).unwrap();

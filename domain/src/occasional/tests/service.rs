@@ -4,8 +4,8 @@ use time::macros::{date, datetime};
 
 use super::*;
 use crate::occasional::deadlines::{
-    RevocationError, check_revocation, late_report, libretto_report_deadline, presto_notice,
-    revocation_deadline,
+    RevocationError, check_revocation, late_report, libretto_report_deadline, payout_due,
+    presto_notice, revocation_deadline,
 };
 use crate::occasional::service::{Amounts, Channel, ServiceError, ServiceStatus, titles_for};
 use crate::test_support::assert_names_round_trip;
@@ -206,6 +206,18 @@ fn libretto_reports_are_due_by_the_3rd_of_the_next_month_and_late_ones_flagged()
     assert_eq!(
         late_report(day, datetime!(2026-02-03 23:00 UTC), &rules),
         Some(date!(2026 - 02 - 03))
+    );
+}
+
+#[test]
+fn inps_pays_by_the_15th_of_the_next_month() {
+    assert_eq!(
+        payout_due(date!(2026 - 01 - 31)),
+        Some(date!(2026 - 02 - 15))
+    );
+    assert_eq!(
+        payout_due(date!(2026 - 12 - 01)),
+        Some(date!(2027 - 01 - 15))
     );
 }
 
