@@ -314,8 +314,8 @@ fn gauges(totals: &YearTotals, usage: &Usage, ceilings: &Ceilings) -> [Gauge; 4]
     ]
 }
 
-/// Whether the worker may work for the client on `date`: not until `months` after the last day
-/// of a former employment (the day after that date is the first allowed).
+/// The last day of a former employment of the pair that bars work on `date`, if any (c.14): the
+/// worker may work for the client from the day after the date `months` after that last day.
 pub fn former_employer_bars(history: &PairHistory, date: Date, months: u32) -> Option<Date> {
     let last = history.last_employment_day?;
     match add_months(last, months) {

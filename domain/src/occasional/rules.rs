@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, Month};
 
 use super::worker::Category;
-use crate::money::Money;
+use crate::money::{Money, MoneyError};
 
 /// An ATECO 2007 economic-activity code (or one of its prefixes, for the sector lists): 2 to 6
 /// digits, written with dots after the 2nd and the 4th digit, e.g. `82.30.00`.
@@ -246,8 +246,8 @@ pub enum RuleSetError {
     },
 }
 
-impl From<crate::money::MoneyError> for RuleSetError {
-    fn from(_: crate::money::MoneyError) -> Self {
+impl From<MoneyError> for RuleSetError {
+    fn from(_: MoneyError) -> Self {
         Self::InvalidBuiltIn
     }
 }

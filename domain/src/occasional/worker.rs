@@ -15,8 +15,10 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use super::rules::PayoutFees;
 use crate::iban::{Iban, IbanError};
 use crate::identity::{ParseError, parse_wire};
+use crate::money::Money;
 use crate::notification::named_enum;
 use crate::tax_code::TaxCode;
 use crate::text::{TextError, clean_text};
@@ -257,7 +259,7 @@ impl PaymentMethod {
     }
 
     /// The fee INPS deducts from each payout by this method.
-    pub fn payout_fee(&self, fees: &super::rules::PayoutFees) -> crate::money::Money {
+    pub fn payout_fee(&self, fees: &PayoutFees) -> Money {
         match self.kind() {
             PaymentMethodKind::BonificoDomiciliato => fees.bonifico_domiciliato,
             _ => fees.other,
