@@ -17,6 +17,7 @@ pub mod identity;
 pub mod inquiry;
 pub mod money;
 pub mod notification;
+pub mod occasional;
 pub mod person;
 pub mod rome_time;
 pub mod tax_code;

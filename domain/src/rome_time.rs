@@ -57,6 +57,22 @@ pub fn rome_date(instant: OffsetDateTime) -> Date {
     in_rome(instant).date()
 }
 
+/// The instant at which the clocks in Italy show `time` on `date`.
+///
+/// Twice a year the local time is not a one-to-one map: when summer time starts (last Sunday
+/// of March) the clocks jump from 02:00 to 03:00, so 02:30 never happens and is read as 03:30
+/// (the instant an unchanged clock would have shown it); when it ends (last Sunday of October)
+/// 02:00 to 03:00 happens twice and the earlier, summer-time instant is taken, so a deadline or
+/// a start time is never later than the local time a person read.
+pub fn rome_instant(date: Date, time: Time) -> OffsetDateTime {
+    let local = date.with_time(time);
+    let summer = local.assume_offset(CEST);
+    if rome_offset(summer) == CEST {
+        return summer;
+    }
+    local.assume_offset(CET)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,7 +118,46 @@ mod tests {
         );
     }
 
+    #[test]
+    fn local_times_map_back_to_instants_also_across_summer_time() {
+        use time::macros::{date, time};
+        assert_eq!(
+            rome_instant(date!(2026 - 01 - 15), time!(13:00)),
+            datetime!(2026-01-15 12:00 UTC)
+        );
+        assert_eq!(
+            rome_instant(date!(2026 - 07 - 15), time!(00:00)),
+            datetime!(2026-07-14 22:00 UTC)
+        );
+        // 29 March 2026: 02:30 does not exist and reads as 03:30 CEST.
+        assert_eq!(
+            rome_instant(date!(2026 - 03 - 29), time!(02:30)),
+            datetime!(2026-03-29 01:30 UTC)
+        );
+        assert_eq!(
+            rome_instant(date!(2026 - 03 - 29), time!(03:00)),
+            datetime!(2026-03-29 01:00 UTC)
+        );
+        // 25 October 2026: 02:30 happens twice; the earlier (CEST) one is taken.
+        assert_eq!(
+            rome_instant(date!(2026 - 10 - 25), time!(02:30)),
+            datetime!(2026-10-25 00:30 UTC)
+        );
+        assert_eq!(
+            rome_instant(date!(2026 - 10 - 26), time!(00:00)),
+            datetime!(2026-10-25 23:00 UTC)
+        );
+    }
+
     proptest! {
+        #[test]
+        fn local_time_round_trips(secs in 0i64..4_102_444_800) {
+            let local = in_rome(OffsetDateTime::from_unix_timestamp(secs).unwrap());
+            let back = rome_instant(local.date(), local.time());
+            prop_assert_eq!(in_rome(back).date(), local.date());
+            prop_assert_eq!(in_rome(back).time(), local.time());
+        }
+
         #[test]
         fn rome_is_one_or_two_hours_ahead_and_keeps_the_instant(secs in 0i64..4_102_444_800) {
             let instant = OffsetDateTime::from_unix_timestamp(secs).unwrap();
