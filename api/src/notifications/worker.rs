@@ -11,6 +11,8 @@
 //! is configured. A recipient whose contact for the channel is gone or no longer verified gets
 //! nothing on it (`failed`, no retry). Time comes from the injected [`Clock`].
 //!
+//! Each run also sends the due webhook deliveries (`super::webhooks::delivery::deliver_due`).
+//!
 //! It runs inside `serve` (unless `NOTIFICATION_WORKER=off`) and as
 //! `inps-api notification-worker [--once]`. Only the deliveries of `immediate` notifications
 //! are claimed: `daily` and `weekly` ones wait for the digests (not written yet).
@@ -116,6 +118,7 @@ pub struct Senders {
     pec: Option<SmtpSender>,
     sms: Option<SmsGateway>,
     link_base: String,
+    webhooks: super::webhooks::delivery::WebhookSender,
 }
 
 impl std::fmt::Debug for Senders {
@@ -140,7 +143,13 @@ impl Senders {
                 .transpose()?,
             sms: settings.sms_gateway_url.as_deref().map(SmsGateway::new),
             link_base: settings.notification_link_base.clone(),
+            webhooks: super::webhooks::delivery::WebhookSender::from_settings(settings),
         })
+    }
+
+    /// The HTTP client of webhook deliveries.
+    pub fn webhooks(&self) -> &super::webhooks::delivery::WebhookSender {
+        &self.webhooks
     }
 
     /// The channels the worker can send on (the others stay queued).
@@ -215,14 +224,28 @@ impl DeliveryRun {
     pub fn total(&self) -> usize {
         self.sent + self.retrying + self.failed + self.expired
     }
+
+    /// Logs what the run did, if anything (`kind`: `notification` or `webhook`).
+    pub fn log(&self, kind: &'static str) {
+        if self.total() > 0 {
+            tracing::info!(
+                kind,
+                sent = self.sent,
+                retrying = self.retrying,
+                failed = self.failed,
+                expired = self.expired,
+                "deliveries"
+            );
+        }
+    }
 }
 
-fn jitter_seed(id: uuid::Uuid, attempts: i32) -> u64 {
+pub(crate) fn jitter_seed(id: uuid::Uuid, attempts: i32) -> u64 {
     let (high, low) = id.as_u64_pair();
     high ^ low ^ u64::from(attempts.unsigned_abs())
 }
 
-fn truncated(error: &str) -> String {
+pub(crate) fn truncated(error: &str) -> String {
     error.chars().take(MAX_ERROR_CHARS).collect()
 }
 
@@ -337,15 +360,15 @@ pub fn spawn(
             }
             let run =
                 deliver_due(conn, &senders, clock.as_ref(), BATCH).map_err(|e| e.to_string())?;
-            if run.total() > 0 {
-                tracing::info!(
-                    sent = run.sent,
-                    retrying = run.retrying,
-                    failed = run.failed,
-                    expired = run.expired,
-                    "notification deliveries"
-                );
-            }
+            run.log("notification");
+            let run = super::webhooks::delivery::deliver_due(
+                conn,
+                senders.webhooks(),
+                clock.as_ref(),
+                BATCH,
+            )
+            .map_err(|e| e.to_string())?;
+            run.log("webhook");
             Ok(())
         },
     )
