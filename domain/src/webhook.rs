@@ -346,7 +346,10 @@ mod tests {
     #[test]
     fn urls_are_https_in_production_without_credentials_or_fragments() {
         let ok = check_url("https://hooks.example.com/inps?x=1", PRODUCTION).unwrap();
-        assert_eq!((ok.host.as_str(), ok.port, ok.ip), ("hooks.example.com", 443, None));
+        assert_eq!(
+            (ok.host.as_str(), ok.port, ok.ip),
+            ("hooks.example.com", 443, None)
+        );
         assert_eq!(
             check_url("http://hooks.example.com/", PRODUCTION),
             Err(UrlRefused::Scheme("http".into()))
@@ -379,10 +382,7 @@ mod tests {
             "https://0.0.0.0/",
         ] {
             assert!(
-                matches!(
-                    check_url(text, PRODUCTION),
-                    Err(UrlRefused::Address { .. })
-                ),
+                matches!(check_url(text, PRODUCTION), Err(UrlRefused::Address { .. })),
                 "{text}"
             );
         }

@@ -330,9 +330,11 @@ pub fn deliveries_of(
         .into_boxed();
     if let Some((at, id)) = cursor {
         query = query.filter(
-            webhook_deliveries::created_at.lt(at).or(webhook_deliveries::created_at
-                .eq(at)
-                .and(webhook_deliveries::id.lt(id))),
+            webhook_deliveries::created_at
+                .lt(at)
+                .or(webhook_deliveries::created_at
+                    .eq(at)
+                    .and(webhook_deliveries::id.lt(id))),
         );
     }
     query
@@ -556,4 +558,15 @@ pub fn event_type_of(conn: &mut PgConnection, id: uuid::Uuid) -> QueryResult<Str
         .filter(notification_events::id.eq(id))
         .select(notification_events::event_type)
         .first(conn)
+}
+
+/// Whether `subscription` is active now (a delivery claimed earlier in a batch may find it
+/// disabled since).
+pub fn is_active(conn: &mut PgConnection, subscription: uuid::Uuid) -> QueryResult<bool> {
+    webhook_subscriptions::table
+        .filter(webhook_subscriptions::id.eq(subscription))
+        .filter(webhook_subscriptions::status.eq("active"))
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
 }

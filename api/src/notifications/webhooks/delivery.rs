@@ -165,9 +165,7 @@ struct Signed {
 /// Signs `body` as message `id` at `timestamp` with `secret` (`whsec_` + base64 key):
 /// `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`.
 pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Option<String> {
-    let key = BASE64
-        .decode(secret.strip_prefix(SECRET_PREFIX)?)
-        .ok()?;
+    let key = BASE64.decode(secret.strip_prefix(SECRET_PREFIX)?).ok()?;
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).ok()?;
     mac.update(&signature_base(id, timestamp, body));
     Some(format!("v1,{}", BASE64.encode(mac.finalize().into_bytes())))
@@ -211,7 +209,7 @@ fn withheld(
 ) -> anyhow::Result<Option<&'static str>> {
     let e = &claimed.event;
     let owner = &claimed.subscription.owner_tax_code;
-    if !claimed.subscription.status.eq("active") {
+    if !repo::is_active(conn, claimed.subscription.id)? {
         return Ok(Some("withheld: subscription disabled"));
     }
     let event_type: EventType = e.event_type.parse()?;
@@ -280,21 +278,21 @@ fn attempt_one(
     let body = body_of(claimed)?;
     let id = claimed.event.id.to_string();
     let timestamp = now.unix_timestamp();
-    let signature = sign(&claimed.secret, &id, timestamp, &body)
-        .ok_or_else(|| anyhow::anyhow!("webhook_subscriptions {}: bad secret", d.subscription_id))?;
+    let signature = sign(&claimed.secret, &id, timestamp, &body).ok_or_else(|| {
+        anyhow::anyhow!("webhook_subscriptions {}: bad secret", d.subscription_id)
+    })?;
     let signed = Signed {
         id,
         timestamp,
         signature,
     };
-    let (error, permanent, status) =
-        match sender.post(&claimed.subscription.url, &signed, &body) {
-            Ok(status) if (200..300).contains(&status) => {
-                return Ok((Attempt::Sent, Some(i32::from(status))));
-            }
-            Ok(status) => (format!("HTTP {status}"), false, Some(i32::from(status))),
-            Err((error, permanent)) => (error, permanent, None),
-        };
+    let (error, permanent, status) = match sender.post(&claimed.subscription.url, &signed, &body) {
+        Ok(status) if (200..300).contains(&status) => {
+            return Ok((Attempt::Sent, Some(i32::from(status))));
+        }
+        Ok(status) => (format!("HTTP {status}"), false, Some(i32::from(status))),
+        Err((error, permanent)) => (error, permanent, None),
+    };
     let failed = u32::try_from(d.attempts).unwrap_or(0) + 1;
     let retry_at = if permanent {
         None

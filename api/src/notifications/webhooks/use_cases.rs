@@ -224,8 +224,14 @@ pub fn retry_delivery(
     requires_active(&s)?;
     if !matches!(d.status.as_str(), "failed" | "expired") {
         return Err(Refusal::new(Problem::StateConflict).with_detail(
-            format!("La consegna è «{}»: si ritenta solo se fallita o scaduta.", d.status),
-            format!("The delivery is `{}`: only a failed or expired one is retried.", d.status),
+            format!(
+                "La consegna è «{}»: si ritenta solo se fallita o scaduta.",
+                d.status
+            ),
+            format!(
+                "The delivery is `{}`: only a failed or expired one is retried.",
+                d.status
+            ),
         ));
     }
     let event_type: EventType = repo::event_type_of(conn, d.event_id)?
@@ -259,7 +265,10 @@ pub fn replay(
     let events = repo::events_since(conn, &s.owner, &s.event_types, since, MAX_REPLAY_EVENTS)?
         .into_iter()
         .map(|e| {
-            let ttl = e.event_type.parse::<EventType>().map_err(Refusal::internal)?;
+            let ttl = e
+                .event_type
+                .parse::<EventType>()
+                .map_err(Refusal::internal)?;
             Ok((e.id, now + ttl.delivery_ttl()))
         })
         .collect::<Result<Vec<_>, Refusal>>()?;
