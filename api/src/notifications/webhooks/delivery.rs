@@ -26,10 +26,10 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use diesel::{Connection as _, PgConnection};
+use diesel::PgConnection;
 use hmac::{Hmac, Mac as _};
 use inps_domain::authorization::Access;
-use inps_domain::notification::{EventType, retry_delay};
+use inps_domain::notification::EventType;
 use inps_domain::tax_code::TaxCode;
 use inps_domain::webhook::{UrlPolicy, check_resolved, should_disable, signature_base};
 use inps_persistence::notifications::Attempt;
@@ -41,7 +41,7 @@ use crate::access::{AccessRequest, Audited};
 use crate::auth::Actor;
 use crate::clock::Clock;
 use crate::notifications::outbox::{Event, notify};
-use crate::notifications::worker::{DeliveryRun, jitter_seed, truncated};
+use crate::notifications::worker::{DeliveryRun, failed_attempt, http_tls, in_batches};
 use crate::settings::{AppEnv, Settings};
 
 /// How long one send may take (resolve, connect, send, answer).
@@ -109,17 +109,13 @@ pub struct WebhookSender {
 impl WebhookSender {
     /// A client for the policy of `settings` (TLS through the system's OpenSSL and roots).
     pub fn from_settings(settings: &Settings) -> Self {
-        let tls = ureq::tls::TlsConfig::builder()
-            .provider(ureq::tls::TlsProvider::NativeTls)
-            .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-            .build();
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(SEND_TIMEOUT))
             .http_status_as_error(false)
             .max_redirects(0)
             .proxy(None)
             .https_only(settings.app_env == AppEnv::Production)
-            .tls_config(tls)
+            .tls_config(http_tls())
             .user_agent("INPS-Webhooks/1")
             .build();
         let resolver = CheckedResolver {
@@ -293,18 +289,10 @@ fn attempt_one(
         Ok(status) => (format!("HTTP {status}"), false, Some(i32::from(status))),
         Err((error, permanent)) => (error, permanent, None),
     };
-    let failed = u32::try_from(d.attempts).unwrap_or(0) + 1;
-    let retry_at = if permanent {
-        None
-    } else {
-        retry_delay(failed, jitter_seed(d.id, d.attempts)).map(|w| now + w)
-    };
-    tracing::warn!(
-        delivery = %d.id, subscription = %d.subscription_id, attempt = failed,
-        retry = retry_at.is_some(), error = %error, "webhook delivery failed"
-    );
-    let error = truncated(&error);
-    Ok((Attempt::Failed { error, retry_at }, status))
+    Ok((
+        failed_attempt(d.id, d.attempts, &error, permanent, now),
+        status,
+    ))
 }
 
 /// Counts a delivery that was sent or failed for good on its subscription; disables the
@@ -360,30 +348,13 @@ pub fn deliver_due(
     clock: &dyn Clock,
     batch: i64,
 ) -> anyhow::Result<DeliveryRun> {
-    let mut run = DeliveryRun::default();
-    loop {
-        let now = clock.now();
-        let this = conn.transaction(|conn| {
-            let mut this = DeliveryRun::default();
-            for claimed in repo::claim_due(conn, now, batch)? {
-                let (attempt, status) = attempt_one(conn, sender, &claimed, now)?;
-                match &attempt {
-                    Attempt::Sent => this.sent += 1,
-                    Attempt::Expired => this.expired += 1,
-                    Attempt::Failed { retry_at: None, .. } => this.failed += 1,
-                    Attempt::Failed { .. } => this.retrying += 1,
-                }
-                repo::record_attempt(conn, claimed.delivery.id, &attempt, status, now)?;
-                count_outcome(conn, &claimed, &attempt, now)?;
-            }
-            anyhow::Ok(this)
-        })?;
-        run.sent += this.sent;
-        run.retrying += this.retrying;
-        run.failed += this.failed;
-        run.expired += this.expired;
-        if i64::try_from(this.total()).unwrap_or(i64::MAX) < batch {
-            return Ok(run);
+    in_batches(conn, clock, batch, |conn, now, run| {
+        for claimed in repo::claim_due(conn, now, batch)? {
+            let (attempt, status) = attempt_one(conn, sender, &claimed, now)?;
+            run.count(&attempt);
+            repo::record_attempt(conn, claimed.delivery.id, &attempt, status, now)?;
+            count_outcome(conn, &claimed, &attempt, now)?;
         }
-    }
+        anyhow::Ok(())
+    })
 }

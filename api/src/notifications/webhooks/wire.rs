@@ -167,18 +167,9 @@ impl TryFrom<DeliveryRow> for WebhookDelivery {
     type Error = Refusal;
 
     fn try_from(row: DeliveryRow) -> Result<Self, Refusal> {
-        let status = match row.status.as_str() {
-            "queued" => DeliveryStatus::Queued,
-            "sent" => DeliveryStatus::Sent,
-            "failed" => DeliveryStatus::Failed,
-            "expired" => DeliveryStatus::Expired,
-            _ => {
-                return Err(Refusal::internal(format!(
-                    "webhook_deliveries {}: bad status",
-                    row.id
-                )));
-            }
-        };
+        let status = DeliveryStatus::from_stored(&row.status).ok_or_else(|| {
+            Refusal::internal(format!("webhook_deliveries {}: bad status", row.id))
+        })?;
         Ok(Self {
             id: row.id,
             event_id: row.event_id,
