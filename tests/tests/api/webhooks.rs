@@ -4,7 +4,8 @@
 //! link-local addresses, and names resolving to them, are refused at creation and again at
 //! delivery; someone else's subscription is 404; a delivery is withheld once the owner may no
 //! longer see the subject; two workers deliver each webhook once; manual retry and replay; a
-//! subscription that keeps failing is disabled and its owner notified.
+//! subscription that keeps failing is disabled and its owner notified; an `https://` URL goes
+//! over TLS.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -575,5 +576,29 @@ async fn a_subscription_that_keeps_failing_is_disabled_and_its_owner_notified() 
             "SELECT count(*) AS n FROM audit_events WHERE action = 'webhook_subscription.disable'"
         ),
         1
+    );
+}
+
+#[actix_web::test]
+async fn an_https_url_is_sent_over_tls() {
+    // A plain-HTTP receiver behind an `https://` URL: the client starts a TLS handshake (the
+    // system's OpenSSL), which the receiver cannot answer, so the attempt fails and is retried.
+    let app = TestApp::new();
+    let token = app.login(&employer()).await;
+    let receiver = HttpReceiver::start();
+    let url = format!("https://127.0.0.1:{}/receive", receiver.port);
+    let res = subscribe(&app, &token, &url, &["role_granted"]).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    app.grant_role(&employer(), "worker").await;
+    assert_eq!(app.deliver_webhooks().retrying, 1);
+    let log = deliveries(&app, &token, &id_of(&res.json())).await;
+    assert_eq!(log[0]["status"], "queued");
+    assert!(log[0]["response_status"].is_null(), "{}", log[0]);
+    assert!(
+        receiver
+            .requests()
+            .iter()
+            .all(|r| r.header("webhook-id").is_none()),
+        "nothing readable reached the receiver"
     );
 }
