@@ -146,20 +146,34 @@ pub fn subscriptions_of(
         .load(conn)
 }
 
-/// Subscription `id` of `owner`, locked for the rest of the transaction; `None` when `owner`
-/// has no such subscription.
+/// Subscription `id` of `owner`; `None` when `owner` has no such subscription.
 pub fn subscription_of(
     conn: &mut PgConnection,
     owner: &TaxCode,
     id: uuid::Uuid,
 ) -> QueryResult<Option<SubscriptionRow>> {
+    of_owner(owner, id).first(conn).optional()
+}
+
+/// As [`subscription_of`], the row locked for the rest of the transaction (a retry or a replay
+/// against a concurrent delete or disable).
+pub fn lock_subscription_of(
+    conn: &mut PgConnection,
+    owner: &TaxCode,
+    id: uuid::Uuid,
+) -> QueryResult<Option<SubscriptionRow>> {
+    of_owner(owner, id).for_update().first(conn).optional()
+}
+
+#[diesel::dsl::auto_type(no_type_alias)]
+fn of_owner(owner: &TaxCode, id: uuid::Uuid) -> _ {
+    let owner: String = owner.as_str().to_owned();
+    let as_row: diesel::dsl::AsSelect<SubscriptionRow, diesel::pg::Pg> =
+        SubscriptionRow::as_select();
     webhook_subscriptions::table
         .filter(webhook_subscriptions::id.eq(id))
-        .filter(webhook_subscriptions::owner_tax_code.eq(owner.as_str()))
-        .select(SubscriptionRow::as_select())
-        .for_update()
-        .first(conn)
-        .optional()
+        .filter(webhook_subscriptions::owner_tax_code.eq(owner))
+        .select(as_row)
 }
 
 /// Deletes subscription `id` of `owner` with its deliveries; whether there was one.

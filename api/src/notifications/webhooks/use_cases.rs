@@ -7,7 +7,9 @@ use std::net::{IpAddr, ToSocketAddrs as _};
 use diesel::PgConnection;
 use inps_domain::notification::EventType;
 use inps_domain::tax_code::TaxCode;
-use inps_domain::webhook::{MAX_REPLAY_EVENTS, UrlPolicy, UrlRefused, check_resolved, check_url};
+use inps_domain::webhook::{
+    MAX_REPLAY_EVENTS, MAX_URL_CHARS, UrlPolicy, UrlRefused, check_resolved, check_url,
+};
 use inps_persistence::webhooks::{
     self as repo, DeliveryCursor, DeliveryRow, NewSubscription, Subscription, SubscriptionRow,
 };
@@ -46,7 +48,7 @@ fn own(
     id: uuid::Uuid,
     action: &str,
 ) -> Result<Subscription, Refusal> {
-    match repo::subscription_of(conn, me(actor)?, id)? {
+    match repo::lock_subscription_of(conn, me(actor)?, id)? {
         Some(row) => subscription(row),
         None => Err(denied(actor, action, &resource(id), Refusal::not_found())),
     }
@@ -88,14 +90,29 @@ pub struct Created {
     pub secret: String,
 }
 
+/// Why `refused`, in Italian.
+fn italian(refused: &UrlRefused) -> String {
+    match refused {
+        UrlRefused::Malformed => "non è un URL assoluto".to_owned(),
+        UrlRefused::Scheme(scheme) => format!("lo schema {scheme} non è ammesso"),
+        UrlRefused::Credentials => "credenziali nell'URL non ammesse".to_owned(),
+        UrlRefused::Fragment => "frammento (#) non ammesso".to_owned(),
+        UrlRefused::TooLong => format!("più lungo di {MAX_URL_CHARS} caratteri"),
+        UrlRefused::Address { host, ip, class } => {
+            format!("{host} è un indirizzo {class} ({ip})")
+        }
+        UrlRefused::Unresolved(host) => format!("{host} non corrisponde ad alcun indirizzo"),
+    }
+}
+
 fn url_refused(refused: &UrlRefused) -> Refusal {
-    let reason = refused.to_string();
+    let (it, en) = (italian(refused), refused.to_string());
     Refusal::new(Problem::WebhookUrlRefused)
         .with_detail(
-            format!("Indirizzo non ammesso: {reason}."),
-            format!("URL refused: {reason}."),
+            format!("Indirizzo non ammesso: {it}."),
+            format!("URL refused: {en}."),
         )
-        .with_field("url", Text::new(reason.clone(), reason))
+        .with_field("url", Text::new(it, en))
 }
 
 /// Subscribes the actor to `cmd.event_types` at `cmd.url`: the URL must be allowed by `policy`
