@@ -67,6 +67,9 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         ],
     ),
     ("answer_inquiry", &[Problem::StateConflict]),
+    ("create_webhook_subscription", &[Problem::WebhookUrlRefused]),
+    ("retry_webhook_delivery", &[Problem::StateConflict]),
+    ("replay_webhook_events", &[Problem::StateConflict]),
 ];
 
 /// Rows answered outside any operation (unknown routes, wrong methods, content negotiation) or

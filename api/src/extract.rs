@@ -337,6 +337,21 @@ pub fn encode_cursor(text: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
 }
 
+/// The cursor text of a page ordered by time then id, newest first: `<unix nanos>/<id>`.
+pub fn time_cursor(at: time::OffsetDateTime, id: uuid::Uuid) -> String {
+    format!("{}/{id}", at.unix_timestamp_nanos())
+}
+
+/// Reads a [`time_cursor`] text (422 `cursor` when it is not one).
+pub fn parse_time_cursor(text: &str) -> Result<(time::OffsetDateTime, uuid::Uuid), ApiError> {
+    let bad =
+        || ApiError::invalid_field("cursor", Text::new("cursore non valido", "invalid cursor"));
+    let (nanos, id) = text.split_once('/').ok_or_else(bad)?;
+    let nanos: i128 = nanos.parse().map_err(|_| bad())?;
+    let at = time::OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|_| bad())?;
+    Ok((at, uuid::Uuid::parse_str(id).map_err(|_| bad())?))
+}
+
 /// Longest `Idempotency-Key` accepted (the contract says the same).
 pub const IDEMPOTENCY_KEY_MAX_LEN: usize = 128;
 

@@ -37,6 +37,7 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         (name = "contributions", description = "Quarterly contributions: paid in the last 5 years and due, with deadlines."),
         (name = "inquiries", description = "Quesiti (comunicazione bidirezionale) and their topics."),
         (name = "notifications", description = "The caller's notifications: one event type per change, unread first."),
+        (name = "webhooks", description = "Webhooks for integrators: signed deliveries (Standard Webhooks) of the caller's events to their HTTPS endpoint."),
     )
 )]
 #[derive(Debug)]

@@ -279,6 +279,9 @@ registry! {
         "Il codice di verifica non corrisponde; dopo 5 errori la delega va richiesta di nuovo.",
         "The verification code does not match; after 5 mistakes the delegation must be requested again."),
     /// The action requires `If-Match`.
+    WebhookUrlRefused => (422, "webhook-url-refused", "Indirizzo del webhook non ammesso", "Webhook URL refused",
+        "Un webhook raggiunge solo indirizzi pubblici via HTTPS: indirizzi di loopback, privati, link-local e riservati sono rifiutati, anche dopo la risoluzione DNS.",
+        "A webhook reaches public addresses over HTTPS only: loopback, private, link-local and reserved addresses are refused, also after DNS resolution."),
     PreconditionRequired => (428, "precondition-required", "Intestazione If-Match obbligatoria", "If-Match header required",
         "L'operazione richiede l'intestazione If-Match con l'ETag letto.",
         "The operation requires the If-Match header with the ETag read."),

@@ -22,6 +22,7 @@ pub mod person;
 pub mod rome_time;
 pub mod tax_code;
 pub mod text;
+pub mod webhook;
 
 #[cfg(test)]
 mod test_support;

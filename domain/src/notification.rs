@@ -79,6 +79,8 @@ named_enum! {
         /// The contacts on file changed (a security notice to the person, with the old and the
         /// new addresses).
         ContactsChanged = "contacts_changed",
+        /// A webhook subscription kept failing and was disabled (to its owner).
+        WebhookSubscriptionDisabled = "webhook_subscription_disabled",
     }
 }
 
@@ -326,6 +328,10 @@ impl EventType {
                 "A role of yours was revoked",
             ),
             Self::ContactsChanged => ("I tuoi recapiti sono cambiati", "Your contacts changed"),
+            Self::WebhookSubscriptionDisabled => (
+                "Una sottoscrizione webhook è stata disattivata",
+                "A webhook subscription was disabled",
+            ),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod profile;
 pub mod scheduled_jobs;
 pub mod schema;
 pub mod sessions;
+pub mod webhooks;
 
 pub use bootstrap::{BootstrapError, ensure_database_exists, run_migrations};
 pub use pool::{PgPool, PoolSettings, PooledConn, build_pool};

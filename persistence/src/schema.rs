@@ -339,7 +339,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Uuid,
+        owner_tax_code -> Text,
+        url -> Text,
+        event_types -> Array<Text>,
+        secret -> Text,
+        status -> Text,
+        consecutive_failures -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        disabled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        subscription_id -> Uuid,
+        event_id -> Uuid,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        response_status -> Nullable<Int4>,
+        expires_at -> Timestamptz,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+        updated_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(notifications -> notification_events (event_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_deliveries -> notification_events (event_id));
 diesel::joinable!(notification_deliveries -> notifications (notification_id));
 diesel::joinable!(delegations -> intermediaries (delegate_tax_code));
 diesel::joinable!(employments -> employers (employer_tax_code));
@@ -374,4 +408,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_events,
     notifications,
     notification_deliveries,
+    webhook_subscriptions,
+    webhook_deliveries,
 );

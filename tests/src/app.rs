@@ -381,6 +381,21 @@ impl TestApp {
             .expect("deliver")
     }
 
+    /// Runs the webhook delivery worker once over everything due at the app's clock (what
+    /// `serve` does in the background, after the notification deliveries).
+    pub fn deliver_webhooks(&self) -> inps_api::notifications::worker::DeliveryRun {
+        let mut conn = self.db.as_ref().expect("database").connect();
+        let senders = inps_api::notifications::worker::Senders::from_settings(&self.state.settings)
+            .expect("senders");
+        inps_api::notifications::webhooks::delivery::deliver_due(
+            &mut conn,
+            senders.webhooks(),
+            &self.clock,
+            20,
+        )
+        .expect("deliver webhooks")
+    }
+
     /// A `multipart/form-data` body with the text `fields` and the `files`
     /// (`(field name, file name, bytes)`), and the `Content-Type` that announces its boundary.
     pub fn multipart_body(

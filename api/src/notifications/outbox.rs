@@ -7,7 +7,8 @@
 //! event type (`inps_domain::notification::delegate_recipients`). A delegate thus sees what
 //! happened while they acted for the subject, and nothing after the delegation ends. Each
 //! notification also records the channels and frequency the recipient's preferences and
-//! verified contacts gave at that moment, and queues one delivery per channel besides the inbox.
+//! verified contacts gave at that moment, and queues one delivery per channel besides the inbox,
+//! and one webhook delivery per active subscription of a recipient that takes the event type.
 
 use diesel::PgConnection;
 use inps_domain::authorization::DelegationFact;
@@ -79,5 +80,6 @@ pub fn notify(conn: &mut PgConnection, event: Event, now: OffsetDateTime) -> Res
         let (channels, frequency) = delivery_for(event.event_type, &preferences, &contacts);
         repo::insert_notification(conn, &new, recipient, &channels, frequency)?;
     }
+    super::webhooks::delivery::queue(conn, new.id, new.event_type, &recipients, now)?;
     Ok(())
 }

@@ -11,6 +11,8 @@
 //! is configured. A recipient whose contact for the channel is gone or no longer verified gets
 //! nothing on it (`failed`, no retry). Time comes from the injected [`Clock`].
 //!
+//! Each run also sends the due webhook deliveries (`super::webhooks::delivery::deliver_due`).
+//!
 //! It runs inside `serve` (unless `NOTIFICATION_WORKER=off`) and as
 //! `inps-api notification-worker [--once]`. Only the deliveries of `immediate` notifications
 //! are claimed: `daily` and `weekly` ones wait for the digests (not written yet).
@@ -82,6 +84,15 @@ impl SmtpSender {
     }
 }
 
+/// TLS of the HTTP deliveries (SMS gateway, webhooks): the system's OpenSSL and trust store,
+/// as the SMTP relays.
+pub(crate) fn http_tls() -> ureq::tls::TlsConfig {
+    ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::NativeTls)
+        .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+        .build()
+}
+
 /// The SMS gateway: `POST {to, text}` as JSON; any 2xx is sent.
 struct SmsGateway {
     url: String,
@@ -92,6 +103,7 @@ impl SmsGateway {
     fn new(url: &str) -> Self {
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(SEND_TIMEOUT))
+            .tls_config(http_tls())
             .build();
         Self {
             url: url.to_owned(),
@@ -116,6 +128,7 @@ pub struct Senders {
     pec: Option<SmtpSender>,
     sms: Option<SmsGateway>,
     link_base: String,
+    webhooks: super::webhooks::delivery::WebhookSender,
 }
 
 impl std::fmt::Debug for Senders {
@@ -140,7 +153,13 @@ impl Senders {
                 .transpose()?,
             sms: settings.sms_gateway_url.as_deref().map(SmsGateway::new),
             link_base: settings.notification_link_base.clone(),
+            webhooks: super::webhooks::delivery::WebhookSender::from_settings(settings),
         })
+    }
+
+    /// The HTTP client of webhook deliveries.
+    pub fn webhooks(&self) -> &super::webhooks::delivery::WebhookSender {
+        &self.webhooks
     }
 
     /// The channels the worker can send on (the others stay queued).
@@ -215,6 +234,30 @@ impl DeliveryRun {
     pub fn total(&self) -> usize {
         self.sent + self.retrying + self.failed + self.expired
     }
+
+    /// Counts `attempt`.
+    pub fn count(&mut self, attempt: &Attempt) {
+        match attempt {
+            Attempt::Sent => self.sent += 1,
+            Attempt::Expired => self.expired += 1,
+            Attempt::Failed { retry_at: None, .. } => self.failed += 1,
+            Attempt::Failed { .. } => self.retrying += 1,
+        }
+    }
+
+    /// Logs what the run did, if anything (`kind`: `notification` or `webhook`).
+    pub fn log(&self, kind: &'static str) {
+        if self.total() > 0 {
+            tracing::info!(
+                kind,
+                sent = self.sent,
+                retrying = self.retrying,
+                failed = self.failed,
+                expired = self.expired,
+                "deliveries"
+            );
+        }
+    }
 }
 
 fn jitter_seed(id: uuid::Uuid, attempts: i32) -> u64 {
@@ -222,8 +265,57 @@ fn jitter_seed(id: uuid::Uuid, attempts: i32) -> u64 {
     high ^ low ^ u64::from(attempts.unsigned_abs())
 }
 
-fn truncated(error: &str) -> String {
-    error.chars().take(MAX_ERROR_CHARS).collect()
+/// The outcome of the failed attempt number `attempts + 1` of delivery `id` at `now` with
+/// `error`: retried after the backoff (`retry_delay`, its jitter seeded by the delivery), or
+/// failed for good when `permanent` or no attempt is left; the error is logged and kept
+/// truncated.
+pub(crate) fn failed_attempt(
+    id: uuid::Uuid,
+    attempts: i32,
+    error: &str,
+    permanent: bool,
+    now: OffsetDateTime,
+) -> Attempt {
+    let failed = u32::try_from(attempts).unwrap_or(0) + 1;
+    let retry_at = if permanent {
+        None
+    } else {
+        retry_delay(failed, jitter_seed(id, attempts)).map(|w| now + w)
+    };
+    tracing::warn!(
+        delivery = %id, attempt = failed, retry = retry_at.is_some(), error = %error,
+        "delivery failed"
+    );
+    Attempt::Failed {
+        error: error.chars().take(MAX_ERROR_CHARS).collect(),
+        retry_at,
+    }
+}
+
+/// Runs `one_batch` in one transaction after another (each given the clock's now and the run
+/// to count its attempts in) until a batch deals with fewer than `batch` deliveries.
+pub(crate) fn in_batches<E: From<diesel::result::Error>>(
+    conn: &mut PgConnection,
+    clock: &dyn Clock,
+    batch: i64,
+    mut one_batch: impl FnMut(&mut PgConnection, OffsetDateTime, &mut DeliveryRun) -> Result<(), E>,
+) -> Result<DeliveryRun, E> {
+    let mut run = DeliveryRun::default();
+    loop {
+        let now = clock.now();
+        let this = conn.transaction(|conn| {
+            let mut this = DeliveryRun::default();
+            one_batch(conn, now, &mut this)?;
+            Ok::<_, E>(this)
+        })?;
+        run.sent += this.sent;
+        run.retrying += this.retrying;
+        run.failed += this.failed;
+        run.expired += this.expired;
+        if i64::try_from(this.total()).unwrap_or(i64::MAX) < batch {
+            return Ok(run);
+        }
+    }
 }
 
 fn attempt_one(
@@ -253,20 +345,7 @@ fn attempt_one(
     Ok(match senders.send(channel, &contacts, &text, now) {
         Ok(()) => Attempt::Sent,
         Err((error, permanent)) => {
-            let failed = u32::try_from(d.attempts).unwrap_or(0) + 1;
-            let retry_at = if permanent {
-                None
-            } else {
-                retry_delay(failed, jitter_seed(d.notification_id, d.attempts)).map(|w| now + w)
-            };
-            tracing::warn!(
-                notification = %d.notification_id, channel = %channel, attempt = failed,
-                retry = retry_at.is_some(), error = %error, "notification delivery failed"
-            );
-            Attempt::Failed {
-                error: truncated(&error),
-                retry_at,
-            }
+            failed_attempt(d.notification_id, d.attempts, &error, permanent, now)
         }
     })
 }
@@ -281,35 +360,18 @@ pub fn deliver_due(
     batch: i64,
 ) -> diesel::QueryResult<DeliveryRun> {
     let channels = senders.configured();
-    let mut run = DeliveryRun::default();
     if channels.is_empty() {
-        return Ok(run);
+        return Ok(DeliveryRun::default());
     }
-    loop {
-        let now = clock.now();
-        let this = conn.transaction(|conn| {
-            let mut this = DeliveryRun::default();
-            for claimed in repo::claim_due(conn, &channels, now, batch)? {
-                let attempt = attempt_one(conn, senders, &claimed, now)?;
-                match &attempt {
-                    Attempt::Sent => this.sent += 1,
-                    Attempt::Expired => this.expired += 1,
-                    Attempt::Failed { retry_at: None, .. } => this.failed += 1,
-                    Attempt::Failed { .. } => this.retrying += 1,
-                }
-                let d = &claimed.delivery;
-                repo::record_attempt(conn, d.notification_id, &d.channel, &attempt, now)?;
-            }
-            diesel::QueryResult::Ok(this)
-        })?;
-        run.sent += this.sent;
-        run.retrying += this.retrying;
-        run.failed += this.failed;
-        run.expired += this.expired;
-        if i64::try_from(this.total()).unwrap_or(i64::MAX) < batch {
-            return Ok(run);
+    in_batches(conn, clock, batch, |conn, now, run| {
+        for claimed in repo::claim_due(conn, &channels, now, batch)? {
+            let attempt = attempt_one(conn, senders, &claimed, now)?;
+            run.count(&attempt);
+            let d = &claimed.delivery;
+            repo::record_attempt(conn, d.notification_id, &d.channel, &attempt, now)?;
         }
-    }
+        Ok(())
+    })
 }
 
 /// Deliveries claimed per transaction.
@@ -337,15 +399,15 @@ pub fn spawn(
             }
             let run =
                 deliver_due(conn, &senders, clock.as_ref(), BATCH).map_err(|e| e.to_string())?;
-            if run.total() > 0 {
-                tracing::info!(
-                    sent = run.sent,
-                    retrying = run.retrying,
-                    failed = run.failed,
-                    expired = run.expired,
-                    "notification deliveries"
-                );
-            }
+            run.log("notification");
+            let run = super::webhooks::delivery::deliver_due(
+                conn,
+                senders.webhooks(),
+                clock.as_ref(),
+                BATCH,
+            )
+            .map_err(|e| e.to_string())?;
+            run.log("webhook");
             Ok(())
         },
     )

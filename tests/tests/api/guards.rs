@@ -32,6 +32,8 @@ struct Data {
     attachment_id: String,
     delegation_id: String,
     notification_id: String,
+    webhook_subscription_id: String,
+    webhook_delivery_id: String,
 }
 
 impl Data {
@@ -48,6 +50,8 @@ impl Data {
             attachment_id: uuid::Uuid::new_v4().to_string(),
             delegation_id: uuid::Uuid::new_v4().to_string(),
             notification_id: uuid::Uuid::new_v4().to_string(),
+            webhook_subscription_id: uuid::Uuid::new_v4().to_string(),
+            webhook_delivery_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 }
@@ -70,6 +74,8 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         ("inquiries", "id") => subject(&data.inquiry_id),
         ("delegations", "id") => subject(&data.delegation_id),
         ("notifications", "id") => subject(&data.notification_id),
+        ("webhook-subscriptions", "id") => subject(&data.webhook_subscription_id),
+        ("deliveries", "delivery_id") => subject(&data.webhook_delivery_id),
         ("attachments", "attachment_id") => subject(&data.attachment_id),
         ("inquiry-topics", "code") => reference("mav"),
         ("roles", "role") => reference("employer"),
@@ -201,8 +207,25 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
     app.grant_role(owner, "client").await;
     app.register_intermediary(delegate).await;
     let agent = app.login(delegate).await;
+    // A webhook subscription (loopback: the sandbox allows it) that the acceptance below
+    // queues a delivery to.
+    let res = app
+        .post_as(
+            &token,
+            "/v1/webhook-subscriptions",
+            json!({"url": "http://127.0.0.1:9/hook", "event_types": ["delegation_accepted"]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "subscribe: {}", res.text());
+    let webhook_subscription_id = id_of(&res.json());
     let delegation_id = app
         .active_delegation(&token, &agent, domestic(delegate))
+        .await;
+    let webhook_deliveries = app
+        .items(
+            &token,
+            &format!("/v1/webhook-subscriptions/{webhook_subscription_id}/deliveries"),
+        )
         .await;
     let pdf = pdf();
     let res = app
@@ -228,6 +251,8 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         attachment_id: id_of(&inquiry["attachments"][0]),
         delegation_id,
         notification_id: id_of(&notifications[0]),
+        webhook_subscription_id,
+        webhook_delivery_id: id_of(&webhook_deliveries[0]),
     }
 }
 

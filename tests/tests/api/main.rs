@@ -34,3 +34,4 @@ mod prescription;
 mod registry;
 mod reminders;
 mod replicas;
+mod webhooks;

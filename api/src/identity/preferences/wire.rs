@@ -30,6 +30,8 @@ crate::wire::wire_enum! {
         RoleRevoked,
         /// The recipient's contacts changed (a security notice).
         ContactsChanged,
+        /// A webhook subscription of the recipient kept failing and was disabled.
+        WebhookSubscriptionDisabled,
     }
 }
 

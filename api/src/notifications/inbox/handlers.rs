@@ -152,13 +152,7 @@ fn delivery(row: inps_persistence::notifications::DeliveryRow) -> Result<Deliver
     };
     let channel: inps_domain::notification::Channel =
         row.channel.parse().map_err(|_| corrupt("channel"))?;
-    let status = match row.status.as_str() {
-        "queued" => DeliveryStatus::Queued,
-        "sent" => DeliveryStatus::Sent,
-        "failed" => DeliveryStatus::Failed,
-        "expired" => DeliveryStatus::Expired,
-        _ => return Err(corrupt("status")),
-    };
+    let status = DeliveryStatus::from_stored(&row.status).ok_or_else(|| corrupt("status"))?;
     Ok(Delivery {
         channel: channel.into(),
         status,

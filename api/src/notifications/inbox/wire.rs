@@ -135,6 +135,19 @@ pub enum DeliveryStatus {
     Expired,
 }
 
+impl DeliveryStatus {
+    /// The status stored as `text` (`None`: a corrupt row).
+    pub fn from_stored(text: &str) -> Option<Self> {
+        Some(match text {
+            "queued" => Self::Queued,
+            "sent" => Self::Sent,
+            "failed" => Self::Failed,
+            "expired" => Self::Expired,
+            _ => return None,
+        })
+    }
+}
+
 /// The delivery of a notification on one channel.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
