@@ -57,6 +57,18 @@ pub fn rome_date(instant: OffsetDateTime) -> Date {
     in_rome(instant).date()
 }
 
+/// The instant when the Italian civil clock shows `time` on `date`. A time the clock skips (the
+/// hour lost in March) reads as winter time, a time it shows twice (the hour repeated in
+/// October) as its first occurrence, summer time.
+pub fn rome_instant(date: Date, time: Time) -> OffsetDateTime {
+    let summer = date.with_time(time).assume_offset(CEST);
+    if rome_offset(summer) == CEST {
+        summer
+    } else {
+        date.with_time(time).assume_offset(CET)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,7 +114,42 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_civil_time_is_the_instant_its_day_shows_it() {
+        use time::macros::{date, time};
+        assert_eq!(
+            rome_instant(date!(2026 - 03 - 28), time!(08:00)),
+            datetime!(2026-03-28 07:00 UTC)
+        );
+        assert_eq!(
+            rome_instant(date!(2026 - 03 - 30), time!(08:00)),
+            datetime!(2026-03-30 06:00 UTC)
+        );
+        // The skipped hour reads as winter time; the repeated one as its first, summer, time.
+        assert_eq!(
+            rome_instant(date!(2026 - 03 - 29), time!(02:30)),
+            datetime!(2026-03-29 01:30 UTC)
+        );
+        assert_eq!(
+            rome_instant(date!(2026 - 10 - 25), time!(02:30)),
+            datetime!(2026-10-25 00:30 UTC)
+        );
+        assert_eq!(
+            rome_instant(date!(2026 - 10 - 26), time!(08:00)),
+            datetime!(2026-10-26 07:00 UTC)
+        );
+    }
+
     proptest! {
+        #[test]
+        fn a_civil_time_reads_back(secs in 0i64..4_102_444_800) {
+            let local = in_rome(OffsetDateTime::from_unix_timestamp(secs).unwrap());
+            let hour = local.hour();
+            // Off the switching hours, every civil time names exactly one instant.
+            prop_assume!(!(1..=3).contains(&hour));
+            prop_assert_eq!(rome_instant(local.date(), local.time()), local);
+        }
+
         #[test]
         fn rome_is_one_or_two_hours_ahead_and_keeps_the_instant(secs in 0i64..4_102_444_800) {
             let instant = OffsetDateTime::from_unix_timestamp(secs).unwrap();

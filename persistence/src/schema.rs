@@ -325,7 +325,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    notification_deliveries (notification_id, channel) {
+    notification_deliveries (id) {
         notification_id -> Uuid,
         channel -> Text,
         status -> Text,
@@ -336,6 +336,8 @@ diesel::table! {
         sent_at -> Nullable<Timestamptz>,
         expires_at -> Nullable<Timestamptz>,
         updated_at -> Nullable<Timestamptz>,
+        id -> Uuid,
+        address -> Nullable<Text>,
     }
 }
 
