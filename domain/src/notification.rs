@@ -110,7 +110,11 @@ pub fn security_notice_addresses(old: &Contacts, new: &Contacts) -> Vec<(Channel
     for (channel, (before, verified), after) in [
         (Channel::Email, (&old.email, old.email_verified), &new.email),
         (Channel::Pec, (&old.pec, old.pec_verified), &new.pec),
-        (Channel::Sms, (&old.mobile, old.mobile_verified), &new.mobile),
+        (
+            Channel::Sms,
+            (&old.mobile, old.mobile_verified),
+            &new.mobile,
+        ),
     ] {
         if before == after {
             continue;

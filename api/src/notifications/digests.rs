@@ -36,7 +36,8 @@ pub fn deliver_digests(
         let mut mine = 0;
         for digest in &due {
             let outcomes = conn.transaction(|conn| {
-                let Some(claimed) = repo::claim_digest(conn, &digest.recipient, &digest.channel, now)?
+                let Some(claimed) =
+                    repo::claim_digest(conn, &digest.recipient, &digest.channel, now)?
                 else {
                     return Ok(Vec::new());
                 };
@@ -86,7 +87,10 @@ fn attempt_digest(
         .collect();
     let live: Vec<_> = parsed.iter().filter_map(|p| p.as_ref().ok()).collect();
     let Some(&&(channel, _, _, first)) = live.first() else {
-        return Ok(parsed.into_iter().map(|p| p.err().unwrap_or_else(corrupt)).collect());
+        return Ok(parsed
+            .into_iter()
+            .map(|p| p.err().unwrap_or_else(corrupt))
+            .collect());
     };
     let frequency = live.iter().map(|l| l.2).max().unwrap_or(Frequency::Daily);
     let events: Vec<(EventType, &str)> = live.iter().map(|l| (l.1, l.3.link.as_str())).collect();
@@ -95,7 +99,11 @@ fn attempt_digest(
     let shared = match senders.send(conn, channel, to, &text, now)? {
         Ok(()) => Attempt::Sent,
         Err(error) => {
-            let attempts = live.iter().map(|l| l.3.delivery.attempts).max().unwrap_or(0);
+            let attempts = live
+                .iter()
+                .map(|l| l.3.delivery.attempts)
+                .max()
+                .unwrap_or(0);
             failure(error, channel, first.delivery.id, attempts, now)
         }
     };

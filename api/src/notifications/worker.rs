@@ -337,7 +337,9 @@ pub fn deliver_due(
     batch: i64,
 ) -> diesel::QueryResult<DeliveryRun> {
     let mut run = deliver_immediate(conn, senders, clock, batch)?;
-    run.add(super::digests::deliver_digests(conn, senders, clock, batch)?);
+    run.add(super::digests::deliver_digests(
+        conn, senders, clock, batch,
+    )?);
     Ok(run)
 }
 

@@ -111,7 +111,10 @@ mod tests {
             digest_due(Frequency::Daily, datetime!(2026-07-10 21:59 UTC)),
             Some(datetime!(2026-07-11 06:00 UTC))
         );
-        assert_eq!(digest_due(Frequency::Immediate, datetime!(2026-07-10 21:59 UTC)), None);
+        assert_eq!(
+            digest_due(Frequency::Immediate, datetime!(2026-07-10 21:59 UTC)),
+            None
+        );
     }
 
     #[test]
@@ -140,7 +143,10 @@ mod tests {
     #[test]
     fn across_the_change_back_to_winter_time_eight_stays_eight() {
         // Sunday 25 October 2026 has 25 hours: 22:00 UTC on the 24th to 23:00 UTC on the 25th.
-        for at in [datetime!(2026-10-24 22:00 UTC), datetime!(2026-10-25 22:59 UTC)] {
+        for at in [
+            datetime!(2026-10-24 22:00 UTC),
+            datetime!(2026-10-25 22:59 UTC),
+        ] {
             assert_eq!(
                 digest_due(Frequency::Daily, at),
                 Some(datetime!(2026-10-26 07:00 UTC)),

@@ -14,6 +14,7 @@ mod delegation_lifecycle;
 mod delegation_rules;
 mod delegations;
 mod demo;
+mod digests;
 mod employers;
 mod employments;
 mod guards;
