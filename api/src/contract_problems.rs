@@ -67,6 +67,15 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         ],
     ),
     ("answer_inquiry", &[Problem::StateConflict]),
+    ("request_contact_verification", &[Problem::StateConflict]),
+    (
+        "confirm_contact_verification",
+        &[
+            Problem::ContactCodeWrong,
+            Problem::ContactCodeExpired,
+            Problem::ContactCodeExhausted,
+        ],
+    ),
 ];
 
 /// Rows answered outside any operation (unknown routes, wrong methods, content negotiation) or

@@ -222,6 +222,17 @@ impl Channel {
             Self::Sms => contacts.mobile.is_some() && contacts.mobile_verified,
         }
     }
+
+    /// The address on file in `contacts` this channel delivers to, verified or not (`None`
+    /// for the inbox).
+    pub fn address(self, contacts: &Contacts) -> Option<&str> {
+        match self {
+            Self::Inbox => None,
+            Self::Email => contacts.email.as_deref(),
+            Self::Pec => contacts.pec.as_deref(),
+            Self::Sms => contacts.mobile.as_deref(),
+        }
+    }
 }
 
 /// The preference for one event type.

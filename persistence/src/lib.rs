@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod bootstrap;
+pub mod contact_verifications;
 pub mod contributions;
 pub mod delegations;
 pub mod employers;

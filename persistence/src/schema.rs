@@ -82,6 +82,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    contact_verifications (tax_code, channel) {
+        tax_code -> Text,
+        channel -> Text,
+        address -> Text,
+        code_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        failed_attempts -> Int4,
+    }
+}
+
+diesel::table! {
     contacts (tax_code) {
         tax_code -> Text,
         email -> Nullable<Text>,
@@ -350,6 +362,7 @@ diesel::joinable!(inquiries -> employments (employment_code));
 diesel::joinable!(inquiries -> inquiry_topics (topic));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    contact_verifications,
     persons,
     person_roles,
     registry_records,

@@ -182,25 +182,36 @@ impl Senders {
                 }
             },
         };
+        Ok(self.send_to(channel, &to, message, now))
+    }
+
+    /// Sends `message` on `channel` to the address `to`, now; `Err((error, permanent))`.
+    pub fn send_to(
+        &self,
+        channel: Channel,
+        to: &str,
+        message: &Message,
+        now: OffsetDateTime,
+    ) -> Result<(), (String, bool)> {
         let unconfigured = || (format!("{channel} is not configured"), false);
-        Ok(match channel {
+        match channel {
             Channel::Email => self
                 .email
                 .as_ref()
                 .ok_or_else(unconfigured)
-                .and_then(|s| s.send(&to, message, now)),
+                .and_then(|s| s.send(to, message, now)),
             Channel::Pec => self
                 .pec
                 .as_ref()
                 .ok_or_else(unconfigured)
-                .and_then(|s| s.send(&to, message, now)),
+                .and_then(|s| s.send(to, message, now)),
             Channel::Sms => self
                 .sms
                 .as_ref()
                 .ok_or_else(unconfigured)
-                .and_then(|s| s.send(&to, message)),
+                .and_then(|s| s.send(to, message)),
             Channel::Inbox => Ok(()),
-        })
+        }
     }
 
     /// The base the links in messages are joined to.
@@ -216,15 +227,10 @@ fn verified_address(
     recipient: &str,
 ) -> diesel::QueryResult<Option<String>> {
     let contacts = Contacts::from(inps_persistence::profile::contacts_of(conn, recipient)?);
-    if !channel.reachable(&contacts) {
-        return Ok(None);
-    }
-    Ok(match channel {
-        Channel::Email => contacts.email,
-        Channel::Pec => contacts.pec,
-        Channel::Sms => contacts.mobile,
-        Channel::Inbox => None,
-    })
+    Ok(channel
+        .reachable(&contacts)
+        .then(|| channel.address(&contacts).map(str::to_owned))
+        .flatten())
 }
 
 /// What one run of [`deliver_due`] did.

@@ -7,6 +7,7 @@ mod audit_sealer;
 mod basics;
 mod cassetto_rules;
 mod cli;
+mod contact_verifications;
 mod contract;
 mod contributions;
 mod delegation_acceptance;
