@@ -5,7 +5,6 @@
 //! message, and expires unsent past its time-to-live; two workers at once send each digest
 //! once. A change of contacts warns the previous and the new address at once.
 
-use inps_api::notifications::worker::{Senders, deliver_due};
 use inps_domain::notification::{EventType, max_retry_delay};
 use inps_tests::fixtures::{Cassetto, execute};
 use inps_tests::personas::employer;
@@ -211,24 +210,7 @@ async fn two_workers_at_once_send_each_digest_once() {
     let s = employer_every(&smtp, "daily").await;
     let links = answer_each(&s, &["mav", "registry_data", "contributions"]).await;
     s.app.advance(UNTIL_TUESDAY_MORNING);
-    let senders = Senders::from_settings(&s.app.state.settings).expect("senders");
-    let db = s.app.db.as_ref().expect("database");
-    let barrier = std::sync::Barrier::new(2);
-    let sent: usize = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..2)
-            .map(|_| {
-                let (senders, barrier, clock) = (&senders, &barrier, &s.app.clock);
-                scope.spawn(move || {
-                    let mut conn = db.connect();
-                    barrier.wait();
-                    deliver_due(&mut conn, senders, clock, 1)
-                        .expect("deliver")
-                        .sent
-                })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().expect("worker")).sum()
-    });
+    let sent = s.app.deliver_racing(2);
     assert_eq!(sent, links.len(), "each grouped delivery recorded once");
     let received = smtp.received();
     assert_eq!(received.len(), 1, "one digest, once");

@@ -5,7 +5,6 @@
 //! gateway; an address no longer verified, a digest preference or a channel with no
 //! configuration gets nothing sent.
 
-use inps_api::notifications::worker::{Senders, deliver_due};
 use inps_domain::notification::{EventType, max_retry_delay};
 use inps_tests::TestApp;
 use inps_tests::fixtures::{Cassetto, execute, id_of};
@@ -314,25 +313,7 @@ async fn two_workers_at_once_send_each_message_once() {
     for topic in topics {
         links.push(format!("/v1/inquiries/{}", answered(&s, topic).await.0));
     }
-    let senders = Senders::from_settings(&s.app.state.settings).expect("senders");
-    let barrier = std::sync::Barrier::new(2);
-    let db = s.app.db.as_ref().expect("database");
-    let sent: usize = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..2)
-            .map(|_| {
-                let (senders, barrier, clock) = (&senders, &barrier, &s.app.clock);
-                scope.spawn(move || {
-                    let mut conn = db.connect();
-                    barrier.wait();
-                    // One delivery per claim, so the two interleave.
-                    deliver_due(&mut conn, senders, clock, 1)
-                        .expect("deliver")
-                        .sent
-                })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().expect("worker")).sum()
-    });
+    let sent = s.app.deliver_racing(2);
     assert_eq!(sent, topics.len());
     let received = smtp.received();
     assert_eq!(received.len(), topics.len(), "each message once");

@@ -95,23 +95,13 @@ async fn two_workers_at_once_write_each_reminder_once() {
         app.active_delegation(&p.employer, token, terms).await;
     }
     app.advance(Duration::days(11));
-    let db = app.db.as_ref().expect("database");
-    let barrier = std::sync::Barrier::new(2);
-    let written: usize = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..2)
-            .map(|_| {
-                let (barrier, clock) = (&barrier, &app.clock);
-                scope.spawn(move || {
-                    let mut conn = db.connect();
-                    barrier.wait();
-                    // One job per claim, so the two interleave.
-                    inps_api::notifications::reminders::run_due(&mut conn, clock, 1)
-                        .expect("reminders")
-                })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().expect("worker")).sum()
-    });
+    // One job per claim, so the two interleave.
+    let written: usize = app
+        .race(2, |conn| {
+            inps_api::notifications::reminders::run_due(conn, &app.clock, 1).expect("reminders")
+        })
+        .into_iter()
+        .sum();
     assert_eq!(written, 2, "each job once");
     assert_eq!(app.run_reminders(), 0);
     assert_eq!(reminders_of(&app, &employer()).await.len(), 2);
