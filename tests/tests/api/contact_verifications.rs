@@ -231,3 +231,46 @@ async fn two_confirmations_at_once_count_every_wrong_code() {
         "{statuses:?}"
     );
 }
+
+#[actix_web::test]
+async fn a_channel_that_cannot_send_keeps_no_code() {
+    let smtp = SmtpServer::start();
+    let env: Vec<(&str, String)> = smtp.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = TestApp::with_env(&env);
+    let token = app.login(&employer()).await;
+    let res = app
+        .put_as(
+            &token,
+            "/v1/me/contacts",
+            json!({"email": MAIL, "mobile": MOBILE}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // No SMS gateway configured: the channel is not offered.
+    let refused = app
+        .post_as(
+            &token,
+            "/v1/me/contacts/verifications",
+            json!({"channel": "sms"}),
+        )
+        .await
+        .problem(422);
+    assert_eq!(refused["errors"][0]["field"], "channel", "{refused}");
+    // The relay refuses the message: 503, and no code is pending.
+    smtp.refuse_next("451 4.3.0 try again later");
+    app.post_as(
+        &token,
+        "/v1/me/contacts/verifications",
+        json!({"channel": "email"}),
+    )
+    .await
+    .problem(503);
+    let none = confirm(&app, &token, "email", "12345678")
+        .await
+        .problem(422);
+    assert_eq!(
+        none["type"],
+        "https://inps.example/problems/contact-code-expired"
+    );
+}

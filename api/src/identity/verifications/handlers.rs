@@ -18,9 +18,10 @@ use crate::state::AppState;
 ///
 /// Sends a one-time code (8 digits, valid 15 minutes) to the caller's contact on `channel`: the
 /// e-mail or PEC address by e-mail or PEC, the mobile number by SMS. The contact must be on file
-/// and not yet verified (422 when absent, 409 when verified already). A new request replaces the
-/// previous code. The code is sent at once and never stored in clear, logged or answered; 503
-/// when the channel cannot send now (nothing is kept).
+/// and not yet verified (422 when absent, 409 when verified already), on a channel this service
+/// sends on (422 otherwise). A new request replaces the previous code. The code is sent at once
+/// and never stored in clear, logged or answered; 503 when the channel fails to send now
+/// (nothing is kept).
 #[utoipa::path(tag = "me", operation_id = "request_contact_verification",
     request_body = VerificationRequest,
     responses((status = 202, description = "The code was sent.", body = VerificationSent),
@@ -28,7 +29,7 @@ use crate::state::AppState;
               (status = 401, description = "No valid session."),
               (status = 409, description = "The contact is verified already."),
               (status = 415, description = "The body is not `application/json`."),
-              (status = 422, description = "No such contact on file."),
+              (status = 422, description = "No such contact on file, or a channel not available."),
               (status = 503, description = "The channel cannot send now.")),
     security(("bearer" = [])))]
 #[post("/me/contacts/verifications")]
@@ -44,16 +45,11 @@ pub async fn request_contact_verification(
     );
     let sent = db::transaction(&state, move |conn| {
         let senders = Senders::from_settings(&settings).map_err(Refusal::internal)?;
-        let send = |channel, to: &str, message: &_| {
-            senders
-                .send_to(channel, to, message, now)
-                .map_err(|(error, _)| error)
-        };
         let secret = &settings.delegation_code_secret;
         Ok(use_cases::request_code(
             conn,
             &caller.actor(),
-            (secret, &send),
+            (secret, &senders),
             channel,
             now,
         )?)

@@ -2,7 +2,6 @@
 //! domain results or a typed [`Refusal`] out; no HTTP.
 
 use diesel::PgConnection;
-use inps_domain::notification::{Channel, Message};
 use inps_domain::person::Contacts;
 use inps_domain::person::verification::{
     CODE_TTL, CodeRequestRefusal, ConfirmRefusal, ContactChannel, code_message, code_target,
@@ -14,14 +13,12 @@ use time::OffsetDateTime;
 
 use crate::auth::Actor;
 use crate::delegations::lifecycle::code::{code_hash, code_matches, new_code};
+use crate::notifications::worker::Senders;
 use crate::problems::{Problem, Text};
 use crate::refusal::Refusal;
 use crate::settings::SecretKey;
 
 const RESOURCE: &str = "/v1/me/contacts/verifications";
-
-/// Sends a message on a channel to an address now (`Err`: why not).
-pub type Send<'a> = &'a dyn Fn(Channel, &str, &Message) -> Result<(), String>;
 
 /// What a code's keyed hash is taken over besides the code: whose, which channel, which
 /// address (a code for another person, channel or address never matches).
@@ -38,13 +35,13 @@ pub struct CodeSent {
     pub expires_at: OffsetDateTime,
 }
 
-/// Sends a fresh code to the actor's contact on `channel` (on file, not yet verified), replacing
-/// any pending one; only its keyed hash is kept. The message goes out last, so a failed send
-/// keeps nothing (503).
+/// Sends a fresh code to the actor's contact on `channel` (on file, not yet verified, and a
+/// channel this deployment sends on), replacing any pending one; only its keyed hash is kept.
+/// The message goes out last, so a failed send keeps nothing (503).
 pub fn request_code(
     conn: &mut PgConnection,
     actor: &Actor,
-    (secret, send): (&SecretKey, Send<'_>),
+    (secret, senders): (&SecretKey, &Senders),
     channel: ContactChannel,
     now: OffsetDateTime,
 ) -> Result<CodeSent, Refusal> {
@@ -60,6 +57,15 @@ pub fn request_code(
             "The contact is verified already.",
         ),
     })?;
+    if !senders.configured().contains(&channel.as_str()) {
+        return Err(Refusal::invalid_field(
+            "channel",
+            Text::new(
+                "questo canale non è disponibile",
+                "this channel is not available",
+            ),
+        ));
+    }
     let code = new_code()?;
     let expires_at = now + CODE_TTL;
     repo::replace(
@@ -75,7 +81,9 @@ pub fn request_code(
     )?;
     let event = actor.audit("contacts.verification.request", RESOURCE, Some(tax_code));
     inps_persistence::audit::append(conn, event, now)?;
-    send(channel.channel(), address, &code_message(&code)).map_err(Refusal::unavailable)?;
+    senders
+        .send_to(channel.channel(), address, &code_message(&code), now)
+        .map_err(|(error, _)| Refusal::unavailable(error))?;
     Ok(CodeSent {
         channel,
         expires_at,
