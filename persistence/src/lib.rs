@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod contact_verifications;
 pub mod contributions;
 pub mod delegations;
+pub mod digests;
 pub mod employers;
 pub mod idempotency;
 pub mod inquiries;

@@ -11,7 +11,8 @@
 
 use diesel::{Connection as _, PgConnection};
 use inps_domain::notification::{Channel, EventType, Frequency, digest_message};
-use inps_persistence::notifications::{self as repo, Attempt, ClaimedDelivery};
+use inps_persistence::digests as repo;
+use inps_persistence::notifications::{Attempt, ClaimedDelivery, record_attempt};
 use time::OffsetDateTime;
 
 use super::worker::{DeliveryRun, Senders, corrupt, failure};
@@ -43,7 +44,7 @@ pub fn deliver_digests(
                 };
                 let outcomes = attempt_digest(conn, senders, &claimed, now)?;
                 for (d, attempt) in claimed.iter().zip(&outcomes) {
-                    repo::record_attempt(conn, d.delivery.id, attempt, now)?;
+                    record_attempt(conn, d.delivery.id, attempt, now)?;
                 }
                 diesel::QueryResult::Ok(outcomes)
             })?;
