@@ -70,6 +70,15 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
     ("create_webhook_subscription", &[Problem::WebhookUrlRefused]),
     ("retry_webhook_delivery", &[Problem::StateConflict]),
     ("replay_webhook_events", &[Problem::StateConflict]),
+    ("request_contact_verification", &[Problem::StateConflict]),
+    (
+        "confirm_contact_verification",
+        &[
+            Problem::ContactCodeWrong,
+            Problem::ContactCodeExpired,
+            Problem::ContactCodeExhausted,
+        ],
+    ),
 ];
 
 /// Rows answered outside any operation (unknown routes, wrong methods, content negotiation) or

@@ -6,8 +6,10 @@
 
 pub mod audit;
 pub mod bootstrap;
+pub mod contact_verifications;
 pub mod contributions;
 pub mod delegations;
+pub mod digests;
 pub mod employers;
 pub mod idempotency;
 pub mod inquiries;

@@ -82,6 +82,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    contact_verifications (tax_code, channel) {
+        tax_code -> Text,
+        channel -> Text,
+        address -> Text,
+        code_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        failed_attempts -> Int4,
+    }
+}
+
+diesel::table! {
     contacts (tax_code) {
         tax_code -> Text,
         email -> Nullable<Text>,
@@ -325,7 +337,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    notification_deliveries (notification_id, channel) {
+    notification_deliveries (id) {
         notification_id -> Uuid,
         channel -> Text,
         status -> Text,
@@ -336,6 +348,8 @@ diesel::table! {
         sent_at -> Nullable<Timestamptz>,
         expires_at -> Nullable<Timestamptz>,
         updated_at -> Nullable<Timestamptz>,
+        id -> Uuid,
+        address -> Nullable<Text>,
     }
 }
 
@@ -382,6 +396,7 @@ diesel::joinable!(inquiries -> employments (employment_code));
 diesel::joinable!(inquiries -> inquiry_topics (topic));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    contact_verifications,
     persons,
     person_roles,
     registry_records,

@@ -3,6 +3,7 @@
 //! (`/v1/notifications`), and webhooks for integrators (`/v1/webhook-subscriptions`). Preferences per event type are under `/v1/me`
 //! (`crate::identity::preferences`); the rules are in `inps_domain::notification`.
 
+pub mod digests;
 pub mod inbox;
 pub mod outbox;
 pub mod reminders;

@@ -12,10 +12,13 @@
 //! nothing on it (`failed`, no retry). Time comes from the injected [`Clock`].
 //!
 //! Each run also sends the due webhook deliveries (`super::webhooks::delivery::deliver_due`).
+//! A delivery with an explicit address (the security notice to an address no longer on file)
+//! goes to that address; the others to the recipient's contact on file when sent.
 //!
 //! It runs inside `serve` (unless `NOTIFICATION_WORKER=off`) and as
-//! `inps-api notification-worker [--once]`. Only the deliveries of `immediate` notifications
-//! are claimed: `daily` and `weekly` ones wait for the digests (not written yet).
+//! `inps-api notification-worker [--once]`. The deliveries of `daily` and `weekly`
+//! notifications are sent as digests, one message per recipient and channel
+//! (`super::digests`), in the same run.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -177,43 +180,75 @@ impl Senders {
         channels
     }
 
-    fn send(
+    /// Sends `message` on `channel` to `address` when given, otherwise to `recipient`'s
+    /// contact on file for the channel, which must be verified; `Err((error, permanent))`.
+    pub(super) fn send(
+        &self,
+        conn: &mut PgConnection,
+        channel: Channel,
+        (recipient, address): (&str, Option<&str>),
+        message: &Message,
+        now: OffsetDateTime,
+    ) -> diesel::QueryResult<Result<(), (String, bool)>> {
+        let to = match address {
+            Some(address) => address.to_owned(),
+            None => match verified_address(conn, channel, recipient)? {
+                Some(found) => found,
+                None => {
+                    let error = format!("no verified {channel} contact on file");
+                    return Ok(Err((error, true)));
+                }
+            },
+        };
+        Ok(self.send_to(channel, &to, message, now))
+    }
+
+    /// Sends `message` on `channel` to the address `to`, now; `Err((error, permanent))`.
+    pub fn send_to(
         &self,
         channel: Channel,
-        contacts: &Contacts,
+        to: &str,
         message: &Message,
         now: OffsetDateTime,
     ) -> Result<(), (String, bool)> {
-        let no_contact = || (format!("no verified {channel} contact on file"), true);
-        if !channel.reachable(contacts) {
-            return Err(no_contact());
-        }
         let unconfigured = || (format!("{channel} is not configured"), false);
         match channel {
-            Channel::Email => {
-                let to = contacts.email.as_deref().ok_or_else(no_contact)?;
-                self.email
-                    .as_ref()
-                    .ok_or_else(unconfigured)?
-                    .send(to, message, now)
-            }
-            Channel::Pec => {
-                let to = contacts.pec.as_deref().ok_or_else(no_contact)?;
-                self.pec
-                    .as_ref()
-                    .ok_or_else(unconfigured)?
-                    .send(to, message, now)
-            }
-            Channel::Sms => {
-                let to = contacts.mobile.as_deref().ok_or_else(no_contact)?;
-                self.sms
-                    .as_ref()
-                    .ok_or_else(unconfigured)?
-                    .send(to, message)
-            }
+            Channel::Email => self
+                .email
+                .as_ref()
+                .ok_or_else(unconfigured)
+                .and_then(|s| s.send(to, message, now)),
+            Channel::Pec => self
+                .pec
+                .as_ref()
+                .ok_or_else(unconfigured)
+                .and_then(|s| s.send(to, message, now)),
+            Channel::Sms => self
+                .sms
+                .as_ref()
+                .ok_or_else(unconfigured)
+                .and_then(|s| s.send(to, message)),
             Channel::Inbox => Ok(()),
         }
     }
+
+    /// The base the links in messages are joined to.
+    pub(super) fn link_base(&self) -> &str {
+        &self.link_base
+    }
+}
+
+/// `recipient`'s contact on file for `channel`, when it is verified.
+fn verified_address(
+    conn: &mut PgConnection,
+    channel: Channel,
+    recipient: &str,
+) -> diesel::QueryResult<Option<String>> {
+    let contacts = Contacts::from(inps_persistence::profile::contacts_of(conn, recipient)?);
+    Ok(channel
+        .reachable(&contacts)
+        .then(|| channel.address(&contacts).map(str::to_owned))
+        .flatten())
 }
 
 /// What one run of [`deliver_due`] did.
@@ -235,7 +270,7 @@ impl DeliveryRun {
         self.sent + self.retrying + self.failed + self.expired
     }
 
-    /// Counts `attempt`.
+    /// Counts one delivery's `attempt`.
     pub fn count(&mut self, attempt: &Attempt) {
         match attempt {
             Attempt::Sent => self.sent += 1,
@@ -257,6 +292,14 @@ impl DeliveryRun {
                 "deliveries"
             );
         }
+    }
+
+    /// Adds `other`'s counts.
+    pub fn add(&mut self, other: Self) {
+        self.sent += other.sent;
+        self.retrying += other.retrying;
+        self.failed += other.failed;
+        self.expired += other.expired;
     }
 }
 
@@ -308,13 +351,18 @@ pub(crate) fn in_batches<E: From<diesel::result::Error>>(
             one_batch(conn, now, &mut this)?;
             Ok::<_, E>(this)
         })?;
-        run.sent += this.sent;
-        run.retrying += this.retrying;
-        run.failed += this.failed;
-        run.expired += this.expired;
+        run.add(this);
         if i64::try_from(this.total()).unwrap_or(i64::MAX) < batch {
             return Ok(run);
         }
+    }
+}
+
+/// A row the worker cannot read: failed for good.
+pub(super) fn corrupt() -> Attempt {
+    Attempt::Failed {
+        error: "corrupt delivery row".into(),
+        retry_at: None,
     }
 }
 
@@ -332,28 +380,35 @@ fn attempt_one(
         d.channel.parse::<Channel>(),
         claimed.event_type.parse::<EventType>(),
     ) else {
-        return Ok(Attempt::Failed {
-            error: "corrupt delivery row".into(),
-            retry_at: None,
-        });
+        return Ok(corrupt());
     };
-    let contacts = Contacts::from(inps_persistence::profile::contacts_of(
-        conn,
-        &claimed.recipient_tax_code,
-    )?);
     let text = message(event_type, &senders.link_base, &claimed.link);
-    Ok(match senders.send(channel, &contacts, &text, now) {
+    let to = (claimed.recipient_tax_code.as_str(), d.address.as_deref());
+    Ok(match senders.send(conn, channel, to, &text, now)? {
         Ok(()) => Attempt::Sent,
-        Err((error, permanent)) => {
-            failed_attempt(d.notification_id, d.attempts, &error, permanent, now)
-        }
+        Err((error, permanent)) => failed_attempt(d.id, d.attempts, &error, permanent, now),
     })
 }
 
-/// Delivers everything due now on the configured channels, `batch` at a time: per batch, one
-/// transaction claims the due deliveries (skipping those another worker holds), sends each and
-/// records its outcome, then commits.
+/// Delivers everything due now on the configured channels, `batch` at a time: the immediate
+/// deliveries, then the digests due (`super::digests::deliver_digests`).
 pub fn deliver_due(
+    conn: &mut PgConnection,
+    senders: &Senders,
+    clock: &dyn Clock,
+    batch: i64,
+) -> diesel::QueryResult<DeliveryRun> {
+    let mut run = deliver_immediate(conn, senders, clock, batch)?;
+    run.add(super::digests::deliver_digests(
+        conn, senders, clock, batch,
+    )?);
+    Ok(run)
+}
+
+/// Delivers the immediate deliveries due now: per batch, one transaction claims the due
+/// deliveries (skipping those another worker holds), sends each and records its outcome, then
+/// commits.
+fn deliver_immediate(
     conn: &mut PgConnection,
     senders: &Senders,
     clock: &dyn Clock,
@@ -367,8 +422,7 @@ pub fn deliver_due(
         for claimed in repo::claim_due(conn, &channels, now, batch)? {
             let attempt = attempt_one(conn, senders, &claimed, now)?;
             run.count(&attempt);
-            let d = &claimed.delivery;
-            repo::record_attempt(conn, d.notification_id, &d.channel, &attempt, now)?;
+            repo::record_attempt(conn, claimed.delivery.id, &attempt, now)?;
         }
         Ok(())
     })

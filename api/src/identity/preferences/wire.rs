@@ -28,7 +28,8 @@ crate::wire::wire_enum! {
         RoleGranted,
         /// A role of the recipient was revoked.
         RoleRevoked,
-        /// The recipient's contacts changed (a security notice).
+        /// The recipient's contacts changed (a security notice: at once whatever the frequency,
+        /// also to the previous and the new addresses).
         ContactsChanged,
         /// A webhook subscription of the recipient kept failing and was disabled.
         WebhookSubscriptionDisabled,
@@ -54,9 +55,11 @@ crate::wire::wire_enum! {
     Frequency <=> DFrequency {
         /// At once.
         Immediate,
-        /// One daily digest.
+        /// One daily digest: the events of an Italian calendar day (Europe/Rome) in one message
+        /// per channel, at 08:00 Rome time the next day.
         Daily,
-        /// One weekly digest.
+        /// One weekly digest: the events of a Monday-to-Sunday week in one message per channel,
+        /// at 08:00 Rome time on the Monday after.
         Weekly,
     }
 }

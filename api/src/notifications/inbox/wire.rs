@@ -170,7 +170,8 @@ pub struct Delivery {
     /// When it was queued.
     #[serde(with = "time::serde::rfc3339")]
     pub queued_at: OffsetDateTime,
-    /// When the next attempt is due (queued only; null: at once).
+    /// When the next attempt is due (queued only; null: at once; a digest's: when the digest
+    /// is due).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub next_attempt_at: Option<OffsetDateTime>,
     /// When it was sent.
