@@ -12,6 +12,7 @@ use std::str::FromStr;
 use time::{Duration, OffsetDateTime, Time, Weekday};
 
 use crate::calendar::is_national_holiday;
+use crate::delegation::{Scope, Service};
 use crate::identity::{ParseError, Role, parse_wire};
 use crate::rome_time::{in_rome, rome_offset};
 
@@ -174,6 +175,16 @@ impl FromStr for ManualFormat {
     }
 }
 
+/// Whether `topic` names a FAQ topic: 1 to 32 lower-case ASCII letters, digits and `_`,
+/// starting with a letter (`appointments`, `contributions`).
+pub fn is_faq_topic(topic: &str) -> bool {
+    topic.len() <= 32
+        && topic.starts_with(|c: char| c.is_ascii_lowercase())
+        && topic
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 /// What a support ticket is about, each with its service level: the working hours within which
 /// the help desk takes a ticket of the category in charge when no queue is ahead of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -292,6 +303,18 @@ pub fn transition(state: TicketState, action: TicketAction) -> Result<TicketStat
     }
 }
 
+/// The delegation scope a delegate of a ticket's requester needs (a delegation from the
+/// requester for the ticket's service, in force): `read` to follow the thread; to write in it,
+/// the scope that covers requests to the office for that service, `inquiries` for domestic
+/// work and `services` for occasional work (which has no inquiries scope).
+pub fn ticket_scope(service: Service, writing: bool) -> Scope {
+    match (service, writing) {
+        (_, false) => Scope::Read,
+        (Service::DomesticWork, true) => Scope::Inquiries,
+        (Service::OccasionalWork, true) => Scope::Services,
+    }
+}
+
 /// How many tickets of one category the help desk takes in charge within that category's
 /// service level: the desk's capacity in the estimate below.
 pub const DESK_CAPACITY: u32 = 5;
@@ -406,6 +429,15 @@ mod tests {
         assert_eq!(ManualFormat::recognise(b"  \n"), None);
         assert_eq!(ManualFormat::sniff(b"%PDF-1"), Some(ManualFormat::Pdf));
         assert_eq!(ManualFormat::sniff(b"# Guida"), None);
+    }
+
+    #[test]
+    fn faq_topics_are_short_snake_case_words() {
+        assert!(is_faq_topic("appointments"));
+        assert!(is_faq_topic("a1_b"));
+        for bad in ["", "1abc", "Abc", "a-b", "a b", &"a".repeat(33)] {
+            assert!(!is_faq_topic(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -77,6 +77,12 @@ named_enum! {
         /// The contacts on file changed (a security notice to the person, with the old and the
         /// new addresses).
         ContactsChanged = "contacts_changed",
+        /// An operator took a support ticket in charge (to the requester).
+        SupportTicketTaken = "support_ticket_taken",
+        /// An operator answered in a support ticket's thread (to the requester).
+        SupportTicketAnswered = "support_ticket_answered",
+        /// An operator closed a support ticket (to the requester).
+        SupportTicketClosed = "support_ticket_closed",
     }
 }
 
@@ -324,6 +330,18 @@ impl EventType {
                 "A role of yours was revoked",
             ),
             Self::ContactsChanged => ("I tuoi recapiti sono cambiati", "Your contacts changed"),
+            Self::SupportTicketTaken => (
+                "La tua richiesta di assistenza è stata presa in carico",
+                "Your support ticket was taken in charge",
+            ),
+            Self::SupportTicketAnswered => (
+                "Hai una risposta alla tua richiesta di assistenza",
+                "Your support ticket has an answer",
+            ),
+            Self::SupportTicketClosed => (
+                "La tua richiesta di assistenza è stata chiusa",
+                "Your support ticket was closed",
+            ),
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::etag::{IfMatch, etag};
 use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
-use crate::upload::{FormRules, read_form};
+use crate::upload::{FormRules, download, read_form};
 
 /// List inquiry topics
 ///
@@ -233,14 +233,7 @@ pub async fn download_inquiry_attachment(
         )?)
     })
     .await?;
-    let disposition = header::ContentDisposition {
-        disposition: header::DispositionType::Attachment,
-        parameters: vec![header::DispositionParam::Filename(meta.file_name)],
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(meta.media_type)
-        .insert_header(disposition)
-        .body(content))
+    Ok(download(&meta.file_name, &meta.media_type, content))
 }
 
 /// Answer an inquiry

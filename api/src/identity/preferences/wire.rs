@@ -30,6 +30,12 @@ crate::wire::wire_enum! {
         RoleRevoked,
         /// The recipient's contacts changed (a security notice).
         ContactsChanged,
+        /// An operator took the recipient's support ticket in charge.
+        SupportTicketTaken,
+        /// An operator answered in the recipient's support ticket.
+        SupportTicketAnswered,
+        /// An operator closed the recipient's support ticket.
+        SupportTicketClosed,
     }
 }
 
