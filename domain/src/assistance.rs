@@ -366,7 +366,9 @@ fn desk_day(local: OffsetDateTime) -> bool {
 /// summer time changes at 01:00 UTC, before the desk opens).
 fn at(local: OffsetDateTime, time: Time) -> OffsetDateTime {
     let guess = local.date().with_time(time).assume_offset(local.offset());
-    guess.replace_offset(rome_offset(guess)).to_offset(local.offset())
+    guess
+        .replace_offset(rome_offset(guess))
+        .to_offset(local.offset())
 }
 
 /// `from` plus `minutes` of the desk's working time.
@@ -387,7 +389,8 @@ pub fn after_working_minutes(from: OffsetDateTime, minutes: u32) -> OffsetDateTi
         }
         let next = cursor.date().next_day().unwrap_or(cursor.date());
         cursor = in_rome(at(
-            next.with_time(Time::MIDNIGHT).assume_offset(cursor.offset()),
+            next.with_time(Time::MIDNIGHT)
+                .assume_offset(cursor.offset()),
             DESK_OPENS,
         ));
     }
@@ -450,7 +453,10 @@ mod tests {
         assert_eq!(transition(S::Taken, A::Close), Ok(S::Closed));
         assert_eq!(transition(S::Taken, A::Message), Ok(S::Taken));
         for action in [A::Take, A::Close, A::Message] {
-            assert_eq!(transition(S::Closed, action), Err(TicketConflict(S::Closed)));
+            assert_eq!(
+                transition(S::Closed, action),
+                Err(TicketConflict(S::Closed))
+            );
         }
     }
 
@@ -462,7 +468,10 @@ mod tests {
         assert_eq!(alone.by, datetime!(2026-03-02 13:00 UTC));
         let behind_five = estimate(TicketCategory::Access, 5, now);
         assert_eq!(behind_five.working_minutes, 480);
-        assert_eq!(behind_five.by, datetime!(2026-03-02 17:00 UTC) + Duration::ZERO);
+        assert_eq!(
+            behind_five.by,
+            datetime!(2026-03-02 17:00 UTC) + Duration::ZERO
+        );
         let mut last = 0;
         for ahead in 0..40 {
             let e = estimate(TicketCategory::Other, ahead, now);

@@ -239,7 +239,11 @@ pub fn insert_ticket(conn: &mut PgConnection, row: &TicketRow) -> QueryResult<()
 }
 
 /// Ticket `id`; with `lock`, locked for a change.
-pub fn ticket(conn: &mut PgConnection, id: uuid::Uuid, lock: bool) -> QueryResult<Option<TicketRow>> {
+pub fn ticket(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    lock: bool,
+) -> QueryResult<Option<TicketRow>> {
     let query = support_tickets::table
         .find(id)
         .select(TicketRow::as_select());
@@ -274,7 +278,11 @@ pub fn tickets(conn: &mut PgConnection, q: &TicketQuery<'_>) -> QueryResult<Vec<
         query = query.filter(t::state.eq(state));
     }
     if let Some((at, id)) = q.after {
-        query = query.filter(t::created_at.lt(at).or(t::created_at.eq(at).and(t::id.lt(id))));
+        query = query.filter(
+            t::created_at
+                .lt(at)
+                .or(t::created_at.eq(at).and(t::id.lt(id))),
+        );
     }
     query
         .order((t::created_at.desc(), t::id.desc()))
@@ -313,7 +321,11 @@ pub fn take_ticket(
 ) -> QueryResult<TicketRow> {
     use support_tickets::dsl as t;
     diesel::update(t::support_tickets.find(id))
-        .set((t::state.eq("taken"), t::taken_by.eq(operator), t::taken_at.eq(now)))
+        .set((
+            t::state.eq("taken"),
+            t::taken_by.eq(operator),
+            t::taken_at.eq(now),
+        ))
         .returning(TicketRow::as_returning())
         .get_result(conn)
 }
@@ -327,7 +339,11 @@ pub fn close_ticket(
 ) -> QueryResult<TicketRow> {
     use support_tickets::dsl as t;
     diesel::update(t::support_tickets.find(id))
-        .set((t::state.eq("closed"), t::closed_by.eq(operator), t::closed_at.eq(now)))
+        .set((
+            t::state.eq("closed"),
+            t::closed_by.eq(operator),
+            t::closed_at.eq(now),
+        ))
         .returning(TicketRow::as_returning())
         .get_result(conn)
 }
@@ -362,7 +378,10 @@ pub fn insert_message(conn: &mut PgConnection, row: &TicketMessageRow) -> QueryR
 pub fn messages(conn: &mut PgConnection, id: uuid::Uuid) -> QueryResult<Vec<TicketMessageRow>> {
     support_ticket_messages::table
         .filter(support_ticket_messages::ticket_id.eq(id))
-        .order((support_ticket_messages::sent_at, support_ticket_messages::id))
+        .order((
+            support_ticket_messages::sent_at,
+            support_ticket_messages::id,
+        ))
         .select(TicketMessageRow::as_select())
         .load(conn)
 }

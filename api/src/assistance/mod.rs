@@ -29,7 +29,10 @@ pub fn viewer(
     now: time::OffsetDateTime,
 ) -> Result<Option<Actor>, ApiError> {
     bearer
-        .map(|b| b.authenticate(conn, state, now).map(|caller| caller.actor()))
+        .map(|b| {
+            b.authenticate(conn, state, now)
+                .map(|caller| caller.actor())
+        })
         .transpose()
 }
 

@@ -44,8 +44,7 @@ pub async fn search_faq(
     let after = page.cursor()?.map(|c| faq_cursor(&c)).transpose()?;
     let FaqQuery { q, service, topic } = query.into_inner();
     let q = q.map(|q| q.trim().to_owned());
-    if q
-        .as_deref()
+    if q.as_deref()
         .is_some_and(|q| q.is_empty() || q.chars().count() > 200 || q.contains('\0'))
     {
         return Err(ApiError::invalid_field(

@@ -70,10 +70,7 @@ impl WriteFaq {
 }
 
 /// FAQ entries matching `search`, best first (open to anyone).
-pub fn search_faq(
-    conn: &mut PgConnection,
-    search: &FaqSearch<'_>,
-) -> Result<Vec<FaqHit>, Refusal> {
+pub fn search_faq(conn: &mut PgConnection, search: &FaqSearch<'_>) -> Result<Vec<FaqHit>, Refusal> {
     Ok(repo::search_faq(conn, search)?)
 }
 

@@ -143,13 +143,17 @@ pub async fn publish_manual(
     let mut form = read_form(&req, payload, rules).await?;
     let fingerprint = form.fingerprint();
     let profile = required_form_field(&mut form.fields, "profile")?;
-    let service: Option<inps_domain::delegation::Service> = form_field(&mut form.fields, "service")?;
+    let service: Option<inps_domain::delegation::Service> =
+        form_field(&mut form.fields, "service")?;
     let document = match <[_; 1]>::try_from(std::mem::take(&mut form.files)) {
         Ok([document]) => document,
         Err(_) => {
             return Err(ApiError::invalid_field(
                 "document",
-                Text::new("serve un solo documento", "exactly one document is required"),
+                Text::new(
+                    "serve un solo documento",
+                    "exactly one document is required",
+                ),
             ));
         }
     };

@@ -106,8 +106,8 @@ pub fn manual_content(
     id: uuid::Uuid,
 ) -> Result<(ManualView, Vec<u8>), Refusal> {
     let view = visible_manual(conn, viewer, id)?;
-    let (_, content) = files::attachment_content(conn, OWNER, id, view.file.id)?
-        .ok_or_else(Refusal::not_found)?;
+    let (_, content) =
+        files::attachment_content(conn, OWNER, id, view.file.id)?.ok_or_else(Refusal::not_found)?;
     Ok((view, content))
 }
 

@@ -1,5 +1,6 @@
 //! The HTTP operation of problem help pages.
 
+use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 
 use super::wire::ProblemPage;
@@ -18,11 +19,26 @@ use crate::problems::Problem;
     security(()))]
 #[get("/help/problems/{slug}")]
 pub async fn show_problem_page(slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let problem = Problem::from_slug(&slug).ok_or_else(|| {
-        ApiError::new(Problem::NotFound).with_detail(
-            "Tipo di problema sconosciuto.",
-            "Unknown problem type.",
-        )
-    })?;
-    Ok(HttpResponse::Ok().json(ProblemPage::from(problem)))
+    Ok(HttpResponse::Ok().json(ProblemPage::from(known(&slug)?)))
+}
+
+/// The registry row of `slug`, or 404.
+fn known(slug: &str) -> Result<Problem, ApiError> {
+    Problem::from_slug(slug).ok_or_else(|| {
+        ApiError::new(Problem::NotFound)
+            .with_detail("Tipo di problema sconosciuto.", "Unknown problem type.")
+    })
+}
+
+/// `GET /problems/{slug}` (outside `/v1` and the contract): the path of every problem `type`
+/// URI (`https://inps.example/problems/{slug}`), so a deployment serving that host with this
+/// API resolves each type to its help page with a permanent redirect.
+pub async fn problem_type_redirect(slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let problem = known(&slug)?;
+    Ok(HttpResponse::PermanentRedirect()
+        .insert_header((
+            header::LOCATION,
+            format!("/v1/help/problems/{}", problem.spec().slug),
+        ))
+        .finish())
 }

@@ -99,7 +99,14 @@ pub async fn list_support_tickets(
     let wanted = query.state.map(Into::into);
     let now = state.clock.now();
     let views = db::read_as(&state, caller, move |conn, caller| {
-        Ok(use_cases::tickets(conn, &caller.actor(), wanted, after, limit + 1, now)?)
+        Ok(use_cases::tickets(
+            conn,
+            &caller.actor(),
+            wanted,
+            after,
+            limit + 1,
+            now,
+        )?)
     })
     .await?;
     let (views, next_cursor) = page_of(views, limit, |v| {
@@ -189,7 +196,13 @@ pub async fn post_support_ticket_message(
     let now = state.clock.now();
     let text = body.value.text;
     let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::post_message(conn, &caller.actor(), id, &text, now)?)
+        Ok(use_cases::post_message(
+            conn,
+            &caller.actor(),
+            id,
+            &text,
+            now,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -95,7 +95,10 @@ pub struct OpenTicket {
     pub files: Vec<UploadedFile>,
 }
 
-fn text_refusal(field: &'static str, max: usize) -> impl FnOnce(inps_domain::text::TextError) -> Refusal {
+fn text_refusal(
+    field: &'static str,
+    max: usize,
+) -> impl FnOnce(inps_domain::text::TextError) -> Refusal {
     move |e| {
         Refusal::invalid_field(
             field,
@@ -137,13 +140,22 @@ fn estimate_of(
     if ticket.state != TicketState::Open {
         return Ok(None);
     }
-    let ahead = repo::open_ahead(conn, &ticket.row.category, ticket.row.created_at, ticket.row.id)?;
+    let ahead = repo::open_ahead(
+        conn,
+        &ticket.row.category,
+        ticket.row.created_at,
+        ticket.row.id,
+    )?;
     let ahead = u32::try_from(ahead).unwrap_or(u32::MAX);
     Ok(Some(estimate(ticket.category, ahead, now)))
 }
 
 /// The ticket with its estimate, thread and files.
-fn view(conn: &mut PgConnection, ticket: Ticket, now: OffsetDateTime) -> Result<TicketView, Refusal> {
+fn view(
+    conn: &mut PgConnection,
+    ticket: Ticket,
+    now: OffsetDateTime,
+) -> Result<TicketView, Refusal> {
     Ok(TicketView {
         messages: repo::messages(conn, ticket.row.id)?,
         attachments: files::attachments_of(conn, OWNER, ticket.row.id)?,
@@ -173,13 +185,12 @@ pub fn open_ticket(
     cmd: OpenTicket,
     now: OffsetDateTime,
 ) -> Result<TicketView, Refusal> {
-    let requester = actor
-        .person()
-        .cloned()
-        .ok_or_else(|| Refusal::new(Problem::Forbidden).with_detail(
+    let requester = actor.person().cloned().ok_or_else(|| {
+        Refusal::new(Problem::Forbidden).with_detail(
             "Una richiesta di assistenza la apre una persona.",
             "A support ticket is opened by a person.",
-        ))?;
+        )
+    })?;
     let row = TicketRow {
         id: uuid::Uuid::new_v4(),
         requester: requester.as_str().to_owned(),
@@ -187,7 +198,8 @@ pub fn open_ticket(
         category: cmd.category.as_str().to_owned(),
         subject: clean_text(&cmd.subject, MAX_SUBJECT_CHARS)
             .map_err(text_refusal("subject", MAX_SUBJECT_CHARS))?,
-        text: clean_text(&cmd.text, MAX_TEXT_CHARS).map_err(text_refusal("text", MAX_TEXT_CHARS))?,
+        text: clean_text(&cmd.text, MAX_TEXT_CHARS)
+            .map_err(text_refusal("text", MAX_TEXT_CHARS))?,
         related_resource: related_resource(cmd.related_resource)?,
         state: TicketState::Open.as_str().to_owned(),
         created_at: now,
@@ -292,7 +304,15 @@ pub fn attachment(
     attachment_id: uuid::Uuid,
     now: OffsetDateTime,
 ) -> Result<(AttachmentMeta, Vec<u8>), Refusal> {
-    visible_ticket(conn, actor, id, false, "support_ticket_attachment.read", false, now)?;
+    visible_ticket(
+        conn,
+        actor,
+        id,
+        false,
+        "support_ticket_attachment.read",
+        false,
+        now,
+    )?;
     files::attachment_content(conn, OWNER, id, attachment_id)?.ok_or_else(Refusal::not_found)
 }
 
@@ -350,7 +370,11 @@ pub fn post_message(
     };
     repo::insert_message(conn, &message)?;
     let resource = format!("/v1/support-tickets/{id}/messages/{}", message.id);
-    let event = actor.audit("support_ticket.message", &resource, Some(ticket.requester.as_str()));
+    let event = actor.audit(
+        "support_ticket.message",
+        &resource,
+        Some(ticket.requester.as_str()),
+    );
     inps_persistence::audit::append(conn, event, now)?;
     if by_office {
         notify_requester(conn, &ticket, EventType::SupportTicketAnswered, now)?;
