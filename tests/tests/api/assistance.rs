@@ -345,8 +345,7 @@ async fn the_estimated_handling_time_moves_with_the_queue() {
         .await;
     let second = queue_now
         .iter()
-        .filter(|t| t["category"] == "access")
-        .last()
+        .rfind(|t| t["category"] == "access")
         .expect("the oldest open");
     let closed = app
         .call(

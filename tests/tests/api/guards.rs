@@ -32,6 +32,8 @@ struct Data {
     attachment_id: String,
     delegation_id: String,
     notification_id: String,
+    ticket_id: String,
+    ticket_attachment_id: String,
 }
 
 impl Data {
@@ -48,6 +50,8 @@ impl Data {
             attachment_id: uuid::Uuid::new_v4().to_string(),
             delegation_id: uuid::Uuid::new_v4().to_string(),
             notification_id: uuid::Uuid::new_v4().to_string(),
+            ticket_id: uuid::Uuid::new_v4().to_string(),
+            ticket_attachment_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 }
@@ -71,7 +75,13 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         ("delegations", "id") => subject(&data.delegation_id),
         ("notifications", "id") => subject(&data.notification_id),
         ("attachments", "attachment_id") => subject(&data.attachment_id),
+        ("support-tickets", "id") => subject(&data.ticket_id),
+        ("attachments", "ticket_attachment_id") => subject(&data.ticket_attachment_id),
         ("inquiry-topics", "code") => reference("mav"),
+        // The seeded public manual and FAQ entry (migration 2026-11-30-000600_assistance).
+        ("manuals", "id") => reference("6f1c2a40-0001-4000-8000-000000000001"),
+        ("faq", "id") => reference("7a2d3b50-0001-4000-8000-000000000001"),
+        ("problems", "slug") => reference("not-found"),
         ("roles", "role") => reference("employer"),
         _ => return None,
     })
@@ -220,6 +230,18 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
     let notifications = app
         .items(&token, "/v1/notifications?type=delegation_accepted")
         .await;
+    let fields = [
+        ("service", "domestic_work"),
+        ("category", "contributions"),
+        ("subject", "Versamento non visibile"),
+        ("text", "Il versamento non compare."),
+    ];
+    let files: [(&str, &str, &[u8]); 1] = [("attachments", "ricevuta.pdf", &pdf)];
+    let res = app
+        .post_multipart(&token, "/v1/support-tickets", &fields, &files)
+        .await;
+    assert_eq!(res.status, 201, "open ticket: {}", res.text());
+    let ticket = res.json();
     Data {
         employer_tax_code: owner.tax_code.clone(),
         intermediary_tax_code: delegate.tax_code.clone(),
@@ -228,6 +250,8 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         attachment_id: id_of(&inquiry["attachments"][0]),
         delegation_id,
         notification_id: id_of(&notifications[0]),
+        ticket_id: id_of(&ticket),
+        ticket_attachment_id: id_of(&ticket["attachments"][0]),
     }
 }
 
@@ -246,6 +270,10 @@ async fn state_of(app: &TestApp, owner: &str, data: &Data) -> Value {
             rows(app, "attachments"),
             rows(app, "delegations"),
             rows(app, "intermediaries"),
+            rows(app, "support_tickets"),
+            rows(app, "support_ticket_messages"),
+            rows(app, "faq_entries"),
+            rows(app, "manuals"),
         ],
     })
 }

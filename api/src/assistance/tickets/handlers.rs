@@ -150,12 +150,12 @@ pub async fn show_support_ticket(
 /// The file as stored, byte for byte, with its media type.
 #[utoipa::path(tag = "support-tickets", operation_id = "download_support_ticket_attachment",
     params(("id" = uuid::Uuid, Path, description = "Ticket id."),
-           ("attachment_id" = uuid::Uuid, Path, description = "Attachment id.")),
+           ("ticket_attachment_id" = uuid::Uuid, Path, description = "Attachment id.")),
     responses((status = 200, description = "The file.", content(
                   (FileContent = "application/pdf"), (FileContent = "image/jpeg"), (FileContent = "image/png"), (FileContent = "image/tiff"))),
               (status = 404, description = "Unknown or not visible.")),
     security(("bearer" = [])))]
-#[get("/support-tickets/{id}/attachments/{attachment_id}")]
+#[get("/support-tickets/{id}/attachments/{ticket_attachment_id}")]
 pub async fn download_support_ticket_attachment(
     state: web::Data<AppState>,
     caller: Bearer,
