@@ -28,6 +28,8 @@ pub const MAX_TEXT_FIELD_BYTES: usize = 16 * 1024;
 
 /// The file types a form accepts, recognised from the bytes, never from the name.
 pub trait Recognised: Sized {
+    /// The media type a file of this type is stored and served with.
+    fn media_type(&self) -> &'static str;
     /// What the first bytes already decide (`None`: more bytes are needed); an unsupported
     /// type is refused as soon as it shows.
     fn sniff(prefix: &[u8]) -> Result<Option<Self>, AttachmentError>;
@@ -38,6 +40,10 @@ pub trait Recognised: Sized {
 }
 
 impl Recognised for AttachmentKind {
+    fn media_type(&self) -> &'static str {
+        AttachmentKind::media_type(*self)
+    }
+
     fn sniff(prefix: &[u8]) -> Result<Option<Self>, AttachmentError> {
         if prefix.len() < attachment::SNIFF_LEN {
             return Ok(None);
@@ -58,6 +64,10 @@ impl Recognised for AttachmentKind {
 }
 
 impl Recognised for ManualFormat {
+    fn media_type(&self) -> &'static str {
+        ManualFormat::media_type(*self)
+    }
+
     fn sniff(prefix: &[u8]) -> Result<Option<Self>, AttachmentError> {
         Ok(ManualFormat::sniff(prefix))
     }
@@ -301,4 +311,27 @@ pub fn download(file_name: &str, media_type: &str, content: Vec<u8>) -> HttpResp
         .content_type(media_type)
         .insert_header(disposition)
         .body(content)
+}
+
+/// Stores `file`, accepted from a form, as an attachment of the `owner_kind` resource
+/// `owner_id`, in the caller's transaction (so a refused request stores nothing).
+pub fn store_file<K: Recognised>(
+    conn: &mut diesel::PgConnection,
+    owner_kind: &str,
+    owner_id: uuid::Uuid,
+    file: &UploadedFile<K>,
+    now: time::OffsetDateTime,
+) -> Result<(), crate::refusal::Refusal> {
+    let row = inps_persistence::inquiries::NewAttachment {
+        id: uuid::Uuid::new_v4(),
+        owner_kind,
+        owner_id,
+        file_name: &file.file_name,
+        media_type: file.kind.media_type(),
+        size_bytes: i32::try_from(file.bytes.len()).map_err(crate::refusal::Refusal::internal)?,
+        sha256: &file.sha256,
+        content: &file.bytes,
+        created_at: now,
+    };
+    Ok(inps_persistence::inquiries::insert_attachment(conn, &row)?)
 }

@@ -312,38 +312,45 @@ pub fn open_ahead(
         .get_result(conn)
 }
 
-/// Records that `operator` took ticket `id` at `now`.
-pub fn take_ticket(
-    conn: &mut PgConnection,
-    id: uuid::Uuid,
-    operator: &str,
-    now: OffsetDateTime,
-) -> QueryResult<TicketRow> {
-    use support_tickets::dsl as t;
-    diesel::update(t::support_tickets.find(id))
-        .set((
-            t::state.eq("taken"),
-            t::taken_by.eq(operator),
-            t::taken_at.eq(now),
-        ))
-        .returning(TicketRow::as_returning())
-        .get_result(conn)
+/// An office change of a ticket (fields left `None` are not touched).
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = support_tickets)]
+struct OfficeChange<'a> {
+    state: &'a str,
+    taken_by: Option<&'a str>,
+    taken_at: Option<OffsetDateTime>,
+    closed_by: Option<&'a str>,
+    closed_at: Option<OffsetDateTime>,
 }
 
-/// Records that `operator` closed ticket `id` at `now`.
-pub fn close_ticket(
+/// Records that `operator` took (`closing` false) or closed ticket `id` at `now`.
+pub fn record_office_change(
     conn: &mut PgConnection,
     id: uuid::Uuid,
+    closing: bool,
     operator: &str,
     now: OffsetDateTime,
 ) -> QueryResult<TicketRow> {
-    use support_tickets::dsl as t;
-    diesel::update(t::support_tickets.find(id))
-        .set((
-            t::state.eq("closed"),
-            t::closed_by.eq(operator),
-            t::closed_at.eq(now),
-        ))
+    let (by, at) = (Some(operator), Some(now));
+    let change = if closing {
+        OfficeChange {
+            state: "closed",
+            taken_by: None,
+            taken_at: None,
+            closed_by: by,
+            closed_at: at,
+        }
+    } else {
+        OfficeChange {
+            state: "taken",
+            taken_by: by,
+            taken_at: at,
+            closed_by: None,
+            closed_at: None,
+        }
+    };
+    diesel::update(support_tickets::table.find(id))
+        .set(&change)
         .returning(TicketRow::as_returning())
         .get_result(conn)
 }

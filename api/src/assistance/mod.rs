@@ -16,24 +16,37 @@ pub mod tickets;
 
 use diesel::PgConnection;
 
+use actix_web::web;
+
 use crate::auth::{Actor, Bearer};
 use crate::error::ApiError;
+use crate::refusal::Refusal;
 use crate::state::AppState;
 
-/// Who reads an open resource: the holder of `bearer` when one was sent (401 when it is not a
-/// live session), nobody otherwise.
-pub fn viewer(
-    conn: &mut PgConnection,
-    state: &AppState,
+/// Runs the read `f` of an open resource for its viewer: the holder of `bearer` when one was
+/// sent (401 when it is not a live session, resolved on the read's connection), nobody
+/// otherwise.
+pub async fn read_as_viewer<T, F>(
+    state: &web::Data<AppState>,
     bearer: Option<Bearer>,
-    now: time::OffsetDateTime,
-) -> Result<Option<Actor>, ApiError> {
-    bearer
-        .map(|b| {
-            b.authenticate(conn, state, now)
-                .map(|caller| caller.actor())
-        })
-        .transpose()
+    f: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut PgConnection, Option<&Actor>) -> Result<T, Refusal> + Send + 'static,
+    T: Send + 'static,
+{
+    let now = state.clock.now();
+    let shared = state.clone();
+    crate::db::read(state, move |conn| {
+        let viewer = bearer
+            .map(|b| {
+                b.authenticate(conn, &shared, now)
+                    .map(|caller| caller.actor())
+            })
+            .transpose()?;
+        Ok(f(conn, viewer.as_ref())?)
+    })
+    .await
 }
 
 /// The value of text field `name` of a multipart form, parsed (absent or empty: `None`; a

@@ -4,9 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::use_cases::{self, ManualFilter, PublishManual};
 use super::wire::{Manual, ManualContent, ManualList, ManualPage, ManualQuery, NewManualForm};
-use crate::assistance::{form_field, required_form_field, viewer};
+use crate::assistance::{form_field, read_as_viewer, required_form_field};
 use crate::auth::{Bearer, Operator};
-use crate::db;
 use crate::error::{ApiError, Text};
 use crate::extract::IdempotencyKey;
 use crate::idempotency::{self, Created};
@@ -34,11 +33,8 @@ pub async fn list_manuals(
         profile: query.profile.map(Into::into),
         service: query.service.map(Into::into),
     };
-    let now = state.clock.now();
-    let shared = state.clone();
-    let views = db::read(&state, move |conn| {
-        let viewer = viewer(conn, &shared, bearer, now)?;
-        Ok(use_cases::manuals(conn, viewer.as_ref(), filter)?)
+    let views = read_as_viewer(&state, bearer, move |conn, viewer| {
+        use_cases::manuals(conn, viewer, filter)
     })
     .await?;
     let items = views
@@ -69,11 +65,8 @@ pub async fn download_manual(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let now = state.clock.now();
-    let shared = state.clone();
-    let (view, content) = db::read(&state, move |conn| {
-        let viewer = viewer(conn, &shared, bearer, now)?;
-        Ok(use_cases::manual_content(conn, viewer.as_ref(), id)?)
+    let (view, content) = read_as_viewer(&state, bearer, move |conn, viewer| {
+        use_cases::manual_content(conn, viewer, id)
     })
     .await?;
     let media_type = match view.file.media_type.as_str() {
@@ -100,11 +93,8 @@ pub async fn manual_html(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let now = state.clock.now();
-    let shared = state.clone();
-    let (_, page) = db::read(&state, move |conn| {
-        let viewer = viewer(conn, &shared, bearer, now)?;
-        Ok(use_cases::manual_html(conn, viewer.as_ref(), id)?)
+    let (_, page) = read_as_viewer(&state, bearer, move |conn, viewer| {
+        use_cases::manual_html(conn, viewer, id)
     })
     .await?;
     Ok(HttpResponse::Ok()

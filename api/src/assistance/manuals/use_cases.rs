@@ -5,13 +5,13 @@ use inps_domain::assistance::{ManualFormat, ManualProfile, visible_profiles};
 use inps_domain::delegation::Service;
 use inps_domain::text::clean_text;
 use inps_persistence::assistance::{self as repo, ManualRow};
-use inps_persistence::inquiries::{self as files, AttachmentMeta, NewAttachment};
+use inps_persistence::inquiries::{self as files, AttachmentMeta};
 use time::OffsetDateTime;
 
 use crate::auth::Actor;
 use crate::error::Text;
 use crate::refusal::Refusal;
-use crate::upload::UploadedFile;
+use crate::upload::{UploadedFile, store_file};
 
 /// Owner kind of a manual's bytes among the attachments.
 const OWNER: &str = "manual";
@@ -180,20 +180,7 @@ pub fn publish_manual(
         published_by: actor.tax_code.clone(),
     };
     repo::insert_manual(conn, &manual)?;
-    files::insert_attachment(
-        conn,
-        &NewAttachment {
-            id: uuid::Uuid::new_v4(),
-            owner_kind: OWNER,
-            owner_id: manual.id,
-            file_name: &cmd.file.file_name,
-            media_type: cmd.file.kind.media_type(),
-            size_bytes: i32::try_from(cmd.file.bytes.len()).map_err(Refusal::internal)?,
-            sha256: &cmd.file.sha256,
-            content: &cmd.file.bytes,
-            created_at: now,
-        },
-    )?;
+    store_file(conn, OWNER, manual.id, &cmd.file, now)?;
     inps_persistence::audit::append(
         conn,
         actor.audit(

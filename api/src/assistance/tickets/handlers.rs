@@ -9,8 +9,8 @@ use crate::assistance::{form_field, required_form_field};
 use crate::auth::{Bearer, Caller, Operator};
 use crate::cassetto::inquiries::wire::FileContent;
 use crate::db;
-use crate::error::{ApiError, Text};
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
+use crate::error::ApiError;
+use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of, time_id_cursor};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
 use crate::upload::{FormRules, download, read_form};
@@ -66,18 +66,6 @@ pub async fn open_support_ticket(
     .await
 }
 
-fn ticket_cursor(text: &str) -> Result<(OffsetDateTime, uuid::Uuid), ApiError> {
-    let bad =
-        || ApiError::invalid_field("cursor", Text::new("cursore non valido", "invalid cursor"));
-    let (nanos, id) = text.split_once('/').ok_or_else(bad)?;
-    let at = nanos
-        .parse::<i128>()
-        .ok()
-        .and_then(|n| OffsetDateTime::from_unix_timestamp_nanos(n).ok())
-        .ok_or_else(bad)?;
-    Ok((at, uuid::Uuid::parse_str(id).map_err(|_| bad())?))
-}
-
 /// List support tickets
 ///
 /// The caller's own tickets, newest first, each with its estimate while open; for an operator,
@@ -95,7 +83,7 @@ pub async fn list_support_tickets(
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page.limit()?;
-    let after = page.cursor()?.map(|c| ticket_cursor(&c)).transpose()?;
+    let after = page.cursor()?.map(|c| time_id_cursor(&c)).transpose()?;
     let wanted = query.state.map(Into::into);
     let now = state.clock.now();
     let views = db::read_as(&state, caller, move |conn, caller| {
@@ -223,16 +211,10 @@ pub async fn post_support_ticket_message(
 #[post("/support-tickets/{id}/assignment")]
 pub async fn take_support_ticket(
     state: web::Data<AppState>,
-    Operator(caller): Operator,
+    operator: Operator,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let now = state.clock.now();
-    let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::take_ticket(conn, &caller.actor(), id, now)?)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(SupportTicket::from(view)))
+    office_action(state, operator, id.into_inner(), use_cases::take_ticket).await
 }
 
 /// Close a ticket
@@ -248,13 +230,27 @@ pub async fn take_support_ticket(
 #[post("/support-tickets/{id}/closure")]
 pub async fn close_support_ticket(
     state: web::Data<AppState>,
-    Operator(caller): Operator,
+    operator: Operator,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
+    office_action(state, operator, id.into_inner(), use_cases::close_ticket).await
+}
+
+/// An operator's change of ticket `id` by `change` (take or close), in one transaction.
+async fn office_action(
+    state: web::Data<AppState>,
+    Operator(caller): Operator,
+    id: uuid::Uuid,
+    change: fn(
+        &mut diesel::PgConnection,
+        &crate::auth::Actor,
+        uuid::Uuid,
+        OffsetDateTime,
+    ) -> Result<use_cases::TicketView, crate::refusal::Refusal>,
+) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::close_ticket(conn, &caller.actor(), id, now)?)
+        Ok(change(conn, &caller.actor(), id, now)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(SupportTicket::from(view)))

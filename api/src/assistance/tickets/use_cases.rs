@@ -9,7 +9,7 @@ use inps_domain::notification::EventType;
 use inps_domain::tax_code::TaxCode;
 use inps_domain::text::clean_text;
 use inps_persistence::assistance::{self as repo, TicketMessageRow, TicketQuery, TicketRow};
-use inps_persistence::inquiries::{self as files, AttachmentMeta, NewAttachment};
+use inps_persistence::inquiries::{self as files, AttachmentMeta};
 use time::OffsetDateTime;
 
 use crate::access::{AccessRequest, Audited};
@@ -18,7 +18,7 @@ use crate::error::Text;
 use crate::notifications::outbox::{Event, notify};
 use crate::problems::Problem;
 use crate::refusal::Refusal;
-use crate::upload::UploadedFile;
+use crate::upload::{UploadedFile, store_file};
 
 /// Owner kind of a ticket's files among the attachments.
 const OWNER: &str = "support_ticket";
@@ -210,20 +210,7 @@ pub fn open_ticket(
     };
     repo::insert_ticket(conn, &row)?;
     for file in &cmd.files {
-        files::insert_attachment(
-            conn,
-            &NewAttachment {
-                id: uuid::Uuid::new_v4(),
-                owner_kind: OWNER,
-                owner_id: row.id,
-                file_name: &file.file_name,
-                media_type: file.kind.media_type(),
-                size_bytes: i32::try_from(file.bytes.len()).map_err(Refusal::internal)?,
-                sha256: &file.sha256,
-                content: &file.bytes,
-                created_at: now,
-            },
-        )?;
+        store_file(conn, OWNER, row.id, file, now)?;
     }
     let resource = format!("/v1/support-tickets/{}", row.id);
     let event = actor.audit("support_ticket.create", &resource, Some(requester.as_str()));
@@ -396,19 +383,15 @@ fn office_change(
     let current = Ticket::try_from(repo::ticket(conn, id, true)?.ok_or_else(Refusal::not_found)?)?;
     transition(current.state, action).map_err(|e| conflict(e.0))?;
     let operator = actor.tax_code.as_deref().unwrap_or("cli");
-    let (row, audit_action, event_type) = match action {
-        TicketAction::Take => (
-            repo::take_ticket(conn, id, operator, now)?,
-            "support_ticket.take",
-            EventType::SupportTicketTaken,
-        ),
-        _ => (
-            repo::close_ticket(conn, id, operator, now)?,
-            "support_ticket.close",
-            EventType::SupportTicketClosed,
-        ),
+    let closing = action == TicketAction::Close;
+    let (audit_action, event_type) = if closing {
+        ("support_ticket.close", EventType::SupportTicketClosed)
+    } else {
+        ("support_ticket.take", EventType::SupportTicketTaken)
     };
-    let changed = Ticket::try_from(row)?;
+    let changed = Ticket::try_from(repo::record_office_change(
+        conn, id, closing, operator, now,
+    )?)?;
     let resource = format!("/v1/support-tickets/{id}");
     let event = actor.audit(audit_action, &resource, Some(changed.requester.as_str()));
     inps_persistence::audit::append(conn, event, now)?;
