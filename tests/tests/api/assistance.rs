@@ -467,3 +467,32 @@ async fn another_persons_ticket_answers_404_and_a_delegate_follows_the_thread() 
         .await;
     assert_eq!(res.status, 403);
 }
+
+#[actix_web::test]
+async fn concurrent_takings_of_a_ticket_take_it_once() {
+    let app = TestApp::new();
+    let boss = app.login(&employer()).await;
+    let operator = app.login_operator().await;
+    for round in 0..5 {
+        let id = id_of(&open(&app, &boss, "technical").await);
+        let path = format!("{TICKETS}/{id}/assignment");
+        let responses = futures_util::future::join_all(
+            (0..8).map(|_| app.call("POST", &path, Some(&operator), None)),
+        )
+        .await;
+        let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "round {round}: {statuses:?}"
+        );
+        assert!(
+            statuses.iter().all(|s| matches!(s, 200 | 409)),
+            "{statuses:?}"
+        );
+    }
+    let taken = app
+        .items(&boss, "/v1/notifications?type=support_ticket_taken")
+        .await;
+    assert_eq!(taken.len(), 5, "one notification per ticket taken");
+}
