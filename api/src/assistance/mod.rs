@@ -49,15 +49,14 @@ where
     .await
 }
 
-/// The value of text field `name` of a multipart form, parsed (absent or empty: `None`; a
-/// value that does not parse: 422 naming the field).
+/// The value of text field `name` of a multipart form, parsed (absent: `None`; a value that
+/// does not parse, an empty one included: 422 naming the field).
 pub fn form_field<T: std::str::FromStr>(
     fields: &mut std::collections::BTreeMap<String, String>,
     name: &str,
 ) -> Result<Option<T>, ApiError> {
     fields
         .remove(name)
-        .filter(|v| !v.is_empty())
         .map(|v| v.parse::<T>())
         .transpose()
         .map_err(|_| {

@@ -110,9 +110,10 @@ fn text_refusal(
     }
 }
 
-/// A related resource: a path under `/v1/`, printable ASCII without spaces.
+/// A related resource: a path under `/v1/`, printable ASCII without spaces (taken as sent:
+/// nothing is trimmed).
 fn related_resource(value: Option<String>) -> Result<Option<String>, Refusal> {
-    let Some(value) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
+    let Some(value) = value else {
         return Ok(None);
     };
     if value.starts_with("/v1/")
