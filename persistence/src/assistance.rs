@@ -1,6 +1,8 @@
 //! Assistance: manual versions (their bytes are attachments of owner `manual`), FAQ entries and
 //! their full-text search, support tickets and their threads.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Float4, Nullable, Text, Uuid as SqlUuid};
 use time::OffsetDateTime;
@@ -291,25 +293,31 @@ pub fn tickets(conn: &mut PgConnection, q: &TicketQuery<'_>) -> QueryResult<Vec<
         .load(conn)
 }
 
-/// Open tickets of `category` ahead of the one opened at `created_at` with `id` (older, or as
-/// old with a smaller id): the queue its estimate counts.
+/// How many open tickets of its category are ahead of one (older, or as old with a smaller id).
+#[derive(Debug, QueryableByName)]
+struct Ahead {
+    #[diesel(sql_type = SqlUuid)]
+    id: uuid::Uuid,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    ahead: i64,
+}
+
+/// For each open ticket among `ids`, the open tickets of its category ahead of it: the queue
+/// its estimate counts (one query for a whole page).
 pub fn open_ahead(
     conn: &mut PgConnection,
-    category: &str,
-    created_at: OffsetDateTime,
-    id: uuid::Uuid,
-) -> QueryResult<i64> {
-    use support_tickets::dsl as t;
-    t::support_tickets
-        .filter(t::state.eq("open"))
-        .filter(t::category.eq(category))
-        .filter(
-            t::created_at
-                .lt(created_at)
-                .or(t::created_at.eq(created_at).and(t::id.lt(id))),
-        )
-        .count()
-        .get_result(conn)
+    ids: &[uuid::Uuid],
+) -> QueryResult<HashMap<uuid::Uuid, i64>> {
+    let rows: Vec<Ahead> = diesel::sql_query(
+        "SELECT t.id, (SELECT count(*) FROM support_tickets o
+                       WHERE o.state = 'open' AND o.category = t.category
+                         AND (o.created_at, o.id) < (t.created_at, t.id)) AS ahead
+         FROM support_tickets t
+         WHERE t.id = ANY($1) AND t.state = 'open'",
+    )
+    .bind::<Array<SqlUuid>, _>(ids)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.id, r.ahead)).collect())
 }
 
 /// An office change of a ticket (fields left `None` are not touched).

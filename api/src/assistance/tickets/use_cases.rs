@@ -132,23 +132,26 @@ fn related_resource(value: Option<String>) -> Result<Option<String>, Refusal> {
     }
 }
 
-/// The estimate of an open `ticket` at `now` (none once taken or closed).
-fn estimate_of(
+/// `tickets` with their estimate at `now` while open (the queues counted in one query), without
+/// their threads and files (as listed).
+fn summaries(
     conn: &mut PgConnection,
-    ticket: &Ticket,
+    tickets: Vec<Ticket>,
     now: OffsetDateTime,
-) -> Result<Option<Estimate>, Refusal> {
-    if ticket.state != TicketState::Open {
-        return Ok(None);
-    }
-    let ahead = repo::open_ahead(
-        conn,
-        &ticket.row.category,
-        ticket.row.created_at,
-        ticket.row.id,
-    )?;
-    let ahead = u32::try_from(ahead).unwrap_or(u32::MAX);
-    Ok(Some(estimate(ticket.category, ahead, now)))
+) -> Result<Vec<TicketView>, Refusal> {
+    let ids: Vec<uuid::Uuid> = tickets.iter().map(|t| t.row.id).collect();
+    let ahead = repo::open_ahead(conn, &ids)?;
+    Ok(tickets
+        .into_iter()
+        .map(|ticket| TicketView {
+            estimate: ahead
+                .get(&ticket.row.id)
+                .map(|n| estimate(ticket.category, u32::try_from(*n).unwrap_or(u32::MAX), now)),
+            messages: Vec::new(),
+            attachments: Vec::new(),
+            ticket,
+        })
+        .collect())
 }
 
 /// The ticket with its estimate, thread and files.
@@ -157,24 +160,14 @@ fn view(
     ticket: Ticket,
     now: OffsetDateTime,
 ) -> Result<TicketView, Refusal> {
+    let id = ticket.row.id;
+    let summary = summaries(conn, vec![ticket], now)?
+        .pop()
+        .ok_or_else(|| Refusal::internal("a ticket without its view"))?;
     Ok(TicketView {
-        messages: repo::messages(conn, ticket.row.id)?,
-        attachments: files::attachments_of(conn, OWNER, ticket.row.id)?,
-        ..summary(conn, ticket, now)?
-    })
-}
-
-/// The ticket with its estimate, as listed (the thread and files are on the ticket itself).
-fn summary(
-    conn: &mut PgConnection,
-    ticket: Ticket,
-    now: OffsetDateTime,
-) -> Result<TicketView, Refusal> {
-    Ok(TicketView {
-        estimate: estimate_of(conn, &ticket, now)?,
-        messages: Vec::new(),
-        attachments: Vec::new(),
-        ticket,
+        messages: repo::messages(conn, id)?,
+        attachments: files::attachments_of(conn, OWNER, id)?,
+        ..summary
     })
 }
 
@@ -267,10 +260,11 @@ pub fn tickets(
         after,
         limit,
     };
-    repo::tickets(conn, &query)?
+    let tickets = repo::tickets(conn, &query)?
         .into_iter()
-        .map(|row| summary(conn, Ticket::try_from(row)?, now))
-        .collect()
+        .map(Ticket::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    summaries(conn, tickets, now)
 }
 
 /// Ticket `id`, for an actor who may follow it, with its estimate now.
