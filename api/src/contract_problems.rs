@@ -79,6 +79,38 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
             Problem::ContactCodeExhausted,
         ],
     ),
+    ("list_manuals", &[Problem::Unauthenticated]),
+    (
+        "download_manual",
+        &[Problem::Unauthenticated, Problem::NotFound],
+    ),
+    (
+        "show_manual_html",
+        &[Problem::Unauthenticated, Problem::NotFound],
+    ),
+    (
+        "publish_manual",
+        &[
+            Problem::AttachmentsTooLarge,
+            Problem::UnsupportedManualFormat,
+            Problem::ConcurrentUpdate,
+        ],
+    ),
+    ("show_problem_page", &[Problem::NotFound]),
+    (
+        "open_support_ticket",
+        &[
+            Problem::AttachmentsTooLarge,
+            Problem::TooManyAttachments,
+            Problem::UnsupportedAttachmentType,
+        ],
+    ),
+    (
+        "post_support_ticket_message",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
+    ("take_support_ticket", &[Problem::StateConflict]),
+    ("close_support_ticket", &[Problem::StateConflict]),
 ];
 
 /// Rows answered outside any operation (unknown routes, wrong methods, content negotiation) or

@@ -331,6 +331,20 @@ pub fn page_of<T>(
     (rows, next)
 }
 
+/// The keyset cursor `<unix nanoseconds>/<uuid>` of lists ordered by a time and an id (422
+/// `cursor` when it is not one).
+pub fn time_id_cursor(text: &str) -> Result<(time::OffsetDateTime, uuid::Uuid), ApiError> {
+    let bad =
+        || ApiError::invalid_field("cursor", Text::new("cursore non valido", "invalid cursor"));
+    let (nanos, id) = text.split_once('/').ok_or_else(bad)?;
+    let at = nanos
+        .parse::<i128>()
+        .ok()
+        .and_then(|n| time::OffsetDateTime::from_unix_timestamp_nanos(n).ok())
+        .ok_or_else(bad)?;
+    Ok((at, uuid::Uuid::parse_str(id).map_err(|_| bad())?))
+}
+
 /// Encodes a cursor for `next_cursor`.
 pub fn encode_cursor(text: &str) -> String {
     use base64::Engine as _;

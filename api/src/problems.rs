@@ -258,6 +258,10 @@ registry! {
     UnsupportedAttachmentType => (415, "unsupported-attachment-type", "Tipo di allegato non ammesso", "Attachment type not accepted",
         "Sono ammessi solo PDF, JPEG, PNG e TIFF, riconosciuti dal contenuto e non dal nome.",
         "Only PDF, JPEG, PNG and TIFF are accepted, recognised from the content, not the name."),
+    /// A manual that is neither PDF nor Markdown.
+    UnsupportedManualFormat => (415, "unsupported-manual-format", "Formato del manuale non ammesso", "Manual format not accepted",
+        "Un manuale si pubblica in PDF o in Markdown (testo UTF-8 senza caratteri binari), riconosciuti dal contenuto e non dal nome (msg. INPS 2651/2019: manuali scaricabili per profilo).",
+        "A manual is published as PDF or Markdown (UTF-8 text without binary characters), recognised from the content, not the name (INPS message 2651/2019: manuals downloadable per profile)."),
     /// Well-formed input that breaks a validation rule.
     ValidationFailed => (422, "validation-failed", "Dati non validi", "Validation failed",
         "Uno o più campi non rispettano le regole: l'elenco errors li indica.",

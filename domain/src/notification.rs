@@ -84,6 +84,12 @@ named_enum! {
         ContactsChanged = "contacts_changed",
         /// A webhook subscription kept failing and was disabled (to its owner).
         WebhookSubscriptionDisabled = "webhook_subscription_disabled",
+        /// An operator took a support ticket in charge (to the requester).
+        SupportTicketTaken = "support_ticket_taken",
+        /// An operator answered in a support ticket's thread (to the requester).
+        SupportTicketAnswered = "support_ticket_answered",
+        /// An operator closed a support ticket (to the requester).
+        SupportTicketClosed = "support_ticket_closed",
     }
 }
 
@@ -384,6 +390,18 @@ impl EventType {
             Self::WebhookSubscriptionDisabled => (
                 "Una sottoscrizione webhook è stata disattivata",
                 "A webhook subscription was disabled",
+            ),
+            Self::SupportTicketTaken => (
+                "La tua richiesta di assistenza è stata presa in carico",
+                "Your support ticket was taken in charge",
+            ),
+            Self::SupportTicketAnswered => (
+                "Hai una risposta alla tua richiesta di assistenza",
+                "Your support ticket has an answer",
+            ),
+            Self::SupportTicketClosed => (
+                "La tua richiesta di assistenza è stata chiusa",
+                "Your support ticket was closed",
             ),
         }
     }

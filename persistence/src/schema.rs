@@ -395,6 +395,66 @@ diesel::joinable!(contribution_payments -> employments (employment_code));
 diesel::joinable!(inquiries -> employments (employment_code));
 diesel::joinable!(inquiries -> inquiry_topics (topic));
 
+diesel::table! {
+    manuals (id) {
+        id -> Uuid,
+        profile -> Text,
+        service -> Nullable<Text>,
+        version -> Int4,
+        title -> Text,
+        format -> Text,
+        published_at -> Timestamptz,
+        published_by -> Nullable<Text>,
+    }
+}
+
+// `search` (a generated tsvector) is read through SQL in `assistance::search_faq` only.
+diesel::table! {
+    faq_entries (id) {
+        id -> Uuid,
+        service -> Nullable<Text>,
+        topic -> Text,
+        question_it -> Text,
+        answer_it -> Text,
+        question_en -> Text,
+        answer_en -> Text,
+        version -> Int4,
+        updated_at -> Timestamptz,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    support_tickets (id) {
+        id -> Uuid,
+        requester -> Text,
+        service -> Text,
+        category -> Text,
+        subject -> Text,
+        text -> Text,
+        related_resource -> Nullable<Text>,
+        state -> Text,
+        created_at -> Timestamptz,
+        taken_by -> Nullable<Text>,
+        taken_at -> Nullable<Timestamptz>,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    support_ticket_messages (id) {
+        id -> Uuid,
+        ticket_id -> Uuid,
+        author -> Text,
+        by_office -> Bool,
+        text -> Text,
+        sent_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(support_ticket_messages -> support_tickets (ticket_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     contact_verifications,
     persons,
@@ -425,4 +485,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_deliveries,
     webhook_subscriptions,
     webhook_deliveries,
+    manuals,
+    faq_entries,
+    support_tickets,
+    support_ticket_messages,
 );

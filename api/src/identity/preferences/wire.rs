@@ -33,6 +33,12 @@ crate::wire::wire_enum! {
         ContactsChanged,
         /// A webhook subscription of the recipient kept failing and was disabled.
         WebhookSubscriptionDisabled,
+        /// An operator took the recipient's support ticket in charge.
+        SupportTicketTaken,
+        /// An operator answered in the recipient's support ticket.
+        SupportTicketAnswered,
+        /// An operator closed the recipient's support ticket.
+        SupportTicketClosed,
     }
 }
 
