@@ -51,6 +51,8 @@ macro_rules! named_enum {
         }
     };
 }
+/// Shared with the other modules that name their enums the same way (the agenda).
+pub(crate) use named_enum;
 
 named_enum! {
     /// Events a person can be notified of: one type per change that concerns a person (the
