@@ -1,1 +1,429 @@
+//! Tests for slot generation (holidays, closures, exceptions, clock changes) and the nearest
+//! free slots.
+
+use proptest::prelude::*;
+use time::macros::{date, datetime, time};
+use time::{Time, Weekday};
+
 use super::*;
+use crate::agenda::plan::{Closure, Exception, WeeklyPlan};
+use crate::rome_time::in_rome;
+
+const EVERY_DAY: [Weekday; 7] = [
+    Weekday::Monday,
+    Weekday::Tuesday,
+    Weekday::Wednesday,
+    Weekday::Thursday,
+    Weekday::Friday,
+    Weekday::Saturday,
+    Weekday::Sunday,
+];
+
+fn day(openings: &[(Time, Time)], slot_minutes: u16, seats: u16) -> DayPlan {
+    DayPlan {
+        openings: openings
+            .iter()
+            .map(|&(start, end)| Opening { start, end })
+            .collect(),
+        slot_minutes,
+        seats,
+    }
+}
+
+/// Open every day with the same plan.
+fn every_day(plan: &DayPlan) -> Schedule {
+    let weekly = WeeklyPlan::new(EVERY_DAY.map(|w| (w, plan.clone()))).unwrap();
+    Schedule::new(weekly, vec![], vec![]).unwrap()
+}
+
+fn office_hours() -> DayPlan {
+    day(&[(time!(08:30), time!(12:30))], 30, 2)
+}
+
+fn slots_on(schedule: &Schedule, date: Date) -> Vec<Slot> {
+    slots(schedule, date, date).unwrap()
+}
+
+/// The Italian wall-clock start times of `slots`.
+fn local_starts(slots: &[Slot]) -> Vec<Time> {
+    slots.iter().map(|s| in_rome(s.start).time()).collect()
+}
+
+fn eight_half_hours_from(first: Time) -> Vec<Time> {
+    (0..8)
+        .map(|i| first + Duration::minutes(30 * i))
+        .collect()
+}
+
+#[test]
+fn office_hours_give_whole_slots_in_utc() {
+    let found = slots_on(&every_day(&office_hours()), date!(2026 - 01 - 14));
+    assert_eq!(found.len(), 8);
+    assert_eq!(found[0].start, datetime!(2026-01-14 07:30 UTC));
+    assert_eq!(found[0].start.offset(), UtcOffset::UTC);
+    assert_eq!(found[0].end, datetime!(2026-01-14 08:00 UTC));
+    assert_eq!(found[7].end, datetime!(2026-01-14 11:30 UTC));
+    assert!(found.iter().all(|s| s.seats == 2 && s.date == date!(2026 - 01 - 14)));
+}
+
+#[test]
+fn office_hours_keep_their_local_times_across_the_spring_change() {
+    let schedule = every_day(&office_hours());
+    // Sunday 29 March 2026: 02:00 CET becomes 03:00 CEST.
+    for (date, first_utc) in [
+        (date!(2026 - 03 - 28), datetime!(2026-03-28 07:30 UTC)),
+        (date!(2026 - 03 - 29), datetime!(2026-03-29 06:30 UTC)),
+        (date!(2026 - 03 - 30), datetime!(2026-03-30 06:30 UTC)),
+    ] {
+        let found = slots_on(&schedule, date);
+        assert_eq!(local_starts(&found), eight_half_hours_from(time!(08:30)), "{date}");
+        assert_eq!(found[0].start, first_utc, "{date}");
+    }
+}
+
+#[test]
+fn office_hours_keep_their_local_times_across_the_autumn_change() {
+    let schedule = every_day(&office_hours());
+    // Sunday 25 October 2026: 03:00 CEST becomes 02:00 CET.
+    for (date, first_utc) in [
+        (date!(2026 - 10 - 24), datetime!(2026-10-24 06:30 UTC)),
+        (date!(2026 - 10 - 25), datetime!(2026-10-25 07:30 UTC)),
+        (date!(2026 - 10 - 26), datetime!(2026-10-26 07:30 UTC)),
+    ] {
+        let found = slots_on(&schedule, date);
+        assert_eq!(local_starts(&found), eight_half_hours_from(time!(08:30)), "{date}");
+        assert_eq!(found[0].start, first_utc, "{date}");
+    }
+}
+
+/// Consecutive, non-overlapping, each as long as the plan says.
+fn assert_back_to_back(found: &[Slot], minutes: i64) {
+    for pair in found.windows(2) {
+        assert_eq!(pair[0].end, pair[1].start);
+    }
+    for slot in found {
+        assert_eq!(slot.end - slot.start, Duration::minutes(minutes));
+    }
+}
+
+#[test]
+fn the_missing_spring_hour_gets_no_slot_and_nothing_else_is_lost() {
+    let schedule = every_day(&day(&[(time!(01:30), time!(03:30))], 30, 1));
+    let found = slots_on(&schedule, date!(2026 - 03 - 29));
+    // The clock shows 01:30-02:00 and 03:00-03:30: one elapsed hour, two slots.
+    assert_eq!(local_starts(&found), vec![time!(01:30), time!(03:00)]);
+    assert_eq!(found[0].start, datetime!(2026-03-29 00:30 UTC));
+    assert_eq!(found[1].start, datetime!(2026-03-29 01:00 UTC));
+    assert_eq!(found[1].end, datetime!(2026-03-29 01:30 UTC));
+    assert_back_to_back(&found, 30);
+}
+
+#[test]
+fn the_repeated_autumn_hour_gets_its_slots_twice_at_different_instants() {
+    let schedule = every_day(&day(&[(time!(01:30), time!(03:30))], 30, 1));
+    let found = slots_on(&schedule, date!(2026 - 10 - 25));
+    // The clock shows 01:30-03:00 CEST, then 02:00-03:30 CET: three elapsed hours.
+    assert_eq!(
+        local_starts(&found),
+        [
+            time!(01:30),
+            time!(02:00),
+            time!(02:30),
+            time!(02:00),
+            time!(02:30),
+            time!(03:00)
+        ]
+    );
+    assert_eq!(found[0].start, datetime!(2026-10-24 23:30 UTC));
+    assert_eq!(found[5].end, datetime!(2026-10-25 02:30 UTC));
+    assert_back_to_back(&found, 30);
+    assert!(found.iter().all(|s| s.date == date!(2026 - 10 - 25)));
+}
+
+#[test]
+fn a_partial_slot_left_by_the_spring_change_is_dropped() {
+    // 01:00-04:00 is 3 hours on the clock, 2 elapsed on 29 March: 45-minute slots fill 4 on an
+    // ordinary day, 2 whole ones (and a dropped 30-minute rest) that day.
+    let schedule = every_day(&day(&[(time!(01:00), time!(04:00))], 45, 1));
+    assert_eq!(slots_on(&schedule, date!(2026 - 03 - 28)).len(), 4);
+    let found = slots_on(&schedule, date!(2026 - 03 - 29));
+    assert_eq!(found.len(), 2);
+    assert!(found[1].end <= datetime!(2026-03-29 02:00 UTC));
+}
+
+#[test]
+fn an_opening_starting_in_the_spring_gap_starts_when_the_clock_jumps() {
+    let schedule = every_day(&day(&[(time!(02:30), time!(04:00))], 30, 1));
+    let found = slots_on(&schedule, date!(2026 - 03 - 29));
+    assert_eq!(local_starts(&found), vec![time!(03:00), time!(03:30)]);
+}
+
+#[test]
+fn national_holidays_have_no_slots() {
+    let schedule = every_day(&office_hours());
+    for holiday in [
+        date!(2026 - 04 - 25), // Liberazione, a Saturday
+        date!(2026 - 06 - 02), // Festa della Repubblica, a Tuesday
+        date!(2026 - 04 - 06), // Easter Monday
+        date!(2026 - 04 - 05), // Easter Sunday
+        date!(2026 - 12 - 25),
+    ] {
+        assert_eq!(slots_on(&schedule, holiday), vec![], "{holiday}");
+    }
+    assert_eq!(slots_on(&schedule, date!(2026 - 04 - 07)).len(), 8);
+    assert_eq!(slots_on(&schedule, date!(2026 - 06 - 03)).len(), 8);
+}
+
+#[test]
+fn weekdays_without_a_plan_are_closed() {
+    let weekly = WeeklyPlan::new([(Weekday::Monday, office_hours())]).unwrap();
+    let schedule = Schedule::new(weekly, vec![], vec![]).unwrap();
+    // Monday 11 May to Sunday 17 May 2026.
+    let found = slots(&schedule, date!(2026 - 05 - 11), date!(2026 - 05 - 17)).unwrap();
+    assert_eq!(found.len(), 8);
+    assert!(found.iter().all(|s| s.date == date!(2026 - 05 - 11)));
+}
+
+#[test]
+fn a_whole_day_closure_removes_the_day() {
+    let weekly = WeeklyPlan::new(EVERY_DAY.map(|w| (w, office_hours()))).unwrap();
+    let closure = Closure {
+        date: date!(2026 - 05 - 12),
+        during: None,
+    };
+    let schedule = Schedule::new(weekly, vec![], vec![closure]).unwrap();
+    let found = slots(&schedule, date!(2026 - 05 - 11), date!(2026 - 05 - 13)).unwrap();
+    assert_eq!(found.len(), 16);
+    assert!(found.iter().all(|s| s.date != date!(2026 - 05 - 12)));
+}
+
+#[test]
+fn a_partial_closure_removes_the_slots_it_touches() {
+    let weekly = WeeklyPlan::new(EVERY_DAY.map(|w| (w, office_hours()))).unwrap();
+    let closure = Closure {
+        date: date!(2026 - 05 - 12),
+        during: Some(Opening {
+            start: time!(10:15),
+            end: time!(11:00),
+        }),
+    };
+    let schedule = Schedule::new(weekly, vec![], vec![closure]).unwrap();
+    let found = slots_on(&schedule, date!(2026 - 05 - 12));
+    assert_eq!(
+        local_starts(&found),
+        [
+            time!(08:30),
+            time!(09:00),
+            time!(09:30),
+            time!(11:00),
+            time!(11:30),
+            time!(12:00)
+        ]
+    );
+}
+
+#[test]
+fn an_exception_adds_openings_even_on_a_closed_day_or_a_holiday() {
+    let weekly = WeeklyPlan::new([(Weekday::Monday, office_hours())]).unwrap();
+    let saturday = date!(2026 - 05 - 16);
+    let liberation_day = date!(2026 - 04 - 25);
+    let monday = date!(2026 - 05 - 11);
+    let extra = |date| Exception {
+        date,
+        plan: day(&[(time!(14:00), time!(15:00))], 20, 3),
+    };
+    let schedule = Schedule::new(
+        weekly,
+        vec![extra(saturday), extra(liberation_day), extra(monday)],
+        vec![],
+    )
+    .unwrap();
+    let found = slots_on(&schedule, saturday);
+    assert_eq!(
+        local_starts(&found),
+        [time!(14:00), time!(14:20), time!(14:40)]
+    );
+    assert!(found.iter().all(|s| s.seats == 3));
+    assert_eq!(slots_on(&schedule, liberation_day).len(), 3);
+    // On a planned day it comes on top of the weekly openings.
+    assert_eq!(slots_on(&schedule, monday).len(), 8 + 3);
+}
+
+#[test]
+fn a_closure_wins_over_an_exception() {
+    let saturday = date!(2026 - 05 - 16);
+    let schedule = Schedule::new(
+        WeeklyPlan::default(),
+        vec![Exception {
+            date: saturday,
+            plan: office_hours(),
+        }],
+        vec![Closure {
+            date: saturday,
+            during: None,
+        }],
+    )
+    .unwrap();
+    assert_eq!(slots_on(&schedule, saturday), vec![]);
+}
+
+#[test]
+fn a_listing_covers_one_to_sixty_two_days() {
+    let schedule = every_day(&office_hours());
+    let from = date!(2026 - 05 - 01);
+    assert_eq!(
+        slots(&schedule, from, date!(2026 - 04 - 30)),
+        Err(RangeError::Reversed {
+            from,
+            to: date!(2026 - 04 - 30)
+        })
+    );
+    assert!(slots(&schedule, from, date!(2026 - 07 - 01)).is_ok());
+    assert_eq!(
+        slots(&schedule, from, date!(2026 - 07 - 02)),
+        Err(RangeError::TooLong { days: 63 })
+    );
+    assert!(slots(&schedule, Date::MAX, Date::MAX).is_ok());
+}
+
+fn free(start: OffsetDateTime, remaining: u16) -> FreeSlot {
+    FreeSlot {
+        slot: Slot {
+            start,
+            end: start + Duration::minutes(30),
+            date: start.date(),
+            seats: 2,
+        },
+        remaining,
+    }
+}
+
+#[test]
+fn the_nearest_free_slots_come_closest_first() {
+    let now = datetime!(2026-05-11 07:00 UTC);
+    let requested = datetime!(2026-05-12 09:00 UTC);
+    let candidates = [
+        free(datetime!(2026-05-12 07:00 UTC), 1),
+        free(datetime!(2026-05-12 08:30 UTC), 0), // full
+        free(datetime!(2026-05-12 09:00 UTC), 0), // the one asked for, taken
+        free(datetime!(2026-05-12 10:00 UTC), 2),
+        free(datetime!(2026-05-12 08:00 UTC), 1),
+        free(datetime!(2026-05-13 09:00 UTC), 1),
+        free(datetime!(2026-05-11 06:30 UTC), 1), // already past
+    ];
+    let nearest = nearest_free(requested, &candidates, now, NEAREST_SLOTS);
+    let starts: Vec<_> = nearest.iter().map(|f| f.slot.start).collect();
+    assert_eq!(
+        starts,
+        [
+            // One hour before and after: the earlier first.
+            datetime!(2026-05-12 08:00 UTC),
+            datetime!(2026-05-12 10:00 UTC),
+            datetime!(2026-05-12 07:00 UTC),
+        ]
+    );
+    assert_eq!(nearest_free(requested, &candidates, now, 10).len(), 4);
+    assert_eq!(nearest_free(requested, &[], now, 3), vec![]);
+    assert_eq!(nearest_free(requested, &candidates, now, 0), vec![]);
+}
+
+fn opening_strategy() -> impl Strategy<Value = (DayPlan, Vec<Weekday>)> {
+    // One or two openings starting on a quarter-hour and lasting whole hours, so that every
+    // slot length drawn divides them; the second after the first.
+    (
+        prop::sample::select(vec![5u16, 10, 15, 20, 30, 60]),
+        0u16..48,
+        1u16..7,
+        0u16..8,
+        prop::option::of(1u16..5),
+        1u16..5,
+        prop::sample::subsequence(EVERY_DAY.to_vec(), 1..=7),
+    )
+        .prop_map(|(minutes, start, hours, gap, hours2, seats, weekdays)| {
+            let quarter = |q: u16| Time::MIDNIGHT + Duration::minutes(i64::from(q) * 15);
+            let end = start + hours * 4;
+            let mut openings = vec![(quarter(start), quarter(end))];
+            if let Some(hours2) = hours2 {
+                openings.push((quarter(end + gap), quarter(end + gap + hours2 * 4)));
+            }
+            (day(&openings, minutes, seats), weekdays)
+        })
+}
+
+proptest! {
+    #[test]
+    fn generated_slots_follow_the_plan(
+        (plan, weekdays) in opening_strategy(),
+        start in date!(2026 - 01 - 01).to_julian_day()..date!(2030 - 12 - 31).to_julian_day(),
+        days in 0i64..14,
+    ) {
+        let weekly = WeeklyPlan::new(weekdays.iter().map(|&w| (w, plan.clone()))).unwrap();
+        let schedule = Schedule::new(weekly, vec![], vec![]).unwrap();
+        let from = Date::from_julian_day(start).unwrap();
+        let to = from + Duration::days(days);
+        let found = slots(&schedule, from, to).unwrap();
+        let length = Duration::minutes(i64::from(plan.slot_minutes));
+        for pair in found.windows(2) {
+            // Sorted, never overlapping (so never duplicated).
+            prop_assert!(pair[0].end <= pair[1].start);
+        }
+        for slot in &found {
+            prop_assert_eq!(slot.end - slot.start, length);
+            prop_assert!(slot.date >= from && slot.date <= to);
+            prop_assert!(weekdays.contains(&slot.date.weekday()));
+            prop_assert!(!crate::calendar::is_national_holiday(slot.date));
+            prop_assert_eq!(slot.seats, plan.seats);
+            // Starts inside an opening on the clock in Rome.
+            let local = in_rome(slot.start);
+            prop_assert_eq!(local.date(), slot.date);
+            prop_assert!(plan.openings.iter().any(|o| o.start <= local.time() && local.time() < o.end));
+        }
+        // On a day without a clock change, every opening is filled exactly.
+        let mut date = from;
+        while date <= to {
+            let ordinary = from_rome(date, time!(00:00)).earliest().offset()
+                == from_rome(date, time!(23:59)).earliest().offset();
+            let planned = weekdays.contains(&date.weekday())
+                && !crate::calendar::is_national_holiday(date);
+            if ordinary {
+                let expected: i64 = if planned {
+                    plan.openings.iter().map(|o| (o.end - o.start).whole_minutes()).sum::<i64>()
+                        / i64::from(plan.slot_minutes)
+                } else {
+                    0
+                };
+                let on_day = found.iter().filter(|s| s.date == date).count();
+                prop_assert_eq!(i64::try_from(on_day).unwrap(), expected, "{}", date);
+            }
+            date = date.next_day().unwrap();
+        }
+    }
+
+    #[test]
+    fn the_nearest_free_slots_are_free_future_and_closest(
+        offsets in prop::collection::vec((-500i64..500, 0u16..3), 0..30),
+        requested in -500i64..500,
+        now in -500i64..500,
+        count in 0usize..6,
+    ) {
+        let base = datetime!(2026-05-11 08:00 UTC);
+        let at = |m: i64| base + Duration::minutes(m);
+        let candidates: Vec<FreeSlot> = offsets.iter().map(|&(m, r)| free(at(m), r)).collect();
+        let nearest = nearest_free(at(requested), &candidates, at(now), count);
+        prop_assert!(nearest.len() <= count);
+        let eligible: Vec<&FreeSlot> = candidates
+            .iter()
+            .filter(|c| c.remaining > 0 && c.slot.start > at(now))
+            .collect();
+        prop_assert_eq!(nearest.len(), eligible.len().min(count));
+        let distance = |f: &FreeSlot| (f.slot.start - at(requested)).abs();
+        for pair in nearest.windows(2) {
+            prop_assert!(distance(&pair[0]) <= distance(&pair[1]));
+        }
+        if let Some(farthest) = nearest.last() {
+            for left_out in eligible.iter().filter(|c| !nearest.contains(c)) {
+                prop_assert!(distance(left_out) >= distance(farthest));
+            }
+        }
+    }
+}
