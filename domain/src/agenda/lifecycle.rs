@@ -212,7 +212,11 @@ pub fn transition(
             not_started()?;
             let reason =
                 clean_optional(reason, MAX_REASON_CHARS).map_err(TransitionRefusal::Reason)?;
-            Ok(cancelled(CancelledBy::User, reason, HistoryKind::CancelledByUser))
+            Ok(cancelled(
+                CancelledBy::User,
+                reason,
+                HistoryKind::CancelledByUser,
+            ))
         }
         Change::CancelByOffice { reason } => {
             confirmed()?;

@@ -161,12 +161,7 @@ pub fn nearest_free(
         .copied()
         .collect();
     // `false` sorts first: on a tie, the slot before the requested start wins.
-    free.sort_by_key(|c| {
-        (
-            (c.slot.start - requested).abs(),
-            c.slot.start > requested,
-        )
-    });
+    free.sort_by_key(|c| ((c.slot.start - requested).abs(), c.slot.start > requested));
     free.truncate(count);
     free
 }

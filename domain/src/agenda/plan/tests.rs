@@ -45,7 +45,12 @@ fn slot_length_and_seats_are_bounded() {
             assert_eq!(plan, Err(PlanError::SlotLength { found: minutes }));
         }
     }
-    for (seats, ok) in [(0, false), (1, true), (MAX_SEATS, true), (MAX_SEATS + 1, false)] {
+    for (seats, ok) in [
+        (0, false),
+        (1, true),
+        (MAX_SEATS, true),
+        (MAX_SEATS + 1, false),
+    ] {
         let plan = day(vec![opening(time!(08:00), time!(12:00))], 30, seats).checked();
         assert_eq!(plan.is_ok(), ok, "{seats} seats");
     }

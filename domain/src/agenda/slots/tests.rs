@@ -50,9 +50,7 @@ fn local_starts(slots: &[Slot]) -> Vec<Time> {
 }
 
 fn eight_half_hours_from(first: Time) -> Vec<Time> {
-    (0..8)
-        .map(|i| first + Duration::minutes(30 * i))
-        .collect()
+    (0..8).map(|i| first + Duration::minutes(30 * i)).collect()
 }
 
 #[test]
@@ -63,7 +61,11 @@ fn office_hours_give_whole_slots_in_utc() {
     assert_eq!(found[0].start.offset(), UtcOffset::UTC);
     assert_eq!(found[0].end, datetime!(2026-01-14 08:00 UTC));
     assert_eq!(found[7].end, datetime!(2026-01-14 11:30 UTC));
-    assert!(found.iter().all(|s| s.seats == 2 && s.date == date!(2026 - 01 - 14)));
+    assert!(
+        found
+            .iter()
+            .all(|s| s.seats == 2 && s.date == date!(2026 - 01 - 14))
+    );
 }
 
 #[test]
@@ -76,7 +78,11 @@ fn office_hours_keep_their_local_times_across_the_spring_change() {
         (date!(2026 - 03 - 30), datetime!(2026-03-30 06:30 UTC)),
     ] {
         let found = slots_on(&schedule, date);
-        assert_eq!(local_starts(&found), eight_half_hours_from(time!(08:30)), "{date}");
+        assert_eq!(
+            local_starts(&found),
+            eight_half_hours_from(time!(08:30)),
+            "{date}"
+        );
         assert_eq!(found[0].start, first_utc, "{date}");
     }
 }
@@ -91,7 +97,11 @@ fn office_hours_keep_their_local_times_across_the_autumn_change() {
         (date!(2026 - 10 - 26), datetime!(2026-10-26 07:30 UTC)),
     ] {
         let found = slots_on(&schedule, date);
-        assert_eq!(local_starts(&found), eight_half_hours_from(time!(08:30)), "{date}");
+        assert_eq!(
+            local_starts(&found),
+            eight_half_hours_from(time!(08:30)),
+            "{date}"
+        );
         assert_eq!(found[0].start, first_utc, "{date}");
     }
 }
