@@ -83,7 +83,7 @@ pub fn check_range(from: Date, to: Date) -> Result<(), RangeError> {
 
 /// The slots of `schedule` on the Italian dates `from..=to` (at most [`MAX_LISTING_DAYS`]),
 /// sorted by start, with their instants in UTC.
-pub fn slots(schedule: &Schedule, from: Date, to: Date) -> Result<Vec<Slot>, RangeError> {
+pub fn list_slots(schedule: &Schedule, from: Date, to: Date) -> Result<Vec<Slot>, RangeError> {
     check_range(from, to)?;
     let mut found = Vec::new();
     let mut date = Some(from);

@@ -41,7 +41,7 @@ fn office_hours() -> DayPlan {
 }
 
 fn slots_on(schedule: &Schedule, date: Date) -> Vec<Slot> {
-    slots(schedule, date, date).unwrap()
+    list_slots(schedule, date, date).unwrap()
 }
 
 /// The Italian wall-clock start times of `slots`.
@@ -189,7 +189,7 @@ fn weekdays_without_a_plan_are_closed() {
     let weekly = WeeklyPlan::new([(Weekday::Monday, office_hours())]).unwrap();
     let schedule = Schedule::new(weekly, vec![], vec![]).unwrap();
     // Monday 11 May to Sunday 17 May 2026.
-    let found = slots(&schedule, date!(2026 - 05 - 11), date!(2026 - 05 - 17)).unwrap();
+    let found = list_slots(&schedule, date!(2026 - 05 - 11), date!(2026 - 05 - 17)).unwrap();
     assert_eq!(found.len(), 8);
     assert!(found.iter().all(|s| s.date == date!(2026 - 05 - 11)));
 }
@@ -202,7 +202,7 @@ fn a_whole_day_closure_removes_the_day() {
         during: None,
     };
     let schedule = Schedule::new(weekly, vec![], vec![closure]).unwrap();
-    let found = slots(&schedule, date!(2026 - 05 - 11), date!(2026 - 05 - 13)).unwrap();
+    let found = list_slots(&schedule, date!(2026 - 05 - 11), date!(2026 - 05 - 13)).unwrap();
     assert_eq!(found.len(), 16);
     assert!(found.iter().all(|s| s.date != date!(2026 - 05 - 12)));
 }
@@ -282,18 +282,18 @@ fn a_listing_covers_one_to_sixty_two_days() {
     let schedule = every_day(&office_hours());
     let from = date!(2026 - 05 - 01);
     assert_eq!(
-        slots(&schedule, from, date!(2026 - 04 - 30)),
+        list_slots(&schedule, from, date!(2026 - 04 - 30)),
         Err(RangeError::Reversed {
             from,
             to: date!(2026 - 04 - 30)
         })
     );
-    assert!(slots(&schedule, from, date!(2026 - 07 - 01)).is_ok());
+    assert!(list_slots(&schedule, from, date!(2026 - 07 - 01)).is_ok());
     assert_eq!(
-        slots(&schedule, from, date!(2026 - 07 - 02)),
+        list_slots(&schedule, from, date!(2026 - 07 - 02)),
         Err(RangeError::TooLong { days: 63 })
     );
-    assert!(slots(&schedule, Date::MAX, Date::MAX).is_ok());
+    assert!(list_slots(&schedule, Date::MAX, Date::MAX).is_ok());
 }
 
 fn free(start: OffsetDateTime, remaining: u16) -> FreeSlot {
@@ -371,7 +371,7 @@ proptest! {
         let schedule = Schedule::new(weekly, vec![], vec![]).unwrap();
         let from = Date::from_julian_day(start).unwrap();
         let to = from + Duration::days(days);
-        let found = slots(&schedule, from, to).unwrap();
+        let found = list_slots(&schedule, from, to).unwrap();
         let length = Duration::minutes(i64::from(plan.slot_minutes));
         for pair in found.windows(2) {
             // Sorted, never overlapping (so never duplicated).
