@@ -75,7 +75,7 @@ pub enum RomeLocal {
 
 impl RomeLocal {
     /// The first instant at which the clock shows at least this time: the time itself, the
-    /// end of the gap, or the first of the two times in the fold. The start of an opening.
+    /// end of the gap, or the first of the two times in the fold.
     pub fn earliest(self) -> OffsetDateTime {
         match self {
             Self::Unique(instant)
@@ -87,7 +87,7 @@ impl RomeLocal {
     }
 
     /// The last instant at which the clock shows this time, or the end of the gap when it never
-    /// does: the end of an opening, which so lasts as long as the clock says.
+    /// does.
     pub fn latest(self) -> OffsetDateTime {
         match self {
             Self::Unique(instant) | Self::Repeated { later: instant, .. } => instant,
@@ -136,6 +136,33 @@ pub fn from_rome(date: Date, time: Time) -> RomeLocal {
             later: at(after),
         },
     }
+}
+
+/// A change of the clock in Rome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClockChange {
+    /// The instant it happens.
+    pub at: OffsetDateTime,
+    /// The offset until then.
+    pub before: UtcOffset,
+    /// The offset from then on.
+    pub after: UtcOffset,
+}
+
+/// The clock change during the Italian date `date`, if there is one (the last Sundays of March
+/// and October, today).
+pub fn clock_change_on(date: Date) -> Option<ClockChange> {
+    let day_start = from_rome(date, Time::MIDNIGHT).earliest();
+    let transition = ROME
+        .following(to_timestamp(day_start - time::Duration::SECOND))
+        .next()?;
+    let at = OffsetDateTime::from_unix_timestamp(transition.timestamp().as_second()).ok()?;
+    let change = ClockChange {
+        at,
+        before: rome_offset(at - time::Duration::SECOND),
+        after: to_utc_offset(transition.offset()),
+    };
+    (at.to_offset(change.after).date() == date && change.before != change.after).then_some(change)
 }
 
 /// `local` as a `jiff` civil date-time, when `jiff` represents its year.
@@ -274,6 +301,36 @@ mod tests {
             from_rome(date!(2026 - 10 - 25), time!(02:00)).earliest(),
             datetime!(2026-10-25 00:00 UTC)
         );
+    }
+
+    #[test]
+    fn the_clock_changes_on_the_last_sundays_of_march_and_october() {
+        assert_eq!(
+            clock_change_on(date!(2026 - 03 - 29)),
+            Some(ClockChange {
+                at: datetime!(2026-03-29 01:00 UTC),
+                before: CET,
+                after: CEST,
+            })
+        );
+        assert_eq!(
+            clock_change_on(date!(2026 - 10 - 25)),
+            Some(ClockChange {
+                at: datetime!(2026-10-25 01:00 UTC),
+                before: CEST,
+                after: CET,
+            })
+        );
+        for date in [
+            date!(2026 - 03 - 28),
+            date!(2026 - 03 - 30),
+            date!(2026 - 10 - 24),
+            date!(2026 - 10 - 26),
+            date!(2026 - 07 - 01),
+            Date::MAX,
+        ] {
+            assert_eq!(clock_change_on(date), None, "{date}");
+        }
     }
 
     proptest! {

@@ -5,21 +5,20 @@
 //! ([`crate::calendar::is_national_holiday`]: 25 April, 2 June, Easter Monday, ...), plus its
 //! exception if any; a slot that shares any time with a closure of the date is dropped.
 //!
-//! Each opening runs from the first instant the clock in Rome shows its start to the last instant
-//! it shows its end ([`RomeLocal::earliest`], [`RomeLocal::latest`]), and is cut into slots of
-//! elapsed time. On an ordinary day that is the same as cutting the wall-clock hours. On the last
-//! Sunday of March, an opening spanning 02:00-03:00 lasts an hour less and the hour that never
-//! happens gets no slot; on the last Sunday of October it lasts an hour more and the repeated
-//! hour gets its slots twice, at different instants. Where that leaves a partial slot at the end
-//! (a slot length that does not divide the hour), the partial slot is dropped: no slot ends after
-//! closing time.
+//! An opening covers the instants at which the clock in Rome shows a time within it, cut into
+//! slots of elapsed time. On an ordinary day that is the same as cutting the wall-clock hours.
+//! On the last Sunday of March an opening spanning 02:00-03:00 lasts an hour less, and the hour
+//! that never happens gets no slot; on the last Sunday of October it lasts an hour more, and the
+//! repeated hour gets its slots twice, at different instants. Where the change leaves a partial
+//! slot (a slot length that does not divide what remains), the partial slot is dropped: no slot
+//! runs past closing time or over a time the clock does not show inside the opening.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, OffsetDateTime, UtcOffset};
+use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use super::plan::{DayPlan, Opening, Schedule};
 use crate::calendar::is_national_holiday;
-use crate::rome_time::{RomeLocal, from_rome};
+use crate::rome_time::{clock_change_on, from_rome};
 
 /// The most days one listing of slots may cover (two months): bounds the work of one request.
 pub const MAX_LISTING_DAYS: i64 = 62;
@@ -100,7 +99,7 @@ fn day_slots(schedule: &Schedule, date: Date, out: &mut Vec<Slot>) {
     let mut closed = Vec::new();
     for closure in schedule.closures(date) {
         match closure.during {
-            Some(hours) => closed.push(opening_instants(date, hours)),
+            Some(hours) => closed.extend(covered(date, hours)),
             None => return,
         }
     }
@@ -111,30 +110,54 @@ fn day_slots(schedule: &Schedule, date: Date, out: &mut Vec<Slot>) {
     let extra = schedule.exception(date).map(|e| &e.plan);
     for plan in weekly.into_iter().chain(extra) {
         for &opening in &plan.openings {
-            out.extend(cut(date, opening, plan).filter(|slot| {
-                !closed
-                    .iter()
-                    .any(|&(start, end)| slot.start < end && start < slot.end)
-            }));
+            for (start, end) in covered(date, opening) {
+                out.extend(cut(start, end, date, plan).filter(|slot| {
+                    !closed
+                        .iter()
+                        .any(|&(from, to)| slot.start < to && from < slot.end)
+                }));
+            }
         }
     }
 }
 
-/// The instants an opening of `date` runs between: from the first time the clock shows its
-/// start to the last time it shows its end.
-fn opening_instants(date: Date, opening: Opening) -> (OffsetDateTime, OffsetDateTime) {
-    let utc = |local: RomeLocal, pick: fn(RomeLocal) -> OffsetDateTime| {
-        pick(local).to_offset(UtcOffset::UTC)
+/// The spans of instants (UTC) at which the clock in Rome shows a time of `hours` on `date`:
+/// one span, or two on the day the clock goes back and repeats some of the hours.
+fn covered(date: Date, hours: Opening) -> Vec<(OffsetDateTime, OffsetDateTime)> {
+    let at = |time, offset| {
+        PrimitiveDateTime::new(date, time)
+            .assume_offset(offset)
+            .to_offset(UtcOffset::UTC)
     };
-    (
-        utc(from_rome(date, opening.start), RomeLocal::earliest),
-        utc(from_rome(date, opening.end), RomeLocal::latest),
-    )
+    let Some(change) = clock_change_on(date) else {
+        let offset = from_rome(date, hours.start).earliest().offset();
+        return vec![(at(hours.start, offset), at(hours.end, offset))];
+    };
+    // Before the change the clock runs on the old offset, from it on the new one.
+    let before = (
+        at(hours.start, change.before),
+        at(hours.end, change.before).min(change.at),
+    );
+    let after = (
+        at(hours.start, change.after).max(change.at),
+        at(hours.end, change.after),
+    );
+    match (before.0 < before.1, after.0 < after.1) {
+        (true, true) if before.1 == after.0 => vec![(before.0, after.1)],
+        (true, true) => vec![before, after],
+        (true, false) => vec![before],
+        (false, true) => vec![after],
+        (false, false) => vec![],
+    }
 }
 
-/// The whole slots of `plan`'s length that fit in `opening` on `date`.
-fn cut(date: Date, opening: Opening, plan: &DayPlan) -> impl Iterator<Item = Slot> {
-    let (start, end) = opening_instants(date, opening);
+/// The whole slots of `plan`'s length from `start` to `end`, on `date`.
+fn cut(
+    start: OffsetDateTime,
+    end: OffsetDateTime,
+    date: Date,
+    plan: &DayPlan,
+) -> impl Iterator<Item = Slot> {
     let length = Duration::minutes(i64::from(plan.slot_minutes));
     let seats = plan.seats;
     std::iter::successors(Some(start), move |&s| Some(s + length))

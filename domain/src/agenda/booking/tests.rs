@@ -39,22 +39,46 @@ fn verified_email() -> Contacts {
     }
 }
 
+/// What a draft request borrows: our employment, the inquiries found, the contacts on file.
+struct Fixture {
+    employment: EmploymentCode,
+    found: Vec<InquiryOnDraft<u32>>,
+    contacts: Contacts,
+}
+
+impl Fixture {
+    fn new(found: Vec<InquiryOnDraft<u32>>) -> Self {
+        Self {
+            employment: ours(),
+            found,
+            contacts: verified_email(),
+        }
+    }
+
+    /// A valid request for inquiry 1 when `found` holds it.
+    fn request(&self) -> DraftRequest<'_, u32> {
+        DraftRequest {
+            employment_code: &self.employment,
+            requested: &[1],
+            found: &self.found,
+            note: "Contributi non accreditati",
+            channels: &[Channel::Email],
+            contacts: &self.contacts,
+            slot_start: SLOT,
+        }
+    }
+}
+
 /// Checks a draft naming `requested` among `found`, otherwise valid.
 fn check(
     requested: &[u32],
     found: &[InquiryOnDraft<u32>],
 ) -> Result<ValidDraft<u32>, Vec<DraftError<u32>>> {
-    let employment = ours();
-    let contacts = verified_email();
+    let fixture = Fixture::new(found.to_vec());
     validate_draft(
         &DraftRequest {
-            employment_code: &employment,
             requested,
-            found,
-            note: "Contributi non accreditati",
-            channels: &[Channel::Email],
-            contacts: &contacts,
-            slot_start: SLOT,
+            ..fixture.request()
         },
         NOW,
     )
@@ -62,18 +86,13 @@ fn check(
 
 #[test]
 fn a_valid_draft_is_normalised() {
-    let employment = ours();
-    let contacts = verified_email();
-    let found = [negative(1), negative(2)];
+    let fixture = Fixture::new(vec![negative(1), negative(2)]);
     let draft = validate_draft(
         &DraftRequest {
-            employment_code: &employment,
             requested: &[2, 1, 2],
-            found: &found,
             note: "  Contributi non accreditati \n",
             channels: &[Channel::Email, Channel::Inbox, Channel::Email],
-            contacts: &contacts,
-            slot_start: SLOT,
+            ..fixture.request()
         },
         NOW,
     );
@@ -163,17 +182,12 @@ fn no_inquiry_may_be_on_another_confirmed_appointment() {
 }
 
 fn with_note(note: &str) -> Result<ValidDraft<u32>, Vec<DraftError<u32>>> {
-    let employment = ours();
-    let found = [negative(1)];
+    let fixture = Fixture::new(vec![negative(1)]);
     validate_draft(
         &DraftRequest {
-            employment_code: &employment,
-            requested: &[1],
-            found: &found,
             note,
             channels: &[],
-            contacts: &Contacts::default(),
-            slot_start: SLOT,
+            ..fixture.request()
         },
         NOW,
     )
@@ -205,22 +219,12 @@ fn the_note_is_required_and_bounded() {
 
 #[test]
 fn channels_need_a_verified_contact_on_file() {
-    let employment = ours();
-    let found = [negative(1)];
-    let contacts = Contacts {
-        pec: Some("anna@pec.it".to_owned()),
-        pec_verified: false,
-        ..verified_email()
-    };
+    let mut fixture = Fixture::new(vec![negative(1)]);
+    fixture.contacts.pec = Some("anna@pec.it".to_owned());
     let result = validate_draft(
         &DraftRequest {
-            employment_code: &employment,
-            requested: &[1],
-            found: &found,
-            note: "nota",
             channels: &[Channel::Email, Channel::Pec, Channel::Sms, Channel::Pec],
-            contacts: &contacts,
-            slot_start: SLOT,
+            ..fixture.request()
         },
         NOW,
     );
@@ -234,19 +238,12 @@ fn channels_need_a_verified_contact_on_file() {
 
 #[test]
 fn the_slot_must_start_in_the_future() {
-    let employment = ours();
-    let found = [negative(1)];
-    let contacts = Contacts::default();
+    let fixture = Fixture::new(vec![negative(1)]);
     for start in [NOW, NOW - Duration::minutes(30)] {
         let result = validate_draft(
             &DraftRequest {
-                employment_code: &employment,
-                requested: &[1],
-                found: &found,
-                note: "nota",
-                channels: &[],
-                contacts: &contacts,
                 slot_start: start,
+                ..fixture.request()
             },
             NOW,
         );
@@ -256,20 +253,17 @@ fn the_slot_must_start_in_the_future() {
 
 #[test]
 fn every_broken_rule_is_reported_in_order() {
-    let employment = ours();
     let mut other = negative(2);
     other.employment_code = code("0000000000");
     other.facts.on_active_appointment = true;
-    let found = [other];
+    let fixture = Fixture::new(vec![other]);
     let result = validate_draft(
         &DraftRequest {
-            employment_code: &employment,
             requested: &[9, 2],
-            found: &found,
             note: "",
             channels: &[Channel::Sms],
-            contacts: &Contacts::default(),
             slot_start: NOW,
+            ..fixture.request()
         },
         NOW,
     );
@@ -367,16 +361,13 @@ proptest! {
             })
             .collect();
         let ids: Vec<u32> = found.iter().map(|i| i.id).collect();
-        let employment = ours();
+        let fixture = Fixture::new(found);
         let result = validate_draft(
             &DraftRequest {
-                employment_code: &employment,
                 requested: &ids,
-                found: &found,
                 note: if note_blank { " " } else { "nota" },
-                channels: &[],
-                contacts: &Contacts::default(),
                 slot_start: if past { NOW } else { SLOT },
+                ..fixture.request()
             },
             NOW,
         );

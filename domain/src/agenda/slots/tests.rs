@@ -69,29 +69,14 @@ fn office_hours_give_whole_slots_in_utc() {
 }
 
 #[test]
-fn office_hours_keep_their_local_times_across_the_spring_change() {
+fn office_hours_keep_their_local_times_across_both_clock_changes() {
     let schedule = every_day(&office_hours());
-    // Sunday 29 March 2026: 02:00 CET becomes 03:00 CEST.
     for (date, first_utc) in [
+        // Sunday 29 March 2026: 02:00 CET becomes 03:00 CEST.
         (date!(2026 - 03 - 28), datetime!(2026-03-28 07:30 UTC)),
         (date!(2026 - 03 - 29), datetime!(2026-03-29 06:30 UTC)),
         (date!(2026 - 03 - 30), datetime!(2026-03-30 06:30 UTC)),
-    ] {
-        let found = slots_on(&schedule, date);
-        assert_eq!(
-            local_starts(&found),
-            eight_half_hours_from(time!(08:30)),
-            "{date}"
-        );
-        assert_eq!(found[0].start, first_utc, "{date}");
-    }
-}
-
-#[test]
-fn office_hours_keep_their_local_times_across_the_autumn_change() {
-    let schedule = every_day(&office_hours());
-    // Sunday 25 October 2026: 03:00 CEST becomes 02:00 CET.
-    for (date, first_utc) in [
+        // Sunday 25 October 2026: 03:00 CEST becomes 02:00 CET.
         (date!(2026 - 10 - 24), datetime!(2026-10-24 06:30 UTC)),
         (date!(2026 - 10 - 25), datetime!(2026-10-25 07:30 UTC)),
         (date!(2026 - 10 - 26), datetime!(2026-10-26 07:30 UTC)),
@@ -103,6 +88,7 @@ fn office_hours_keep_their_local_times_across_the_autumn_change() {
             "{date}"
         );
         assert_eq!(found[0].start, first_utc, "{date}");
+        assert_eq!(found[7].end - found[0].start, Duration::hours(4), "{date}");
     }
 }
 
@@ -148,6 +134,26 @@ fn the_repeated_autumn_hour_gets_its_slots_twice_at_different_instants() {
     assert_eq!(found[5].end, datetime!(2026-10-25 02:30 UTC));
     assert_back_to_back(&found, 30);
     assert!(found.iter().all(|s| s.date == date!(2026 - 10 - 25)));
+}
+
+#[test]
+fn an_opening_within_the_repeated_hour_is_open_both_times_the_clock_shows_it() {
+    let schedule = every_day(&day(&[(time!(01:30), time!(02:30))], 30, 1));
+    let found = slots_on(&schedule, date!(2026 - 10 - 25));
+    // 01:30-02:30 CEST, then 02:00-02:30 CET: the clock never shows 02:30-03:00 CEST in it.
+    let starts: Vec<_> = found.iter().map(|s| s.start).collect();
+    assert_eq!(
+        starts,
+        [
+            datetime!(2026-10-24 23:30 UTC),
+            datetime!(2026-10-25 00:00 UTC),
+            datetime!(2026-10-25 01:00 UTC),
+        ]
+    );
+    assert_eq!(
+        local_starts(&found),
+        [time!(01:30), time!(02:00), time!(02:00)]
+    );
 }
 
 #[test]
@@ -383,16 +389,19 @@ proptest! {
             prop_assert!(weekdays.contains(&slot.date.weekday()));
             prop_assert!(!crate::calendar::is_national_holiday(slot.date));
             prop_assert_eq!(slot.seats, plan.seats);
-            // Starts inside an opening on the clock in Rome.
+            // Lies inside an opening on the clock in Rome, from start to end.
             let local = in_rome(slot.start);
+            let local_end = in_rome(slot.end).time();
             prop_assert_eq!(local.date(), slot.date);
-            prop_assert!(plan.openings.iter().any(|o| o.start <= local.time() && local.time() < o.end));
+            let inside = |o: &Opening| {
+                o.start <= local.time() && local.time() < local_end && local_end <= o.end
+            };
+            prop_assert!(plan.openings.iter().any(inside));
         }
         // On a day without a clock change, every opening is filled exactly.
         let mut date = from;
         while date <= to {
-            let ordinary = from_rome(date, time!(00:00)).earliest().offset()
-                == from_rome(date, time!(23:59)).earliest().offset();
+            let ordinary = crate::rome_time::clock_change_on(date).is_none();
             let planned = weekdays.contains(&date.weekday())
                 && !crate::calendar::is_national_holiday(date);
             if ordinary {
