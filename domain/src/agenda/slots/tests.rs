@@ -389,12 +389,13 @@ proptest! {
             prop_assert!(weekdays.contains(&slot.date.weekday()));
             prop_assert!(!crate::calendar::is_national_holiday(slot.date));
             prop_assert_eq!(slot.seats, plan.seats);
-            // Lies inside an opening on the clock in Rome, from start to end.
+            // Lies inside an opening on the clock in Rome, from its first to its last second (its
+            // end instant may read 03:00 when the clock has just jumped from 02:00).
             let local = in_rome(slot.start);
-            let local_end = in_rome(slot.end).time();
+            let last_second = in_rome(slot.end - Duration::SECOND).time();
             prop_assert_eq!(local.date(), slot.date);
             let inside = |o: &Opening| {
-                o.start <= local.time() && local.time() < local_end && local_end <= o.end
+                o.start <= local.time() && local.time() <= last_second && last_second < o.end
             };
             prop_assert!(plan.openings.iter().any(inside));
         }
@@ -442,6 +443,61 @@ proptest! {
         if let Some(farthest) = nearest.last() {
             for left_out in eligible.iter().filter(|c| !nearest.contains(c)) {
                 prop_assert!(distance(left_out) >= distance(farthest));
+            }
+        }
+    }
+
+    #[test]
+    fn on_clock_change_days_slots_tile_the_minutes_the_clock_shows_open(
+        (plan, _) in opening_strategy(),
+        year in 2001i32..2100,
+        autumn in any::<bool>(),
+    ) {
+        // The last Sunday of March or October.
+        let month = if autumn { time::Month::October } else { time::Month::March };
+        let mut date = Date::from_calendar_date(year, month, 31).unwrap();
+        while date.weekday() != Weekday::Sunday {
+            date = date.previous_day().unwrap();
+        }
+        prop_assert!(crate::rome_time::clock_change_on(date).is_some());
+        let found = slots_on(&every_day(&plan), date);
+        // The oracle: minute by minute, whether the clock in Rome shows a time of an opening.
+        let first = OffsetDateTime::new_utc(date, Time::MIDNIGHT) - Duration::hours(3);
+        let minutes = 0..(30 * 60);
+        let locals: Vec<OffsetDateTime> =
+            minutes.clone().map(|m| in_rome(first + Duration::minutes(m))).collect();
+        let mut cover = vec![0usize; locals.len()];
+        for slot in &found {
+            let from = (slot.start - first).whole_minutes();
+            let to = (slot.end - first).whole_minutes();
+            for m in from..to {
+                cover[usize::try_from(m).unwrap()] += 1;
+            }
+        }
+        // Easter Sunday can be the last Sunday of March (2032): then nothing is open.
+        let holiday = crate::calendar::is_national_holiday(date);
+        let shows = |o: &Opening, minute: i64| {
+            let local = locals[usize::try_from(minute).unwrap()];
+            !holiday && local.date() == date && o.start <= local.time() && local.time() < o.end
+        };
+        let covered = |minute: i64| cover[usize::try_from(minute).unwrap()];
+        for minute in minutes.clone() {
+            // Never two slots at once, never a slot over a time no opening shows.
+            let slots_here = covered(minute);
+            prop_assert!(slots_here <= 1);
+            let open = plan.openings.iter().any(|o| shows(o, minute));
+            prop_assert!(open || slots_here == 0, "minute {}", minute);
+        }
+        for opening in &plan.openings {
+            // Each run of minutes an opening shows loses at most a partial slot.
+            let mut uncovered = 0;
+            for minute in minutes.clone() {
+                if shows(opening, minute) {
+                    uncovered += i64::from(covered(minute) == 0);
+                } else {
+                    prop_assert!(uncovered < i64::from(plan.slot_minutes), "{}", opening);
+                    uncovered = 0;
+                }
             }
         }
     }
