@@ -246,31 +246,45 @@ mod tests {
 
     #[test]
     fn an_ordinary_wall_time_is_one_instant() {
-        assert_eq!(
-            from_rome(date!(2026 - 01 - 15), time!(08:30)),
-            RomeLocal::Unique(datetime!(2026-01-15 08:30 +1))
-        );
-        assert_eq!(
-            from_rome(date!(2026 - 07 - 15), time!(08:30)),
-            RomeLocal::Unique(datetime!(2026-07-15 08:30 +2))
-        );
-        // Either side of the changes.
-        assert_eq!(
-            from_rome(date!(2026 - 03 - 29), time!(01:59:59)),
-            RomeLocal::Unique(datetime!(2026-03-29 00:59:59 UTC))
-        );
-        assert_eq!(
-            from_rome(date!(2026 - 03 - 29), time!(03:00)),
-            RomeLocal::Unique(datetime!(2026-03-29 01:00 UTC))
-        );
-        assert_eq!(
-            from_rome(date!(2026 - 10 - 25), time!(01:59:59)),
-            RomeLocal::Unique(datetime!(2026-10-24 23:59:59 UTC))
-        );
-        assert_eq!(
-            from_rome(date!(2026 - 10 - 25), time!(03:00)),
-            RomeLocal::Unique(datetime!(2026-10-25 02:00 UTC))
-        );
+        for (date, wall, instant) in [
+            (
+                date!(2026 - 01 - 15),
+                time!(08:30),
+                datetime!(2026-01-15 08:30 +1),
+            ),
+            (
+                date!(2026 - 07 - 15),
+                time!(08:30),
+                datetime!(2026-07-15 08:30 +2),
+            ),
+            // Either side of the changes.
+            (
+                date!(2026 - 03 - 29),
+                time!(01:59:59),
+                datetime!(2026-03-29 00:59:59 UTC),
+            ),
+            (
+                date!(2026 - 03 - 29),
+                time!(03:00),
+                datetime!(2026-03-29 01:00 UTC),
+            ),
+            (
+                date!(2026 - 10 - 25),
+                time!(01:59:59),
+                datetime!(2026-10-24 23:59:59 UTC),
+            ),
+            (
+                date!(2026 - 10 - 25),
+                time!(03:00),
+                datetime!(2026-10-25 02:00 UTC),
+            ),
+        ] {
+            assert_eq!(
+                from_rome(date, wall),
+                RomeLocal::Unique(instant),
+                "{date} {wall}"
+            );
+        }
     }
 
     #[test]
