@@ -43,8 +43,13 @@ pub fn rome_offset(instant: OffsetDateTime) -> UtcOffset {
 }
 
 /// `instant` as Italian civil time.
+///
+/// At the very ends of the representable range, where the Italian time would fall outside it,
+/// the instant is kept in its own offset.
 pub fn in_rome(instant: OffsetDateTime) -> OffsetDateTime {
-    instant.to_offset(rome_offset(instant))
+    instant
+        .checked_to_offset(rome_offset(instant))
+        .unwrap_or(instant)
 }
 
 /// The calendar date in Italy at `instant`.
@@ -154,15 +159,16 @@ pub struct ClockChange {
 pub fn clock_change_on(date: Date) -> Option<ClockChange> {
     let day_start = from_rome(date, Time::MIDNIGHT).earliest();
     let transition = ROME
-        .following(to_timestamp(day_start - time::Duration::SECOND))
+        .following(to_timestamp(day_start.checked_sub(time::Duration::SECOND)?))
         .next()?;
     let at = OffsetDateTime::from_unix_timestamp(transition.timestamp().as_second()).ok()?;
     let change = ClockChange {
         at,
-        before: rome_offset(at - time::Duration::SECOND),
+        before: rome_offset(at.checked_sub(time::Duration::SECOND)?),
         after: to_utc_offset(transition.offset()),
     };
-    (at.to_offset(change.after).date() == date && change.before != change.after).then_some(change)
+    let local_date = at.checked_to_offset(change.after)?.date();
+    (local_date == date && change.before != change.after).then_some(change)
 }
 
 /// `local` as a `jiff` civil date-time, when `jiff` represents its year.
@@ -242,6 +248,9 @@ mod tests {
             rome_offset(OffsetDateTime::new_utc(Date::MIN, Time::MIDNIGHT)).whole_hours(),
             0
         );
+        let last = OffsetDateTime::new_utc(Date::MAX, Time::MAX);
+        assert_eq!(in_rome(last), last);
+        assert_eq!(rome_date(last), Date::MAX);
     }
 
     #[test]

@@ -114,7 +114,9 @@ pub fn render(event: &CalendarEvent<'_>) -> String {
 
 /// `instant` as an RFC 5545 UTC date-time, `YYYYMMDDTHHMMSSZ` (fractions of a second dropped).
 fn utc(instant: OffsetDateTime) -> String {
-    let t = instant.to_offset(UtcOffset::UTC);
+    // Only an instant at the very ends of the representable range has no UTC form; it keeps
+    // its own offset rather than panicking.
+    let t = instant.checked_to_offset(UtcOffset::UTC).unwrap_or(instant);
     format!(
         "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
         t.year(),

@@ -7,7 +7,6 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
 use time::{Date, Time, Weekday};
 
 /// The shortest slot, in minutes.
@@ -22,7 +21,7 @@ pub const MAX_OPENINGS_PER_DAY: usize = 6;
 pub const MAX_DATED_ENTRIES: usize = 1000;
 
 /// An opening on one day, from `start` (included) to `end` (excluded), Italian wall-clock times.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Opening {
     /// When the first slot starts.
     pub start: Time,
@@ -51,7 +50,7 @@ impl fmt::Display for Opening {
 
 /// How a consultation point opens on one day: its openings, the slot length and the seats of
 /// each slot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayPlan {
     /// The openings, in any order (they are kept sorted once checked).
     pub openings: Vec<Opening>,
@@ -207,7 +206,7 @@ impl WeeklyPlan {
 }
 
 /// A dated closure: the whole day, or only some hours of it (Italian wall-clock times).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Closure {
     /// The closed date.
     pub date: Date,
@@ -219,7 +218,7 @@ pub struct Closure {
 /// An extra opening on one date, on top of the weekly plan (a Saturday morning, a day the
 /// weekly plan leaves closed, or even a national holiday: it is an explicit decision for that
 /// date).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exception {
     /// The date.
     pub date: Date,

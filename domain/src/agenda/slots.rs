@@ -13,7 +13,6 @@
 //! slot (a slot length that does not divide what remains), the partial slot is dropped: no slot
 //! runs past closing time or over a time the clock does not show inside the opening.
 
-use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use super::plan::{DayPlan, Opening, Schedule};
@@ -27,7 +26,7 @@ pub const MAX_LISTING_DAYS: i64 = 62;
 pub const NEAREST_SLOTS: usize = 3;
 
 /// One slot of a consultation point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Slot {
     /// When it starts (UTC).
     pub start: OffsetDateTime,
@@ -41,7 +40,7 @@ pub struct Slot {
 
 /// A slot and how many of its seats are still free (its seats less the confirmed appointments
 /// in it), as the store counts them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FreeSlot {
     /// The slot.
     pub slot: Slot,
@@ -124,30 +123,33 @@ fn day_slots(schedule: &Schedule, date: Date, out: &mut Vec<Slot>) {
 /// The spans of instants (UTC) at which the clock in Rome shows a time of `hours` on `date`:
 /// one span, or two on the day the clock goes back and repeats some of the hours.
 fn covered(date: Date, hours: Opening) -> Vec<(OffsetDateTime, OffsetDateTime)> {
+    // `None` only at the ends of the representable range, where nothing is offered.
     let at = |time, offset| {
         PrimitiveDateTime::new(date, time)
             .assume_offset(offset)
-            .to_offset(UtcOffset::UTC)
+            .checked_to_offset(UtcOffset::UTC)
+    };
+    let span = |start: Option<OffsetDateTime>, end: Option<OffsetDateTime>| {
+        start.zip(end).filter(|(start, end)| start < end)
     };
     let Some(change) = clock_change_on(date) else {
         let offset = from_rome(date, hours.start).earliest().offset();
-        return vec![(at(hours.start, offset), at(hours.end, offset))];
+        return span(at(hours.start, offset), at(hours.end, offset))
+            .into_iter()
+            .collect();
     };
     // Before the change the clock runs on the old offset, from it on the new one.
-    let before = (
+    let before = span(
         at(hours.start, change.before),
-        at(hours.end, change.before).min(change.at),
+        at(hours.end, change.before).map(|end| end.min(change.at)),
     );
-    let after = (
-        at(hours.start, change.after).max(change.at),
+    let after = span(
+        at(hours.start, change.after).map(|start| start.max(change.at)),
         at(hours.end, change.after),
     );
-    match (before.0 < before.1, after.0 < after.1) {
-        (true, true) if before.1 == after.0 => vec![(before.0, after.1)],
-        (true, true) => vec![before, after],
-        (true, false) => vec![before],
-        (false, true) => vec![after],
-        (false, false) => vec![],
+    match (before, after) {
+        (Some(before), Some(after)) if before.1 == after.0 => vec![(before.0, after.1)],
+        (before, after) => before.into_iter().chain(after).collect(),
     }
 }
 
@@ -160,11 +162,12 @@ fn cut(
 ) -> impl Iterator<Item = Slot> {
     let length = Duration::minutes(i64::from(plan.slot_minutes));
     let seats = plan.seats;
-    std::iter::successors(Some(start), move |&s| Some(s + length))
-        .take_while(move |&s| s + length <= end)
-        .map(move |s| Slot {
-            start: s,
-            end: s + length,
+    std::iter::successors(Some(start), move |&s| s.checked_add(length))
+        .map_while(move |s| Some((s, s.checked_add(length)?)))
+        .take_while(move |&(_, e)| e <= end)
+        .map(move |(start, end)| Slot {
+            start,
+            end,
             date,
             seats,
         })

@@ -284,6 +284,22 @@ fn a_closure_wins_over_an_exception() {
 }
 
 #[test]
+fn the_ends_of_the_calendar_never_panic() {
+    let schedule = every_day(&day(&[(time!(00:00), time!(23:45))], 15, 1));
+    for date in [Date::MIN, Date::MAX] {
+        let found = list_slots(&schedule, date, date).unwrap();
+        assert!(found.iter().all(|s| s.date == date && s.start < s.end));
+    }
+    // 23:45 on 31 December 9999 in Rome is still representable in UTC: the day is full but
+    // for what would end past the range.
+    assert!(
+        !list_slots(&schedule, Date::MAX, Date::MAX)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
 fn a_listing_covers_one_to_sixty_two_days() {
     let schedule = every_day(&office_hours());
     let from = date!(2026 - 05 - 01);
