@@ -39,4 +39,4 @@ pub use lifecycle::{
     TransitionRefusal, transition,
 };
 pub use plan::{Closure, DayPlan, Exception, Opening, PlanError, Schedule, WeeklyPlan};
-pub use slots::{FreeSlot, RangeError, Slot, list_slots, nearest_free};
+pub use slots::{FreeSlot, RangeError, Slot, list_slots, nearest_free, slot_at};

@@ -17,7 +17,7 @@ use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use super::plan::{DayPlan, Opening, Schedule};
 use crate::calendar::is_national_holiday;
-use crate::rome_time::{clock_change_on, from_rome};
+use crate::rome_time::{clock_change_on, from_rome, rome_date};
 
 /// The most days one listing of slots may cover (two months): bounds the work of one request.
 pub const MAX_LISTING_DAYS: i64 = 62;
@@ -171,6 +171,14 @@ fn cut(
             date,
             seats,
         })
+}
+
+/// The slot of `schedule` starting at `start`, if there is one: how a booking names its slot, and
+/// how a confirmation finds that its slot has vanished (the plan changed, or a closure was added).
+pub fn slot_at(schedule: &Schedule, start: OffsetDateTime) -> Option<Slot> {
+    let mut found = Vec::new();
+    day_slots(schedule, rome_date(start), &mut found);
+    found.into_iter().find(|slot| slot.start == start)
 }
 
 /// Up to `count` free slots nearest in time to `requested`: those with a seat left that start

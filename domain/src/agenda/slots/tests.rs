@@ -284,6 +284,35 @@ fn a_closure_wins_over_an_exception() {
 }
 
 #[test]
+fn a_slot_is_found_by_its_start_until_it_vanishes() {
+    let weekly = WeeklyPlan::new([(Weekday::Tuesday, office_hours())]).unwrap();
+    let schedule = Schedule::new(weekly.clone(), vec![], vec![]).unwrap();
+    // Tuesday 12 May 2026, 09:30 in Rome.
+    let start = datetime!(2026-05-12 07:30 UTC);
+    let slot = slot_at(&schedule, start).unwrap();
+    assert_eq!(slot.end, datetime!(2026-05-12 08:00 UTC));
+    assert_eq!(slot.date, date!(2026 - 05 - 12));
+    assert_eq!(slot_at(&schedule, start + Duration::minutes(10)), None);
+    let closed = Schedule::new(
+        weekly,
+        vec![],
+        vec![Closure {
+            date: date!(2026 - 05 - 12),
+            during: None,
+        }],
+    )
+    .unwrap();
+    assert_eq!(slot_at(&closed, start), None);
+    // A slot at midnight in Rome starts on the previous UTC day.
+    let midnight = every_day(&day(&[(time!(00:00), time!(00:30))], 30, 1));
+    let start = datetime!(2026-05-11 22:00 UTC);
+    assert_eq!(
+        slot_at(&midnight, start).map(|s| s.date),
+        Some(date!(2026 - 05 - 12))
+    );
+}
+
+#[test]
 fn the_ends_of_the_calendar_never_panic() {
     let schedule = every_day(&day(&[(time!(00:00), time!(23:45))], 15, 1));
     for date in [Date::MIN, Date::MAX] {
