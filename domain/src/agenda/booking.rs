@@ -153,7 +153,8 @@ pub enum DraftError<Id> {
 ///   [`Channel::reachable`]); the inbox is always on;
 /// - a slot starting after `now` ([`DraftError::SlotInPast`]).
 ///
-/// Returns the draft normalised, or every broken rule in the order above (never empty).
+/// Returns the draft normalised, or every broken rule in the order above (never empty). A list of
+/// more than [`MAX_INQUIRIES`] quesiti is refused as a whole, without a verdict on each.
 pub fn validate_draft<Id: Clone + Eq + Hash>(
     request: &DraftRequest<'_, Id>,
     now: OffsetDateTime,
@@ -174,7 +175,13 @@ pub fn validate_draft<Id: Clone + Eq + Hash>(
         });
     }
     let (mut unknown, mut other, mut ineligible, mut taken) = (vec![], vec![], vec![], vec![]);
-    for id in &inquiries {
+    // Past the limit the quesiti are not looked at one by one: the list is refused as a whole.
+    let examined = if inquiries.len() > MAX_INQUIRIES {
+        &[][..]
+    } else {
+        &inquiries[..]
+    };
+    for id in examined {
         let Some(inquiry) = request.found.iter().find(|i| i.id == *id) else {
             unknown.push(id.clone());
             continue;

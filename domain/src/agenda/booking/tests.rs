@@ -122,6 +122,11 @@ fn at_least_one_inquiry() {
 #[test]
 fn at_most_twenty_inquiries() {
     let ids: Vec<u32> = (0..=20).collect();
+    // Not found, but too many first: no verdict on each.
+    assert_eq!(
+        check(&ids, &[]),
+        Err(vec![DraftError::TooManyInquiries { found: 21 }])
+    );
     let found: Vec<_> = ids.iter().map(|&id| negative(id)).collect();
     assert_eq!(
         check(&ids, &found),
