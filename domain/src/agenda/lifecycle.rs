@@ -13,7 +13,8 @@
 //!   it starts (DOMAIN.md 2.3: "cancel a confirmed appointment"); a reason is optional.
 //! - The office cancels a confirmed appointment, also once it has started (a no-show), with a
 //!   reason; closes it as resolved ("Chiuso e Definito"); or moves it to another slot, which
-//!   keeps it confirmed and must not start in the past.
+//!   keeps it confirmed and must not start in the past (the store checks that the new slot
+//!   exists, [`super::slots::slot_at`], and takes a seat in it as at confirmation).
 //! - `closed_resolved` and `cancelled` are final.
 //!
 //! Every change yields the [`HistoryKind`] of the history entry to write; the number of changes
