@@ -3,6 +3,7 @@
 //! Nothing here performs I/O or reads the clock: time is always a parameter. Types parse once at
 //! the edge ("parse, don't validate") and everything past the edge trusts them.
 
+pub mod agenda;
 pub mod assistance;
 pub mod attachment;
 pub mod audit;

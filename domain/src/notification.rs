@@ -54,7 +54,8 @@ macro_rules! named_enum {
         }
     };
 }
-/// Shared with the other modules of the crate that store enums by name (occasional work).
+/// Shared with the other modules of the crate that name their enums the same way (occasional
+/// work, the agenda).
 pub(crate) use named_enum;
 
 named_enum! {
