@@ -163,10 +163,28 @@ directory = "$ST_DIR/cache"
 include-path-regex = "^/inquiries/"
 parameters = { "path.id" = "$DEMO_INQUIRY" }
 
-# An attachment is recognised from its bytes (PDF, JPEG, PNG, TIFF), which no schema can say:
-# random bytes are answered 415, as documented, on this operation only.
+# The seeded public manual (migration 2026-11-30-000600_assistance) and a registry slug.
+[[operations]]
+include-path-regex = "^/help/manuals/"
+parameters = { "path.id" = "6f1c2a40-0001-4000-8000-000000000001" }
+
+[[operations]]
+include-path-regex = "^/help/problems/"
+parameters = { "path.slug" = "scope-not-granted" }
+
+# An attachment is recognised from its bytes (PDF, JPEG, PNG, TIFF; a manual PDF or Markdown),
+# which no schema can say: random bytes are answered 415, as documented, on these operations
+# only.
 [[operations]]
 include-operation-id = "send_inquiry"
+checks = { positive_data_acceptance = { expected-statuses = ["2xx", "401", "403", "404", "409", "412", "415", "422"] } }
+
+[[operations]]
+include-operation-id = "open_support_ticket"
+checks = { positive_data_acceptance = { expected-statuses = ["2xx", "401", "403", "404", "409", "412", "415", "422"] } }
+
+[[operations]]
+include-operation-id = "publish_manual"
 checks = { positive_data_acceptance = { expected-statuses = ["2xx", "401", "403", "404", "409", "412", "415", "422"] } }
 
 [checks.positive_data_acceptance]

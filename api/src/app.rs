@@ -161,6 +161,7 @@ pub fn build_app(
             ("/metrics", &["GET"]),
             ("/swagger-ui", &["GET"]),
             ("/swagger-ui/{tail}*", &["GET"]),
+            ("/problems/{slug}", &["GET"]),
         ],
     );
     let json_limit = state.settings.max_json_body_bytes;
@@ -178,6 +179,10 @@ pub fn build_app(
         .route("/openapi.json", web::get().to(serve_contract))
         .route("/metrics", web::get().to(serve_metrics))
         .route("/swagger-ui", web::get().to(swagger_redirect))
+        .route(
+            "/problems/{slug}",
+            web::get().to(crate::assistance::problem_pages::handlers::problem_type_redirect),
+        )
         .service(SwaggerUi::new("/swagger-ui/{_:.*}").config(Config::from("/openapi.json")))
         .default_service(web::to(routing::fallback))
         .wrap(from_fn(crate::db::request_scope))

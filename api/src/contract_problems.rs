@@ -67,6 +67,50 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         ],
     ),
     ("answer_inquiry", &[Problem::StateConflict]),
+    ("create_webhook_subscription", &[Problem::WebhookUrlRefused]),
+    ("retry_webhook_delivery", &[Problem::StateConflict]),
+    ("replay_webhook_events", &[Problem::StateConflict]),
+    ("request_contact_verification", &[Problem::StateConflict]),
+    (
+        "confirm_contact_verification",
+        &[
+            Problem::ContactCodeWrong,
+            Problem::ContactCodeExpired,
+            Problem::ContactCodeExhausted,
+        ],
+    ),
+    ("list_manuals", &[Problem::Unauthenticated]),
+    (
+        "download_manual",
+        &[Problem::Unauthenticated, Problem::NotFound],
+    ),
+    (
+        "show_manual_html",
+        &[Problem::Unauthenticated, Problem::NotFound],
+    ),
+    (
+        "publish_manual",
+        &[
+            Problem::AttachmentsTooLarge,
+            Problem::UnsupportedManualFormat,
+            Problem::ConcurrentUpdate,
+        ],
+    ),
+    ("show_problem_page", &[Problem::NotFound]),
+    (
+        "open_support_ticket",
+        &[
+            Problem::AttachmentsTooLarge,
+            Problem::TooManyAttachments,
+            Problem::UnsupportedAttachmentType,
+        ],
+    ),
+    (
+        "post_support_ticket_message",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
+    ("take_support_ticket", &[Problem::StateConflict]),
+    ("close_support_ticket", &[Problem::StateConflict]),
 ];
 
 /// Rows answered outside any operation (unknown routes, wrong methods, content negotiation) or

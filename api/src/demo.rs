@@ -12,6 +12,7 @@ mod report;
 use std::collections::HashMap;
 
 use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
+use inps_domain::assistance::TicketCategory;
 use inps_domain::attachment::AttachmentKind;
 use inps_domain::contribution::payment::{NoticeNumber, RecordPayment};
 use inps_domain::contribution::{self as rules, QuarterId, YearRates};
@@ -27,6 +28,7 @@ use sha2::{Digest as _, Sha256};
 use time::{Date, Duration, OffsetDateTime};
 
 use self::data::{EMPLOYERS, EMPLOYMENTS, EmploymentSpec, INQUIRIES, MonthsAgo, Payment, Person};
+use crate::assistance::tickets::use_cases::{OpenTicket, open_ticket, post_message, take_ticket};
 use crate::auth::Actor;
 use crate::cassetto::contributions::use_cases::{rate_tables, record_payment};
 use crate::cassetto::employments::use_cases::record_employment;
@@ -288,6 +290,57 @@ fn seed(conn: &mut PgConnection, settings: &Settings, now: OffsetDateTime) -> Re
             let office = as_persona(operator.tax_code, &[Role::Operator])?;
             let at = now - Duration::days(days_ago);
             answer_inquiry(conn, &office, sent.inquiry.id, outcome, text, at)?;
+        }
+    }
+    support_tickets_for_demo(conn, &rows, operator.tax_code, now)
+}
+
+/// Two support tickets: the first employer's about a missing payment, taken in charge and
+/// answered by the office; the second employer's about logging in, still in the queue.
+fn support_tickets_for_demo(
+    conn: &mut PgConnection,
+    rows: &[Employment],
+    operator: &str,
+    now: OffsetDateTime,
+) -> Result<(), ApiError> {
+    let office = as_persona(operator, &[Role::Operator])?;
+    let mut employers: Vec<&Employment> = Vec::new();
+    for row in rows {
+        if employers.len() < 2 && employers.iter().all(|e| e.employer != row.employer) {
+            employers.push(row);
+        }
+    }
+    for (index, row) in employers.into_iter().enumerate() {
+        let employer = as_persona(row.employer.as_str(), &[Role::Employer])?;
+        let (category, subject, text, resource) = if index == 0 {
+            (
+                TicketCategory::Contributions,
+                "Versamento non visibile nel cassetto",
+                "Ho pagato l'ultimo trimestre con pagoPA ma nel cassetto risulta ancora da pagare.",
+                Some(format!("/v1/employments/{}/contributions", row.code)),
+            )
+        } else {
+            (
+                TicketCategory::Access,
+                "Accesso con CIE non riuscito",
+                "Con la CIE l'accesso si interrompe dopo l'autorizzazione.",
+                None,
+            )
+        };
+        let cmd = OpenTicket {
+            service: Service::DomesticWork,
+            category,
+            subject: subject.to_owned(),
+            text: text.to_owned(),
+            related_resource: resource,
+            files: Vec::new(),
+        };
+        let opened = open_ticket(conn, &employer, cmd, now - Duration::days(2))?;
+        if index == 0 {
+            let id = opened.ticket.row.id;
+            take_ticket(conn, &office, id, now - Duration::days(1))?;
+            let answer = "Il versamento è stato abbinato al rapporto: ora risulta pagato.";
+            post_message(conn, &office, id, answer, now - Duration::hours(20))?;
         }
     }
     Ok(())

@@ -331,10 +331,39 @@ pub fn page_of<T>(
     (rows, next)
 }
 
+/// The keyset cursor `<unix nanoseconds>/<uuid>` of lists ordered by a time and an id (422
+/// `cursor` when it is not one).
+pub fn time_id_cursor(text: &str) -> Result<(time::OffsetDateTime, uuid::Uuid), ApiError> {
+    let bad =
+        || ApiError::invalid_field("cursor", Text::new("cursore non valido", "invalid cursor"));
+    let (nanos, id) = text.split_once('/').ok_or_else(bad)?;
+    let at = nanos
+        .parse::<i128>()
+        .ok()
+        .and_then(|n| time::OffsetDateTime::from_unix_timestamp_nanos(n).ok())
+        .ok_or_else(bad)?;
+    Ok((at, uuid::Uuid::parse_str(id).map_err(|_| bad())?))
+}
+
 /// Encodes a cursor for `next_cursor`.
 pub fn encode_cursor(text: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+}
+
+/// The cursor text of a page ordered by time then id, newest first: `<unix nanos>/<id>`.
+pub fn time_cursor(at: time::OffsetDateTime, id: uuid::Uuid) -> String {
+    format!("{}/{id}", at.unix_timestamp_nanos())
+}
+
+/// Reads a [`time_cursor`] text (422 `cursor` when it is not one).
+pub fn parse_time_cursor(text: &str) -> Result<(time::OffsetDateTime, uuid::Uuid), ApiError> {
+    let bad =
+        || ApiError::invalid_field("cursor", Text::new("cursore non valido", "invalid cursor"));
+    let (nanos, id) = text.split_once('/').ok_or_else(bad)?;
+    let nanos: i128 = nanos.parse().map_err(|_| bad())?;
+    let at = time::OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|_| bad())?;
+    Ok((at, uuid::Uuid::parse_str(id).map_err(|_| bad())?))
 }
 
 /// Longest `Idempotency-Key` accepted (the contract says the same).

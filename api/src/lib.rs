@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod app;
+pub mod assistance;
 pub mod audit;
 pub mod auth;
 pub mod background;

@@ -277,14 +277,25 @@ fn run_notification_worker(settings: &Settings, once: bool) -> anyhow::Result<()
         let reminded = inps_api::notifications::reminders::run_due(&mut conn, &SystemClock, BATCH)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let run = deliver_due(&mut conn, &senders, &SystemClock, BATCH)?;
+        let hooks = inps_api::notifications::webhooks::delivery::deliver_due(
+            &mut conn,
+            senders.webhooks(),
+            &SystemClock,
+            BATCH,
+        )?;
         if once {
             return print_line(&format!(
-                "reminders {reminded}, sent {}, retrying {}, failed {}, expired {} (channels: {})",
+                "reminders {reminded}, sent {}, retrying {}, failed {}, expired {} (channels: {}); \
+                 webhooks sent {}, retrying {}, failed {}, expired {}",
                 run.sent,
                 run.retrying,
                 run.failed,
                 run.expired,
-                senders.configured().join(", ")
+                senders.configured().join(", "),
+                hooks.sent,
+                hooks.retrying,
+                hooks.failed,
+                hooks.expired
             ));
         }
         std::thread::sleep(settings.notification_worker_interval);

@@ -37,6 +37,9 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         (name = "contributions", description = "Quarterly contributions: paid in the last 5 years and due, with deadlines."),
         (name = "inquiries", description = "Quesiti (comunicazione bidirezionale) and their topics."),
         (name = "notifications", description = "The caller's notifications: one event type per change, unread first."),
+        (name = "webhooks", description = "Webhooks for integrators: signed deliveries (Standard Webhooks) of the caller's events to their HTTPS endpoint."),
+        (name = "help", description = "Assistenza: manuals per profile (Manuali e funzioni di utilità, msg. INPS 2651/2019), the FAQ with Italian full-text search, and the help page of every problem type."),
+        (name = "support-tickets", description = "Assistenza: support tickets (richieste di assistenza) with the estimated time to be taken in charge."),
     )
 )]
 #[derive(Debug)]

@@ -226,6 +226,10 @@ registry! {
     ConcurrentUpdate => (409, "concurrent-update", "Richiesta concorrente", "Concurrent request",
         "Un'altra richiesta ha modificato gli stessi dati: riprovare.",
         "Another request changed the same data: please retry."),
+    /// Too many wrong contact verification codes.
+    ContactCodeExhausted => (409, "contact-code-exhausted", "Troppi codici errati", "Too many wrong codes",
+        "Dopo 5 codici errati il codice non vale più: chiederne uno nuovo.",
+        "After 5 wrong codes the code is void: ask for a new one."),
     /// Another delegation for the service became active at the same time.
     DelegationAlreadyActive => (409, "delegation-already-active", "Delega già attiva", "Delegation already active",
         "Per il lavoro domestico un datore ha al massimo una delega attiva (msg. INPS 465/2017).",
@@ -254,6 +258,10 @@ registry! {
     UnsupportedAttachmentType => (415, "unsupported-attachment-type", "Tipo di allegato non ammesso", "Attachment type not accepted",
         "Sono ammessi solo PDF, JPEG, PNG e TIFF, riconosciuti dal contenuto e non dal nome.",
         "Only PDF, JPEG, PNG and TIFF are accepted, recognised from the content, not the name."),
+    /// A manual that is neither PDF nor Markdown.
+    UnsupportedManualFormat => (415, "unsupported-manual-format", "Formato del manuale non ammesso", "Manual format not accepted",
+        "Un manuale si pubblica in PDF o in Markdown (testo UTF-8 senza caratteri binari), riconosciuti dal contenuto e non dal nome (msg. INPS 2651/2019: manuali scaricabili per profilo).",
+        "A manual is published as PDF or Markdown (UTF-8 text without binary characters), recognised from the content, not the name (INPS message 2651/2019: manuals downloadable per profile)."),
     /// Well-formed input that breaks a validation rule.
     ValidationFailed => (422, "validation-failed", "Dati non validi", "Validation failed",
         "Uno o più campi non rispettano le regole: l'elenco errors li indica.",
@@ -278,7 +286,18 @@ registry! {
     WrongVerificationCode => (422, "wrong-verification-code", "Codice di verifica errato", "Wrong verification code",
         "Il codice di verifica non corrisponde; dopo 5 errori la delega va richiesta di nuovo.",
         "The verification code does not match; after 5 mistakes the delegation must be requested again."),
+    /// A wrong contact verification code.
+    ContactCodeWrong => (422, "contact-code-wrong", "Codice di verifica errato", "Wrong verification code",
+        "Il codice non corrisponde a quello inviato al recapito; dopo 5 errori va chiesto un nuovo codice.",
+        "The code does not match the one sent to the contact; after 5 mistakes a new code must be asked for."),
+    /// No valid contact verification code: none sent, expired, or the contact changed since.
+    ContactCodeExpired => (422, "contact-code-expired", "Codice di verifica scaduto", "Verification code expired",
+        "Nessun codice valido per questo recapito: i codici valgono 15 minuti e decadono se il recapito cambia; chiederne uno nuovo.",
+        "No valid code for this contact: codes last 15 minutes and lapse when the contact changes; ask for a new one."),
     /// The action requires `If-Match`.
+    WebhookUrlRefused => (422, "webhook-url-refused", "Indirizzo del webhook non ammesso", "Webhook URL refused",
+        "Un webhook raggiunge solo indirizzi pubblici via HTTPS: indirizzi di loopback, privati, link-local e riservati sono rifiutati, anche dopo la risoluzione DNS.",
+        "A webhook reaches public addresses over HTTPS only: loopback, private, link-local and reserved addresses are refused, also after DNS resolution."),
     PreconditionRequired => (428, "precondition-required", "Intestazione If-Match obbligatoria", "If-Match header required",
         "L'operazione richiede l'intestazione If-Match con l'ETag letto.",
         "The operation requires the If-Match header with the ETag read."),

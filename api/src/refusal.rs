@@ -168,6 +168,7 @@ pub const CONSTRAINTS: &[(&str, Problem)] = &[
         Problem::PaymentAlreadyRecorded,
     ),
     ("pending_actions_open_once", Problem::ConcurrentUpdate),
+    ("manuals_one_version", Problem::ConcurrentUpdate),
 ];
 
 /// The row of a named constraint, if listed.

@@ -1,5 +1,5 @@
 //! Mounts every bounded context under `/v1`. Each context (`identity`, `delegations`,
-//! `cassetto`, `audit`, `notifications`) registers its own operations; each handler's `#[utoipa::path]` documents
+//! `cassetto`, `audit`, `notifications`, `assistance`) registers its own operations; each handler's `#[utoipa::path]` documents
 //! it in the contract through the same registration.
 
 /// Mounts every resource of `/v1`.
@@ -10,4 +10,5 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
     crate::audit::configure(cfg);
     crate::cassetto::configure(cfg);
     crate::notifications::configure(cfg);
+    crate::assistance::configure(cfg);
 }

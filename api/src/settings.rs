@@ -103,6 +103,9 @@ pub struct Settings {
     pub pec_smtp: Option<SmtpSettings>,
     /// `SMS_GATEWAY_URL`: the HTTP gateway SMS are POSTed to (`None`: SMS stay queued).
     pub sms_gateway_url: Option<String>,
+    /// `WEBHOOK_ALLOW_LOOPBACK`: webhooks may reach loopback addresses (a receiver on this
+    /// machine; default on in the sandbox, refused in production).
+    pub webhook_allow_loopback: bool,
 }
 
 /// How an SMTP relay is secured.
@@ -468,6 +471,23 @@ impl Settings {
                     });
                 }
             },
+            webhook_allow_loopback: match (r.raw("WEBHOOK_ALLOW_LOOPBACK").as_deref(), app_env) {
+                (None, AppEnv::Sandbox) | (Some("on"), AppEnv::Sandbox) => true,
+                (None, AppEnv::Production) | (Some("off"), _) => false,
+                (Some("on"), AppEnv::Production) => {
+                    return Err(ConfigError {
+                        variable: "WEBHOOK_ALLOW_LOOPBACK",
+                        message: "refused in production: webhooks must not reach this machine"
+                            .into(),
+                    });
+                }
+                (Some(other), _) => {
+                    return Err(ConfigError {
+                        variable: "WEBHOOK_ALLOW_LOOPBACK",
+                        message: format!("expected on or off, got {other:?}"),
+                    });
+                }
+            },
             identity_audience: r.string("IDENTITY_AUDIENCE", "https://api.inps.example"),
             identity_jwks_file: match (r.raw("IDENTITY_JWKS_FILE"), app_env) {
                 (Some(path), _) => Some(path.into()),
@@ -642,5 +662,29 @@ mod tests {
         ] {
             assert_eq!(read(pairs).unwrap_err().variable, variable);
         }
+    }
+
+    #[test]
+    fn webhooks_reach_loopback_only_in_the_sandbox() {
+        assert!(read(&[]).unwrap().webhook_allow_loopback);
+        assert!(
+            !read(&[("WEBHOOK_ALLOW_LOOPBACK", "off")])
+                .unwrap()
+                .webhook_allow_loopback
+        );
+        let jwks = ("IDENTITY_JWKS_FILE", "/dev/null");
+        let secret = ("DELEGATION_CODE_SECRET", "0123456789abcdef0123456789abcdef");
+        let production = read(&[("APP_ENV", "production"), jwks, secret]).unwrap();
+        assert!(!production.webhook_allow_loopback);
+        let err = read(&[
+            ("APP_ENV", "production"),
+            jwks,
+            secret,
+            ("WEBHOOK_ALLOW_LOOPBACK", "on"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "WEBHOOK_ALLOW_LOOPBACK");
+        let err = read(&[("WEBHOOK_ALLOW_LOOPBACK", "yes")]).unwrap_err();
+        assert_eq!(err.variable, "WEBHOOK_ALLOW_LOOPBACK");
     }
 }

@@ -3,6 +3,8 @@
 //! Nothing here performs I/O or reads the clock: time is always a parameter. Types parse once at
 //! the edge ("parse, don't validate") and everything past the edge trusts them.
 
+pub mod agenda;
+pub mod assistance;
 pub mod attachment;
 pub mod audit;
 pub mod authorization;
@@ -17,10 +19,12 @@ pub mod identity;
 pub mod inquiry;
 pub mod money;
 pub mod notification;
+pub mod occasional;
 pub mod person;
 pub mod rome_time;
 pub mod tax_code;
 pub mod text;
+pub mod webhook;
 
 #[cfg(test)]
 mod test_support;

@@ -19,6 +19,9 @@ use crate::identity::parse_wire;
 use crate::person::Contacts;
 use crate::tax_code::TaxCode;
 
+pub mod digest;
+pub use digest::{delivery_schedule, digest_due, digest_message};
+
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident, $kind:literal { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -51,6 +54,9 @@ macro_rules! named_enum {
         }
     };
 }
+/// Shared with the other modules of the crate that name their enums the same way (occasional
+/// work, the agenda).
+pub(crate) use named_enum;
 
 named_enum! {
     /// Events a person can be notified of: one type per change that concerns a person (the
@@ -77,6 +83,14 @@ named_enum! {
         /// The contacts on file changed (a security notice to the person, with the old and the
         /// new addresses).
         ContactsChanged = "contacts_changed",
+        /// A webhook subscription kept failing and was disabled (to its owner).
+        WebhookSubscriptionDisabled = "webhook_subscription_disabled",
+        /// An operator took a support ticket in charge (to the requester).
+        SupportTicketTaken = "support_ticket_taken",
+        /// An operator answered in a support ticket's thread (to the requester).
+        SupportTicketAnswered = "support_ticket_answered",
+        /// An operator closed a support ticket (to the requester).
+        SupportTicketClosed = "support_ticket_closed",
     }
 }
 
@@ -89,6 +103,41 @@ impl EventType {
             _ => None,
         }
     }
+
+    /// A security notice (`contacts_changed`) goes out at once whatever frequency the recipient
+    /// chose, and also to the addresses it is about ([`security_notice_addresses`]).
+    pub fn is_security_notice(self) -> bool {
+        matches!(self, Self::ContactsChanged)
+    }
+}
+
+/// Where the security notice of a change of contacts from `old` to `new` goes besides the
+/// inbox, on each channel whose address changed: the previous address when it was verified (the
+/// person who owned it learns it was replaced; an unverified one may be someone else's) and the
+/// new one (whoever typed it learns it is now on file). Addresses that did not change get
+/// nothing more than the recipient's preferences give.
+pub fn security_notice_addresses(old: &Contacts, new: &Contacts) -> Vec<(Channel, String)> {
+    let mut to = Vec::new();
+    for (channel, (before, verified), after) in [
+        (Channel::Email, (&old.email, old.email_verified), &new.email),
+        (Channel::Pec, (&old.pec, old.pec_verified), &new.pec),
+        (
+            Channel::Sms,
+            (&old.mobile, old.mobile_verified),
+            &new.mobile,
+        ),
+    ] {
+        if before == after {
+            continue;
+        }
+        if let (Some(address), true) = (before, verified) {
+            to.push((channel, address.clone()));
+        }
+        if let Some(address) = after {
+            to.push((channel, address.clone()));
+        }
+    }
+    to
 }
 
 /// The delegates who also receive an event of `event_type` about `subject`: those holding a
@@ -121,7 +170,8 @@ pub fn delegate_recipients(
 /// The channels and frequency a recipient gets an event of `event_type` with, from their
 /// stored `preferences` (none stored for the type: the inbox, at once) and the `contacts` they
 /// have now: a channel whose contact was changed (so unverified) or removed since the
-/// preference was set is left out; the inbox always stays.
+/// preference was set is left out; the inbox always stays. A security notice is immediate
+/// whatever the frequency chosen.
 pub fn delivery_for(
     event_type: EventType,
     preferences: &[Preference],
@@ -138,6 +188,9 @@ pub fn delivery_for(
         if c.reachable(contacts) && !channels.contains(c) {
             channels.push(*c);
         }
+    }
+    if event_type.is_security_notice() {
+        return (channels, Frequency::Immediate);
     }
     (channels, frequency)
 }
@@ -178,6 +231,17 @@ impl Channel {
             Self::Email => contacts.email.is_some() && contacts.email_verified,
             Self::Pec => contacts.pec.is_some() && contacts.pec_verified,
             Self::Sms => contacts.mobile.is_some() && contacts.mobile_verified,
+        }
+    }
+
+    /// The address on file in `contacts` this channel delivers to, verified or not (`None`
+    /// for the inbox).
+    pub fn address(self, contacts: &Contacts) -> Option<&str> {
+        match self {
+            Self::Inbox => None,
+            Self::Email => contacts.email.as_deref(),
+            Self::Pec => contacts.pec.as_deref(),
+            Self::Sms => contacts.mobile.as_deref(),
         }
     }
 }
@@ -324,6 +388,22 @@ impl EventType {
                 "A role of yours was revoked",
             ),
             Self::ContactsChanged => ("I tuoi recapiti sono cambiati", "Your contacts changed"),
+            Self::WebhookSubscriptionDisabled => (
+                "Una sottoscrizione webhook è stata disattivata",
+                "A webhook subscription was disabled",
+            ),
+            Self::SupportTicketTaken => (
+                "La tua richiesta di assistenza è stata presa in carico",
+                "Your support ticket was taken in charge",
+            ),
+            Self::SupportTicketAnswered => (
+                "Hai una risposta alla tua richiesta di assistenza",
+                "Your support ticket has an answer",
+            ),
+            Self::SupportTicketClosed => (
+                "La tua richiesta di assistenza è stata chiusa",
+                "Your support ticket was closed",
+            ),
         }
     }
 }
@@ -519,6 +599,42 @@ mod tests {
             delivery_for(EventType::InquiryAnswered, &prefs, &Contacts::default()),
             (vec![Channel::Inbox], Frequency::Daily)
         );
+    }
+
+    #[test]
+    fn a_security_notice_is_immediate_and_reaches_the_old_and_new_addresses() {
+        let prefs = vec![wants(EventType::ContactsChanged, &[Channel::Email])];
+        assert_eq!(
+            delivery_for(EventType::ContactsChanged, &prefs, &verified_mail()),
+            (vec![Channel::Inbox, Channel::Email], Frequency::Immediate)
+        );
+        let old = Contacts {
+            mobile: Some("+393331234567".into()),
+            mobile_verified: true,
+            pec: Some("old@pec.it".into()),
+            ..verified_mail()
+        };
+        let new = old.replaced(Some("new@b.it"), Some("old@pec.it"), Some("+393339999999"));
+        assert_eq!(
+            security_notice_addresses(&old, &new),
+            vec![
+                (Channel::Email, "a@b.it".to_owned()),
+                (Channel::Email, "new@b.it".to_owned()),
+                (Channel::Sms, "+393331234567".to_owned()),
+                (Channel::Sms, "+393339999999".to_owned()),
+            ],
+            "the unchanged PEC gets nothing; the unverified one would not either"
+        );
+        // A removed address hears of it; an unverified previous one does not.
+        let removed = old.replaced(None, Some("other@pec.it"), Some("+393331234567"));
+        assert_eq!(
+            security_notice_addresses(&old, &removed),
+            vec![
+                (Channel::Email, "a@b.it".to_owned()),
+                (Channel::Pec, "other@pec.it".to_owned()),
+            ]
+        );
+        assert!(security_notice_addresses(&old, &old).is_empty());
     }
 
     #[test]

@@ -248,5 +248,7 @@ pub fn onboarding(
     }
 }
 
+pub mod verification;
+
 #[cfg(test)]
 mod tests;

@@ -4,10 +4,13 @@
 //! Repository functions take `&mut PgConnection`; the caller (a use case in the API crate) owns
 //! the transaction, so one use case is one transaction.
 
+pub mod assistance;
 pub mod audit;
 pub mod bootstrap;
+pub mod contact_verifications;
 pub mod contributions;
 pub mod delegations;
+pub mod digests;
 pub mod employers;
 pub mod idempotency;
 pub mod inquiries;
@@ -19,6 +22,7 @@ pub mod profile;
 pub mod scheduled_jobs;
 pub mod schema;
 pub mod sessions;
+pub mod webhooks;
 
 pub use bootstrap::{BootstrapError, ensure_database_exists, run_migrations};
 pub use pool::{PgPool, PoolSettings, PooledConn, build_pool};

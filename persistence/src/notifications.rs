@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use inps_domain::notification::{Channel, EventType, Frequency};
+use inps_domain::notification::{Channel, EventType, Frequency, delivery_schedule};
 use inps_domain::tax_code::TaxCode;
 use time::OffsetDateTime;
 
@@ -50,7 +50,8 @@ pub fn insert_event(conn: &mut PgConnection, event: &NewEvent<'_>) -> QueryResul
 }
 
 /// Writes the notification of `event` for `recipient`, delivered on `channels` with
-/// `frequency`; every channel but the inbox is queued for the delivery worker.
+/// `frequency`; every channel but the inbox is queued for the delivery worker, due at once
+/// (`immediate`) or when its digest is due (`inps_domain::notification::delivery_schedule`).
 pub fn insert_notification(
     conn: &mut PgConnection,
     event: &NewEvent<'_>,
@@ -74,6 +75,7 @@ pub fn insert_notification(
             notifications::frequency.eq(frequency.as_str()),
         ))
         .execute(conn)?;
+    let (due, expires_at) = delivery_schedule(event.event_type, frequency, event.now);
     let queued: Vec<_> = channels
         .iter()
         .filter(|c| **c != Channel::Inbox)
@@ -83,8 +85,8 @@ pub fn insert_notification(
                 notification_deliveries::channel.eq(c.as_str()),
                 notification_deliveries::status.eq("queued"),
                 notification_deliveries::created_at.eq(event.now),
-                notification_deliveries::expires_at
-                    .eq(Some(event.now + event.event_type.delivery_ttl())),
+                notification_deliveries::next_attempt_at.eq(due),
+                notification_deliveries::expires_at.eq(Some(expires_at)),
             )
         })
         .collect();
@@ -94,6 +96,36 @@ pub fn insert_notification(
             .execute(conn)?;
     }
     Ok(id)
+}
+
+/// Queues deliveries of notification `id` of `event` to explicit `addresses` (a channel and an
+/// address each, e.g. a security notice to an address no longer on file), due at once.
+pub fn queue_to_addresses(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    event: &NewEvent<'_>,
+    addresses: &[(Channel, String)],
+) -> QueryResult<()> {
+    let (_, expires_at) = delivery_schedule(event.event_type, Frequency::Immediate, event.now);
+    let queued: Vec<_> = addresses
+        .iter()
+        .filter(|(c, _)| *c != Channel::Inbox)
+        .map(|(c, address)| {
+            (
+                notification_deliveries::notification_id.eq(id),
+                notification_deliveries::channel.eq(c.as_str()),
+                notification_deliveries::address.eq(Some(address.as_str())),
+                notification_deliveries::status.eq("queued"),
+                notification_deliveries::created_at.eq(event.now),
+                notification_deliveries::expires_at.eq(Some(expires_at)),
+            )
+        })
+        .collect();
+    diesel::insert_into(notification_deliveries::table)
+        .values(queued)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .map(drop)
 }
 
 /// A stored notification.
@@ -330,6 +362,8 @@ pub fn mark_many_read(
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = notification_deliveries)]
 pub struct DeliveryRow {
+    /// Identifier.
+    pub id: uuid::Uuid,
     /// The notification.
     pub notification_id: uuid::Uuid,
     /// `email`, `pec` or `sms`.
@@ -350,6 +384,8 @@ pub struct DeliveryRow {
     pub expires_at: Option<OffsetDateTime>,
     /// When its status last changed.
     pub updated_at: Option<OffsetDateTime>,
+    /// The address it goes to (`None`: the recipient's contact on file when sent).
+    pub address: Option<String>,
 }
 
 /// The deliveries of notification `id` of `recipient` (by channel); `None` when `recipient`
@@ -370,7 +406,11 @@ pub fn deliveries_of(
     }
     notification_deliveries::table
         .filter(notification_deliveries::notification_id.eq(id))
-        .order(notification_deliveries::channel.asc())
+        .order((
+            notification_deliveries::channel.asc(),
+            notification_deliveries::created_at.asc(),
+            notification_deliveries::id.asc(),
+        ))
         .select(DeliveryRow::as_select())
         .load(conn)
         .map(Some)
@@ -387,10 +427,12 @@ pub struct ClaimedDelivery {
     pub event_type: String,
     /// The resource.
     pub link: String,
+    /// The notification's frequency.
+    pub frequency: String,
 }
 
 /// Locks up to `limit` queued deliveries on `channels` of `immediate` notifications (digests
-/// are not sent one by one) that are due at `now`, oldest first,
+/// are not sent one by one, see `crate::digests::claim_digest`) that are due at `now`, oldest first,
 /// skipping those another worker holds (`FOR UPDATE SKIP LOCKED`): run it in a transaction and
 /// record each outcome there, so every delivery is attempted by one worker at a time.
 pub fn claim_due(
@@ -420,20 +462,29 @@ pub fn claim_due(
         .for_update()
         .skip_locked()
         .load(conn)?;
+    about_notifications(conn, due)
+}
+
+/// The claimed `due` deliveries with what their notifications say (recipient, type, link).
+pub(crate) fn about_notifications(
+    conn: &mut PgConnection,
+    due: Vec<DeliveryRow>,
+) -> QueryResult<Vec<ClaimedDelivery>> {
     let ids: Vec<uuid::Uuid> = due.iter().map(|d| d.notification_id).collect();
-    let about: Vec<(uuid::Uuid, String, String, String)> = notifications::table
+    let about: Vec<(uuid::Uuid, String, String, String, String)> = notifications::table
         .filter(notifications::id.eq_any(ids))
         .select((
             notifications::id,
             notifications::recipient_tax_code,
             notifications::event_type,
             notifications::link,
+            notifications::frequency,
         ))
         .load(conn)?;
     Ok(due
         .into_iter()
         .filter_map(|delivery| {
-            let (_, recipient_tax_code, event_type, link) = about
+            let (_, recipient_tax_code, event_type, link, frequency) = about
                 .iter()
                 .find(|a| a.0 == delivery.notification_id)?
                 .clone();
@@ -442,6 +493,7 @@ pub fn claim_due(
                 recipient_tax_code,
                 event_type,
                 link,
+                frequency,
             })
         })
         .collect())
@@ -463,17 +515,14 @@ pub enum Attempt {
     Expired,
 }
 
-/// Records `attempt` on the delivery of `notification_id` on `channel`.
+/// Records `attempt` on delivery `id`.
 pub fn record_attempt(
     conn: &mut PgConnection,
-    notification_id: uuid::Uuid,
-    channel: &str,
+    id: uuid::Uuid,
     attempt: &Attempt,
     now: OffsetDateTime,
 ) -> QueryResult<()> {
-    let target = notification_deliveries::table
-        .filter(notification_deliveries::notification_id.eq(notification_id))
-        .filter(notification_deliveries::channel.eq(channel));
+    let target = notification_deliveries::table.filter(notification_deliveries::id.eq(id));
     let updated = notification_deliveries::updated_at.eq(Some(now));
     match attempt {
         Attempt::Sent => diesel::update(target)

@@ -82,6 +82,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    contact_verifications (tax_code, channel) {
+        tax_code -> Text,
+        channel -> Text,
+        address -> Text,
+        code_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        failed_attempts -> Int4,
+    }
+}
+
+diesel::table! {
     contacts (tax_code) {
         tax_code -> Text,
         email -> Nullable<Text>,
@@ -325,7 +337,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    notification_deliveries (notification_id, channel) {
+    notification_deliveries (id) {
         notification_id -> Uuid,
         channel -> Text,
         status -> Text,
@@ -336,10 +348,46 @@ diesel::table! {
         sent_at -> Nullable<Timestamptz>,
         expires_at -> Nullable<Timestamptz>,
         updated_at -> Nullable<Timestamptz>,
+        id -> Uuid,
+        address -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Uuid,
+        owner_tax_code -> Text,
+        url -> Text,
+        event_types -> Array<Text>,
+        secret -> Text,
+        status -> Text,
+        consecutive_failures -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        disabled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        subscription_id -> Uuid,
+        event_id -> Uuid,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        response_status -> Nullable<Int4>,
+        expires_at -> Timestamptz,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+        updated_at -> Nullable<Timestamptz>,
     }
 }
 
 diesel::joinable!(notifications -> notification_events (event_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_deliveries -> notification_events (event_id));
 diesel::joinable!(notification_deliveries -> notifications (notification_id));
 diesel::joinable!(delegations -> intermediaries (delegate_tax_code));
 diesel::joinable!(employments -> employers (employer_tax_code));
@@ -347,7 +395,68 @@ diesel::joinable!(contribution_payments -> employments (employment_code));
 diesel::joinable!(inquiries -> employments (employment_code));
 diesel::joinable!(inquiries -> inquiry_topics (topic));
 
+diesel::table! {
+    manuals (id) {
+        id -> Uuid,
+        profile -> Text,
+        service -> Nullable<Text>,
+        version -> Int4,
+        title -> Text,
+        format -> Text,
+        published_at -> Timestamptz,
+        published_by -> Nullable<Text>,
+    }
+}
+
+// `search` (a generated tsvector) is read through SQL in `assistance::search_faq` only.
+diesel::table! {
+    faq_entries (id) {
+        id -> Uuid,
+        service -> Nullable<Text>,
+        topic -> Text,
+        question_it -> Text,
+        answer_it -> Text,
+        question_en -> Text,
+        answer_en -> Text,
+        version -> Int4,
+        updated_at -> Timestamptz,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    support_tickets (id) {
+        id -> Uuid,
+        requester -> Text,
+        service -> Text,
+        category -> Text,
+        subject -> Text,
+        text -> Text,
+        related_resource -> Nullable<Text>,
+        state -> Text,
+        created_at -> Timestamptz,
+        taken_by -> Nullable<Text>,
+        taken_at -> Nullable<Timestamptz>,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    support_ticket_messages (id) {
+        id -> Uuid,
+        ticket_id -> Uuid,
+        author -> Text,
+        by_office -> Bool,
+        text -> Text,
+        sent_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(support_ticket_messages -> support_tickets (ticket_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    contact_verifications,
     persons,
     person_roles,
     registry_records,
@@ -374,4 +483,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_events,
     notifications,
     notification_deliveries,
+    webhook_subscriptions,
+    webhook_deliveries,
+    manuals,
+    faq_entries,
+    support_tickets,
+    support_ticket_messages,
 );

@@ -371,6 +371,49 @@ impl TestApp {
         inps_api::notifications::reminders::run_due(&mut conn, &self.clock, 20).expect("reminders")
     }
 
+    /// Runs `workers` delivery workers at once, each claiming one delivery (or digest) at a time
+    /// so that they interleave; returns how many deliveries they sent in all.
+    pub fn deliver_racing(&self, workers: usize) -> usize {
+        let senders = inps_api::notifications::worker::Senders::from_settings(&self.state.settings)
+            .expect("senders");
+        let clock = &self.clock;
+        self.race(workers, |conn| {
+            inps_api::notifications::worker::deliver_due(conn, &senders, clock, 1)
+                .expect("deliver")
+                .sent
+        })
+        .into_iter()
+        .sum()
+    }
+
+    /// Runs `work` on `workers` threads at once, each on its own connection to this test's
+    /// database, released together by a barrier (replicas racing for the same rows); returns
+    /// what each returned.
+    pub fn race<T: Send>(
+        &self,
+        workers: usize,
+        work: impl Fn(&mut diesel::PgConnection) -> T + Sync,
+    ) -> Vec<T> {
+        let db = self.db.as_ref().expect("database");
+        let barrier = std::sync::Barrier::new(workers);
+        std::thread::scope(|scope| {
+            let running: Vec<_> = (0..workers)
+                .map(|_| {
+                    let (barrier, work) = (&barrier, &work);
+                    scope.spawn(move || {
+                        let mut conn = db.connect();
+                        barrier.wait();
+                        work(&mut conn)
+                    })
+                })
+                .collect();
+            running
+                .into_iter()
+                .map(|w| w.join().expect("worker"))
+                .collect()
+        })
+    }
+
     /// Runs the notification delivery worker once over everything due at the app's clock (what
     /// `serve` does in the background), with the channels the app's settings configure.
     pub fn deliver_notifications(&self) -> inps_api::notifications::worker::DeliveryRun {
@@ -379,6 +422,21 @@ impl TestApp {
             .expect("senders");
         inps_api::notifications::worker::deliver_due(&mut conn, &senders, &self.clock, 20)
             .expect("deliver")
+    }
+
+    /// Runs the webhook delivery worker once over everything due at the app's clock (what
+    /// `serve` does in the background, after the notification deliveries).
+    pub fn deliver_webhooks(&self) -> inps_api::notifications::worker::DeliveryRun {
+        let mut conn = self.db.as_ref().expect("database").connect();
+        let senders = inps_api::notifications::worker::Senders::from_settings(&self.state.settings)
+            .expect("senders");
+        inps_api::notifications::webhooks::delivery::deliver_due(
+            &mut conn,
+            senders.webhooks(),
+            &self.clock,
+            20,
+        )
+        .expect("deliver webhooks")
     }
 
     /// A `multipart/form-data` body with the text `fields` and the `files`

@@ -13,6 +13,7 @@ pub mod fixtures;
 pub mod operations;
 pub mod personas;
 pub mod problem_guard;
+pub mod receiver;
 pub mod sms;
 pub mod smtp;
 

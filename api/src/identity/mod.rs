@@ -14,6 +14,7 @@ pub mod preferences;
 pub mod sandbox;
 pub mod sandbox_assertions;
 pub mod sessions;
+pub mod verifications;
 
 pub use assertion::{
     AssertionError, AssertionPolicy, Idp, KeyConfigError, Level, TrustedKey, TrustedKeys,
@@ -32,5 +33,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(me::replace_my_contacts)
         .service(me::give_my_consents)
         .service(preferences::show_my_notification_preferences)
-        .service(preferences::replace_my_notification_preferences);
+        .service(preferences::replace_my_notification_preferences)
+        .service(verifications::request_contact_verification)
+        .service(verifications::confirm_contact_verification);
 }

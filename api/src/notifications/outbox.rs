@@ -7,11 +7,14 @@
 //! event type (`inps_domain::notification::delegate_recipients`). A delegate thus sees what
 //! happened while they acted for the subject, and nothing after the delegation ends. Each
 //! notification also records the channels and frequency the recipient's preferences and
-//! verified contacts gave at that moment, and queues one delivery per channel besides the inbox.
+//! verified contacts gave at that moment, and queues one delivery per channel besides the inbox,
+//! and one webhook delivery per active subscription of a recipient that takes the event type.
 
 use diesel::PgConnection;
 use inps_domain::authorization::DelegationFact;
-use inps_domain::notification::{EventType, Preference, delegate_recipients, delivery_for};
+use inps_domain::notification::{
+    Channel, EventType, Preference, delegate_recipients, delivery_for,
+};
 use inps_domain::person::Contacts;
 use inps_domain::rome_time::rome_date;
 use inps_domain::tax_code::TaxCode;
@@ -39,6 +42,28 @@ pub struct Event {
 /// Writes `event` to the outbox with one notification per recipient (named or covered
 /// delegate, each once), in the caller's transaction.
 pub fn notify(conn: &mut PgConnection, event: Event, now: OffsetDateTime) -> Result<(), Refusal> {
+    write(conn, event, &[], now)
+}
+
+/// Writes the security notice `event` (an [`EventType::is_security_notice`] type, so
+/// delivered at once) like [`notify`], and queues its subject's notification also to the
+/// explicit `addresses` (`inps_domain::notification::security_notice_addresses`: an address
+/// no longer on file, or not yet verified), in the caller's transaction.
+pub fn notify_security_notice(
+    conn: &mut PgConnection,
+    event: Event,
+    addresses: &[(Channel, String)],
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
+    write(conn, event, addresses, now)
+}
+
+fn write(
+    conn: &mut PgConnection,
+    event: Event,
+    addresses: &[(Channel, String)],
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
     let mut recipients: Vec<TaxCode> = Vec::new();
     let mut add = |who: TaxCode| {
         if !recipients.contains(&who) {
@@ -77,7 +102,11 @@ pub fn notify(conn: &mut PgConnection, event: Event, now: OffsetDateTime) -> Res
             .map_err(Refusal::internal)?;
         let contacts = Contacts::from(profile::contacts_of(conn, recipient.as_str())?);
         let (channels, frequency) = delivery_for(event.event_type, &preferences, &contacts);
-        repo::insert_notification(conn, &new, recipient, &channels, frequency)?;
+        let id = repo::insert_notification(conn, &new, recipient, &channels, frequency)?;
+        if recipient == new.subject && !addresses.is_empty() {
+            repo::queue_to_addresses(conn, id, &new, addresses)?;
+        }
     }
+    super::webhooks::delivery::queue(conn, new.id, new.event_type, &recipients, now)?;
     Ok(())
 }

@@ -11,9 +11,14 @@
 //! is configured. A recipient whose contact for the channel is gone or no longer verified gets
 //! nothing on it (`failed`, no retry). Time comes from the injected [`Clock`].
 //!
+//! Each run also sends the due webhook deliveries (`super::webhooks::delivery::deliver_due`).
+//! A delivery with an explicit address (the security notice to an address no longer on file)
+//! goes to that address; the others to the recipient's contact on file when sent.
+//!
 //! It runs inside `serve` (unless `NOTIFICATION_WORKER=off`) and as
-//! `inps-api notification-worker [--once]`. Only the deliveries of `immediate` notifications
-//! are claimed: `daily` and `weekly` ones wait for the digests (not written yet).
+//! `inps-api notification-worker [--once]`. The deliveries of `daily` and `weekly`
+//! notifications are sent as digests, one message per recipient and channel
+//! (`super::digests`), in the same run.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,6 +87,15 @@ impl SmtpSender {
     }
 }
 
+/// TLS of the HTTP deliveries (SMS gateway, webhooks): the system's OpenSSL and trust store,
+/// as the SMTP relays.
+pub(crate) fn http_tls() -> ureq::tls::TlsConfig {
+    ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::NativeTls)
+        .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+        .build()
+}
+
 /// The SMS gateway: `POST {to, text}` as JSON; any 2xx is sent.
 struct SmsGateway {
     url: String,
@@ -92,6 +106,7 @@ impl SmsGateway {
     fn new(url: &str) -> Self {
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(SEND_TIMEOUT))
+            .tls_config(http_tls())
             .build();
         Self {
             url: url.to_owned(),
@@ -116,6 +131,7 @@ pub struct Senders {
     pec: Option<SmtpSender>,
     sms: Option<SmsGateway>,
     link_base: String,
+    webhooks: super::webhooks::delivery::WebhookSender,
 }
 
 impl std::fmt::Debug for Senders {
@@ -140,7 +156,13 @@ impl Senders {
                 .transpose()?,
             sms: settings.sms_gateway_url.as_deref().map(SmsGateway::new),
             link_base: settings.notification_link_base.clone(),
+            webhooks: super::webhooks::delivery::WebhookSender::from_settings(settings),
         })
+    }
+
+    /// The HTTP client of webhook deliveries.
+    pub fn webhooks(&self) -> &super::webhooks::delivery::WebhookSender {
+        &self.webhooks
     }
 
     /// The channels the worker can send on (the others stay queued).
@@ -158,43 +180,75 @@ impl Senders {
         channels
     }
 
-    fn send(
+    /// Sends `message` on `channel` to `address` when given, otherwise to `recipient`'s
+    /// contact on file for the channel, which must be verified; `Err((error, permanent))`.
+    pub(super) fn send(
+        &self,
+        conn: &mut PgConnection,
+        channel: Channel,
+        (recipient, address): (&str, Option<&str>),
+        message: &Message,
+        now: OffsetDateTime,
+    ) -> diesel::QueryResult<Result<(), (String, bool)>> {
+        let to = match address {
+            Some(address) => address.to_owned(),
+            None => match verified_address(conn, channel, recipient)? {
+                Some(found) => found,
+                None => {
+                    let error = format!("no verified {channel} contact on file");
+                    return Ok(Err((error, true)));
+                }
+            },
+        };
+        Ok(self.send_to(channel, &to, message, now))
+    }
+
+    /// Sends `message` on `channel` to the address `to`, now; `Err((error, permanent))`.
+    pub fn send_to(
         &self,
         channel: Channel,
-        contacts: &Contacts,
+        to: &str,
         message: &Message,
         now: OffsetDateTime,
     ) -> Result<(), (String, bool)> {
-        let no_contact = || (format!("no verified {channel} contact on file"), true);
-        if !channel.reachable(contacts) {
-            return Err(no_contact());
-        }
         let unconfigured = || (format!("{channel} is not configured"), false);
         match channel {
-            Channel::Email => {
-                let to = contacts.email.as_deref().ok_or_else(no_contact)?;
-                self.email
-                    .as_ref()
-                    .ok_or_else(unconfigured)?
-                    .send(to, message, now)
-            }
-            Channel::Pec => {
-                let to = contacts.pec.as_deref().ok_or_else(no_contact)?;
-                self.pec
-                    .as_ref()
-                    .ok_or_else(unconfigured)?
-                    .send(to, message, now)
-            }
-            Channel::Sms => {
-                let to = contacts.mobile.as_deref().ok_or_else(no_contact)?;
-                self.sms
-                    .as_ref()
-                    .ok_or_else(unconfigured)?
-                    .send(to, message)
-            }
+            Channel::Email => self
+                .email
+                .as_ref()
+                .ok_or_else(unconfigured)
+                .and_then(|s| s.send(to, message, now)),
+            Channel::Pec => self
+                .pec
+                .as_ref()
+                .ok_or_else(unconfigured)
+                .and_then(|s| s.send(to, message, now)),
+            Channel::Sms => self
+                .sms
+                .as_ref()
+                .ok_or_else(unconfigured)
+                .and_then(|s| s.send(to, message)),
             Channel::Inbox => Ok(()),
         }
     }
+
+    /// The base the links in messages are joined to.
+    pub(super) fn link_base(&self) -> &str {
+        &self.link_base
+    }
+}
+
+/// `recipient`'s contact on file for `channel`, when it is verified.
+fn verified_address(
+    conn: &mut PgConnection,
+    channel: Channel,
+    recipient: &str,
+) -> diesel::QueryResult<Option<String>> {
+    let contacts = Contacts::from(inps_persistence::profile::contacts_of(conn, recipient)?);
+    Ok(channel
+        .reachable(&contacts)
+        .then(|| channel.address(&contacts).map(str::to_owned))
+        .flatten())
 }
 
 /// What one run of [`deliver_due`] did.
@@ -215,6 +269,38 @@ impl DeliveryRun {
     pub fn total(&self) -> usize {
         self.sent + self.retrying + self.failed + self.expired
     }
+
+    /// Counts one delivery's `attempt`.
+    pub fn count(&mut self, attempt: &Attempt) {
+        match attempt {
+            Attempt::Sent => self.sent += 1,
+            Attempt::Expired => self.expired += 1,
+            Attempt::Failed { retry_at: None, .. } => self.failed += 1,
+            Attempt::Failed { .. } => self.retrying += 1,
+        }
+    }
+
+    /// Logs what the run did, if anything (`kind`: `notification` or `webhook`).
+    pub fn log(&self, kind: &'static str) {
+        if self.total() > 0 {
+            tracing::info!(
+                kind,
+                sent = self.sent,
+                retrying = self.retrying,
+                failed = self.failed,
+                expired = self.expired,
+                "deliveries"
+            );
+        }
+    }
+
+    /// Adds `other`'s counts.
+    pub fn add(&mut self, other: Self) {
+        self.sent += other.sent;
+        self.retrying += other.retrying;
+        self.failed += other.failed;
+        self.expired += other.expired;
+    }
 }
 
 fn jitter_seed(id: uuid::Uuid, attempts: i32) -> u64 {
@@ -222,8 +308,62 @@ fn jitter_seed(id: uuid::Uuid, attempts: i32) -> u64 {
     high ^ low ^ u64::from(attempts.unsigned_abs())
 }
 
-fn truncated(error: &str) -> String {
-    error.chars().take(MAX_ERROR_CHARS).collect()
+/// The outcome of the failed attempt number `attempts + 1` of delivery `id` at `now` with
+/// `error`: retried after the backoff (`retry_delay`, its jitter seeded by the delivery), or
+/// failed for good when `permanent` or no attempt is left; the error is logged and kept
+/// truncated.
+pub(crate) fn failed_attempt(
+    id: uuid::Uuid,
+    attempts: i32,
+    error: &str,
+    permanent: bool,
+    now: OffsetDateTime,
+) -> Attempt {
+    let failed = u32::try_from(attempts).unwrap_or(0) + 1;
+    let retry_at = if permanent {
+        None
+    } else {
+        retry_delay(failed, jitter_seed(id, attempts)).map(|w| now + w)
+    };
+    tracing::warn!(
+        delivery = %id, attempt = failed, retry = retry_at.is_some(), error = %error,
+        "delivery failed"
+    );
+    Attempt::Failed {
+        error: error.chars().take(MAX_ERROR_CHARS).collect(),
+        retry_at,
+    }
+}
+
+/// Runs `one_batch` in one transaction after another (each given the clock's now and the run
+/// to count its attempts in) until a batch deals with fewer than `batch` deliveries.
+pub(crate) fn in_batches<E: From<diesel::result::Error>>(
+    conn: &mut PgConnection,
+    clock: &dyn Clock,
+    batch: i64,
+    mut one_batch: impl FnMut(&mut PgConnection, OffsetDateTime, &mut DeliveryRun) -> Result<(), E>,
+) -> Result<DeliveryRun, E> {
+    let mut run = DeliveryRun::default();
+    loop {
+        let now = clock.now();
+        let this = conn.transaction(|conn| {
+            let mut this = DeliveryRun::default();
+            one_batch(conn, now, &mut this)?;
+            Ok::<_, E>(this)
+        })?;
+        run.add(this);
+        if i64::try_from(this.total()).unwrap_or(i64::MAX) < batch {
+            return Ok(run);
+        }
+    }
+}
+
+/// A row the worker cannot read: failed for good.
+pub(super) fn corrupt() -> Attempt {
+    Attempt::Failed {
+        error: "corrupt delivery row".into(),
+        retry_at: None,
+    }
 }
 
 fn attempt_one(
@@ -240,76 +380,52 @@ fn attempt_one(
         d.channel.parse::<Channel>(),
         claimed.event_type.parse::<EventType>(),
     ) else {
-        return Ok(Attempt::Failed {
-            error: "corrupt delivery row".into(),
-            retry_at: None,
-        });
+        return Ok(corrupt());
     };
-    let contacts = Contacts::from(inps_persistence::profile::contacts_of(
-        conn,
-        &claimed.recipient_tax_code,
-    )?);
     let text = message(event_type, &senders.link_base, &claimed.link);
-    Ok(match senders.send(channel, &contacts, &text, now) {
+    let to = (claimed.recipient_tax_code.as_str(), d.address.as_deref());
+    Ok(match senders.send(conn, channel, to, &text, now)? {
         Ok(()) => Attempt::Sent,
-        Err((error, permanent)) => {
-            let failed = u32::try_from(d.attempts).unwrap_or(0) + 1;
-            let retry_at = if permanent {
-                None
-            } else {
-                retry_delay(failed, jitter_seed(d.notification_id, d.attempts)).map(|w| now + w)
-            };
-            tracing::warn!(
-                notification = %d.notification_id, channel = %channel, attempt = failed,
-                retry = retry_at.is_some(), error = %error, "notification delivery failed"
-            );
-            Attempt::Failed {
-                error: truncated(&error),
-                retry_at,
-            }
-        }
+        Err((error, permanent)) => failed_attempt(d.id, d.attempts, &error, permanent, now),
     })
 }
 
-/// Delivers everything due now on the configured channels, `batch` at a time: per batch, one
-/// transaction claims the due deliveries (skipping those another worker holds), sends each and
-/// records its outcome, then commits.
+/// Delivers everything due now on the configured channels, `batch` at a time: the immediate
+/// deliveries, then the digests due (`super::digests::deliver_digests`).
 pub fn deliver_due(
     conn: &mut PgConnection,
     senders: &Senders,
     clock: &dyn Clock,
     batch: i64,
 ) -> diesel::QueryResult<DeliveryRun> {
+    let mut run = deliver_immediate(conn, senders, clock, batch)?;
+    run.add(super::digests::deliver_digests(
+        conn, senders, clock, batch,
+    )?);
+    Ok(run)
+}
+
+/// Delivers the immediate deliveries due now: per batch, one transaction claims the due
+/// deliveries (skipping those another worker holds), sends each and records its outcome, then
+/// commits.
+fn deliver_immediate(
+    conn: &mut PgConnection,
+    senders: &Senders,
+    clock: &dyn Clock,
+    batch: i64,
+) -> diesel::QueryResult<DeliveryRun> {
     let channels = senders.configured();
-    let mut run = DeliveryRun::default();
     if channels.is_empty() {
-        return Ok(run);
+        return Ok(DeliveryRun::default());
     }
-    loop {
-        let now = clock.now();
-        let this = conn.transaction(|conn| {
-            let mut this = DeliveryRun::default();
-            for claimed in repo::claim_due(conn, &channels, now, batch)? {
-                let attempt = attempt_one(conn, senders, &claimed, now)?;
-                match &attempt {
-                    Attempt::Sent => this.sent += 1,
-                    Attempt::Expired => this.expired += 1,
-                    Attempt::Failed { retry_at: None, .. } => this.failed += 1,
-                    Attempt::Failed { .. } => this.retrying += 1,
-                }
-                let d = &claimed.delivery;
-                repo::record_attempt(conn, d.notification_id, &d.channel, &attempt, now)?;
-            }
-            diesel::QueryResult::Ok(this)
-        })?;
-        run.sent += this.sent;
-        run.retrying += this.retrying;
-        run.failed += this.failed;
-        run.expired += this.expired;
-        if i64::try_from(this.total()).unwrap_or(i64::MAX) < batch {
-            return Ok(run);
+    in_batches(conn, clock, batch, |conn, now, run| {
+        for claimed in repo::claim_due(conn, &channels, now, batch)? {
+            let attempt = attempt_one(conn, senders, &claimed, now)?;
+            run.count(&attempt);
+            repo::record_attempt(conn, claimed.delivery.id, &attempt, now)?;
         }
-    }
+        Ok(())
+    })
 }
 
 /// Deliveries claimed per transaction.
@@ -337,15 +453,15 @@ pub fn spawn(
             }
             let run =
                 deliver_due(conn, &senders, clock.as_ref(), BATCH).map_err(|e| e.to_string())?;
-            if run.total() > 0 {
-                tracing::info!(
-                    sent = run.sent,
-                    retrying = run.retrying,
-                    failed = run.failed,
-                    expired = run.expired,
-                    "notification deliveries"
-                );
-            }
+            run.log("notification");
+            let run = super::webhooks::delivery::deliver_due(
+                conn,
+                senders.webhooks(),
+                clock.as_ref(),
+                BATCH,
+            )
+            .map_err(|e| e.to_string())?;
+            run.log("webhook");
             Ok(())
         },
     )

@@ -10,7 +10,7 @@ use inps_api::demo::{DemoPersona, DemoReport, seed_demo};
 use inps_api::import::{import_employments, parse_employments_csv};
 use inps_api::settings::{AppEnv, Settings};
 use inps_tests::TestApp;
-use inps_tests::fixtures::rows;
+use inps_tests::fixtures::{inquiry_attachments, rows};
 use serde_json::{Value, json};
 
 fn sample_path() -> PathBuf {
@@ -47,7 +47,7 @@ fn counts(app: &TestApp) -> Counts {
         employments: rows(app, "employments"),
         payments: rows(app, "contribution_payments"),
         inquiries: rows(app, "inquiries"),
-        attachments: rows(app, "attachments"),
+        attachments: inquiry_attachments(app),
         delegations: rows(app, "delegations"),
         intermediaries: rows(app, "intermediaries"),
     }

@@ -32,6 +32,10 @@ struct Data {
     attachment_id: String,
     delegation_id: String,
     notification_id: String,
+    webhook_subscription_id: String,
+    webhook_delivery_id: String,
+    ticket_id: String,
+    ticket_attachment_id: String,
 }
 
 impl Data {
@@ -48,6 +52,10 @@ impl Data {
             attachment_id: uuid::Uuid::new_v4().to_string(),
             delegation_id: uuid::Uuid::new_v4().to_string(),
             notification_id: uuid::Uuid::new_v4().to_string(),
+            webhook_subscription_id: uuid::Uuid::new_v4().to_string(),
+            webhook_delivery_id: uuid::Uuid::new_v4().to_string(),
+            ticket_id: uuid::Uuid::new_v4().to_string(),
+            ticket_attachment_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 }
@@ -70,8 +78,16 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         ("inquiries", "id") => subject(&data.inquiry_id),
         ("delegations", "id") => subject(&data.delegation_id),
         ("notifications", "id") => subject(&data.notification_id),
+        ("webhook-subscriptions", "id") => subject(&data.webhook_subscription_id),
+        ("deliveries", "delivery_id") => subject(&data.webhook_delivery_id),
         ("attachments", "attachment_id") => subject(&data.attachment_id),
+        ("support-tickets", "id") => subject(&data.ticket_id),
+        ("attachments", "ticket_attachment_id") => subject(&data.ticket_attachment_id),
         ("inquiry-topics", "code") => reference("mav"),
+        // The seeded public manual and FAQ entry (migration 2026-11-30-000700_assistance).
+        ("manuals", "id") => reference("6f1c2a40-0001-4000-8000-000000000001"),
+        ("faq", "id") => reference("7a2d3b50-0001-4000-8000-000000000001"),
+        ("problems", "slug") => reference("not-found"),
         ("roles", "role") => reference("employer"),
         _ => return None,
     })
@@ -201,8 +217,25 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
     app.grant_role(owner, "client").await;
     app.register_intermediary(delegate).await;
     let agent = app.login(delegate).await;
+    // A webhook subscription (loopback: the sandbox allows it) that the acceptance below
+    // queues a delivery to.
+    let res = app
+        .post_as(
+            &token,
+            "/v1/webhook-subscriptions",
+            json!({"url": "http://127.0.0.1:9/hook", "event_types": ["delegation_accepted"]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "subscribe: {}", res.text());
+    let webhook_subscription_id = id_of(&res.json());
     let delegation_id = app
         .active_delegation(&token, &agent, domestic(delegate))
+        .await;
+    let webhook_deliveries = app
+        .items(
+            &token,
+            &format!("/v1/webhook-subscriptions/{webhook_subscription_id}/deliveries"),
+        )
         .await;
     let pdf = pdf();
     let res = app
@@ -220,6 +253,18 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
     let notifications = app
         .items(&token, "/v1/notifications?type=delegation_accepted")
         .await;
+    let fields = [
+        ("service", "domestic_work"),
+        ("category", "contributions"),
+        ("subject", "Versamento non visibile"),
+        ("text", "Il versamento non compare."),
+    ];
+    let files: [(&str, &str, &[u8]); 1] = [("attachments", "ricevuta.pdf", &pdf)];
+    let res = app
+        .post_multipart(&token, "/v1/support-tickets", &fields, &files)
+        .await;
+    assert_eq!(res.status, 201, "open ticket: {}", res.text());
+    let ticket = res.json();
     Data {
         employer_tax_code: owner.tax_code.clone(),
         intermediary_tax_code: delegate.tax_code.clone(),
@@ -228,6 +273,10 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         attachment_id: id_of(&inquiry["attachments"][0]),
         delegation_id,
         notification_id: id_of(&notifications[0]),
+        webhook_subscription_id,
+        webhook_delivery_id: id_of(&webhook_deliveries[0]),
+        ticket_id: id_of(&ticket),
+        ticket_attachment_id: id_of(&ticket["attachments"][0]),
     }
 }
 
@@ -246,6 +295,10 @@ async fn state_of(app: &TestApp, owner: &str, data: &Data) -> Value {
             rows(app, "attachments"),
             rows(app, "delegations"),
             rows(app, "intermediaries"),
+            rows(app, "support_tickets"),
+            rows(app, "support_ticket_messages"),
+            rows(app, "faq_entries"),
+            rows(app, "manuals"),
         ],
     })
 }

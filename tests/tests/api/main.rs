@@ -1,12 +1,14 @@
 //! Integration tests: the real application, in-process, each test on its own database.
 
 mod access;
+mod assistance;
 mod attachments;
 mod audit;
 mod audit_sealer;
 mod basics;
 mod cassetto_rules;
 mod cli;
+mod contact_verifications;
 mod contract;
 mod contributions;
 mod delegation_acceptance;
@@ -14,6 +16,7 @@ mod delegation_lifecycle;
 mod delegation_rules;
 mod delegations;
 mod demo;
+mod digests;
 mod employers;
 mod employments;
 mod guards;
@@ -34,3 +37,4 @@ mod prescription;
 mod registry;
 mod reminders;
 mod replicas;
+mod webhooks;

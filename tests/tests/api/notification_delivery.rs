@@ -5,7 +5,6 @@
 //! gateway; an address no longer verified, a digest preference or a channel with no
 //! configuration gets nothing sent.
 
-use inps_api::notifications::worker::{Senders, deliver_due};
 use inps_domain::notification::{EventType, max_retry_delay};
 use inps_tests::TestApp;
 use inps_tests::fixtures::{Cassetto, execute, id_of};
@@ -14,9 +13,9 @@ use inps_tests::sms::SmsGateway;
 use inps_tests::smtp::SmtpServer;
 use serde_json::{Value, json};
 
-const MAIL: &str = "mario.rossi@example.it";
-const PEC: &str = "mario.rossi@pec.example.it";
-const MOBILE: &str = "+393331234567";
+pub(crate) const MAIL: &str = "mario.rossi@example.it";
+pub(crate) const PEC: &str = "mario.rossi@pec.example.it";
+pub(crate) const MOBILE: &str = "+393331234567";
 
 /// The employer of [`Cassetto`] on an app sending e-mail to `smtp` (when given), with a
 /// verified e-mail address and a preference for e-mail on answered inquiries.
@@ -32,7 +31,7 @@ async fn employer_wanting_email_every(smtp: Option<&SmtpServer>, frequency: &str
 
 /// The employer of [`Cassetto`] on an app with the settings `env`, with a verified e-mail, PEC
 /// and mobile number, wanting answered inquiries on `channels` at `frequency`.
-async fn employer_wanting(
+pub(crate) async fn employer_wanting(
     env: &[(&'static str, String)],
     channels: Value,
     frequency: &str,
@@ -52,6 +51,8 @@ async fn employer_wanting(
         &s.app,
         "UPDATE contacts SET email_verified = true, pec_verified = true, mobile_verified = true",
     );
+    // The security notice to the new addresses is not what these tests look at.
+    execute(&s.app, "DELETE FROM notification_deliveries");
     let res = s
         .app
         .put_as(
@@ -66,7 +67,7 @@ async fn employer_wanting(
 
 /// Sends an inquiry on `topic` and answers it; returns the inquiry's and the employer's
 /// notification's ids.
-async fn answered(s: &Cassetto, topic: &str) -> (String, String) {
+pub(crate) async fn answered(s: &Cassetto, topic: &str) -> (String, String) {
     let id = id_of(&s.app.sent_inquiry(&s.employer, &s.code, topic).await);
     let res = s.app.answer_inquiry(&s.operator, &id, "negative").await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -86,7 +87,7 @@ async fn answered(s: &Cassetto, topic: &str) -> (String, String) {
 
 /// The deliveries of the employer's `notification` (logging in again: the tests move the clock
 /// past a session's life).
-async fn deliveries(s: &Cassetto, notification: &str) -> Vec<Value> {
+pub(crate) async fn deliveries(s: &Cassetto, notification: &str) -> Vec<Value> {
     let token = s.app.login(&employer()).await;
     let res = s
         .app
@@ -312,25 +313,7 @@ async fn two_workers_at_once_send_each_message_once() {
     for topic in topics {
         links.push(format!("/v1/inquiries/{}", answered(&s, topic).await.0));
     }
-    let senders = Senders::from_settings(&s.app.state.settings).expect("senders");
-    let barrier = std::sync::Barrier::new(2);
-    let db = s.app.db.as_ref().expect("database");
-    let sent: usize = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..2)
-            .map(|_| {
-                let (senders, barrier, clock) = (&senders, &barrier, &s.app.clock);
-                scope.spawn(move || {
-                    let mut conn = db.connect();
-                    barrier.wait();
-                    // One delivery per claim, so the two interleave.
-                    deliver_due(&mut conn, senders, clock, 1)
-                        .expect("deliver")
-                        .sent
-                })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().expect("worker")).sum()
-    });
+    let sent = s.app.deliver_racing(2);
     assert_eq!(sent, topics.len());
     let received = smtp.received();
     assert_eq!(received.len(), topics.len(), "each message once");

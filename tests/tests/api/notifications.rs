@@ -523,7 +523,8 @@ async fn preferences_need_verified_channels_keep_the_inbox_and_shape_new_notific
         res.json()["items"],
         json!([{"event_type": "contacts_changed", "channels": ["inbox", "email"], "frequency": "weekly"}])
     );
-    // The next notification of that type carries them, and its e-mail is queued.
+    // The next notification of that type carries the channels, and its e-mail to the address on
+    // file is queued; a security notice goes at once whatever the frequency chosen.
     app.advance(time::Duration::minutes(1));
     app.put_as(
         &token,
@@ -533,11 +534,12 @@ async fn preferences_need_verified_channels_keep_the_inbox_and_shape_new_notific
     .await;
     let newest = &inbox(&app, &token, "&type=contacts_changed").await[0];
     assert_eq!(newest["channels"], json!(["inbox", "email"]));
-    assert_eq!(newest["frequency"], "weekly");
+    assert_eq!(newest["frequency"], "immediate");
     assert_eq!(
         count(
             &app,
-            "SELECT count(*) AS n FROM notification_deliveries WHERE channel = 'email' AND status = 'queued'"
+            "SELECT count(*) AS n FROM notification_deliveries \
+             WHERE channel = 'email' AND status = 'queued' AND address IS NULL"
         ),
         1
     );
@@ -556,7 +558,7 @@ async fn preferences_need_verified_channels_keep_the_inbox_and_shape_new_notific
         .await;
     let newest = &inbox(&app, &token, "&type=contacts_changed").await[0];
     assert_eq!(newest["channels"], json!(["inbox"]));
-    assert_eq!(newest["frequency"], "daily");
+    assert_eq!(newest["frequency"], "immediate");
     assert_eq!(newest["payload"]["new"]["email"], "n@example.it");
 }
 

@@ -1,10 +1,11 @@
 //! Scheduled reminders through the outbox: the parties of a delegation hear a week before its
-//! last day that it ends, once, and not at all when it ended or was replaced before.
+//! last day that it ends, once, and not at all when it ended or was replaced before; two
+//! workers at once write each due reminder once.
 
 use inps_tests::Persona;
 use inps_tests::TestApp;
-use inps_tests::fixtures::{Parties, delegation_terms};
-use inps_tests::personas::{employer, intermediary};
+use inps_tests::fixtures::{Parties, count, delegation_terms};
+use inps_tests::personas::{employer, intermediary, intermediary2};
 use serde_json::Value;
 use time::Duration;
 
@@ -74,4 +75,44 @@ async fn a_delegation_of_a_week_or_less_needs_no_reminder() {
     app.advance(Duration::days(6));
     assert_eq!(app.run_reminders(), 0);
     assert!(reminders_of(&app, &employer()).await.is_empty());
+}
+
+#[actix_web::test]
+async fn two_workers_at_once_write_each_reminder_once() {
+    let app = TestApp::new();
+    let p = Parties::on(&app).await;
+    for (delegate, token, service) in [
+        (intermediary(), &p.delegate, "domestic_work"),
+        (intermediary2(), &p.delegate2, "occasional_work"),
+    ] {
+        let terms = delegation_terms(
+            &delegate.tax_code,
+            service,
+            &["read"],
+            "2026-03-02",
+            "2026-03-20",
+        );
+        app.active_delegation(&p.employer, token, terms).await;
+    }
+    app.advance(Duration::days(11));
+    // One job per claim, so the two interleave.
+    let written: usize = app
+        .race(2, |conn| {
+            inps_api::notifications::reminders::run_due(conn, &app.clock, 1).expect("reminders")
+        })
+        .into_iter()
+        .sum();
+    assert_eq!(written, 2, "each job once");
+    assert_eq!(app.run_reminders(), 0);
+    assert_eq!(reminders_of(&app, &employer()).await.len(), 2);
+    for delegate in [intermediary(), intermediary2()] {
+        assert_eq!(reminders_of(&app, &delegate).await.len(), 1);
+    }
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM notifications WHERE event_type = 'delegation_expiring'"
+        ),
+        4
+    );
 }

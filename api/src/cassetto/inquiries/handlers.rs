@@ -2,7 +2,6 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
-use time::OffsetDateTime;
 
 use super::use_cases::{self, SendInquiry};
 use super::wire::{
@@ -12,12 +11,12 @@ use super::wire::{
 use crate::auth::{Bearer, Caller, Operator};
 use crate::cassetto::employments::handlers::code_in_path;
 use crate::db;
-use crate::error::{ApiError, Text};
+use crate::error::ApiError;
 use crate::etag::{IfMatch, etag};
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
+use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of, time_id_cursor};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
-use crate::upload::{FormRules, read_form};
+use crate::upload::{FormRules, download, read_form};
 
 /// List inquiry topics
 ///
@@ -130,18 +129,6 @@ pub async fn send_inquiry_endpoint(
     .await
 }
 
-fn inquiry_cursor(text: &str) -> Result<(OffsetDateTime, uuid::Uuid), ApiError> {
-    let bad =
-        || ApiError::invalid_field("cursor", Text::new("cursore non valido", "invalid cursor"));
-    let (nanos, id) = text.split_once('/').ok_or_else(bad)?;
-    let at = nanos
-        .parse::<i128>()
-        .ok()
-        .and_then(|n| OffsetDateTime::from_unix_timestamp_nanos(n).ok())
-        .ok_or_else(bad)?;
-    Ok((at, uuid::Uuid::parse_str(id).map_err(|_| bad())?))
-}
-
 /// List an employment's inquiries
 ///
 /// Newest first, with their answers and eligibility for an appointment
@@ -162,7 +149,7 @@ pub async fn list_inquiries(
 ) -> Result<HttpResponse, ApiError> {
     let code = code_in_path(&path.into_inner())?;
     let limit = page.limit()?;
-    let cursor = page.cursor()?.map(|c| inquiry_cursor(&c)).transpose()?;
+    let cursor = page.cursor()?.map(|c| time_id_cursor(&c)).transpose()?;
     let eligible = query.eligible_for_appointment;
     let now = state.clock.now();
     let views = db::read_as(&state, caller, move |conn, caller| {
@@ -233,14 +220,7 @@ pub async fn download_inquiry_attachment(
         )?)
     })
     .await?;
-    let disposition = header::ContentDisposition {
-        disposition: header::DispositionType::Attachment,
-        parameters: vec![header::DispositionParam::Filename(meta.file_name)],
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(meta.media_type)
-        .insert_header(disposition)
-        .body(content))
+    Ok(download(&meta.file_name, &meta.media_type, content))
 }
 
 /// Answer an inquiry

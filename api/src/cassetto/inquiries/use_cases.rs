@@ -11,9 +11,7 @@ use inps_domain::inquiry::{
 use inps_domain::notification::EventType;
 use inps_domain::rome_time::rome_date;
 use inps_domain::text::clean_text;
-use inps_persistence::inquiries::{
-    self as repo, AttachmentMeta, InquiryRow, NewAttachment, TopicRow,
-};
+use inps_persistence::inquiries::{self as repo, AttachmentMeta, InquiryRow, TopicRow};
 use time::OffsetDateTime;
 
 use crate::access::Audited;
@@ -23,7 +21,7 @@ use crate::error::Text;
 use crate::notifications::outbox::{Event, notify};
 use crate::problems::Problem;
 use crate::refusal::Refusal;
-use crate::upload::UploadedFile;
+use crate::upload::{UploadedFile, store_file};
 
 /// Owner kind of an inquiry's attachments.
 const OWNER: &str = "inquiry";
@@ -180,20 +178,7 @@ pub fn send_inquiry(
     };
     repo::insert(conn, &InquiryRow::of(&inquiry))?;
     for file in &cmd.files {
-        repo::insert_attachment(
-            conn,
-            &NewAttachment {
-                id: uuid::Uuid::new_v4(),
-                owner_kind: OWNER,
-                owner_id: inquiry.id,
-                file_name: &file.file_name,
-                media_type: file.kind.media_type(),
-                size_bytes: i32::try_from(file.bytes.len()).map_err(Refusal::internal)?,
-                sha256: &file.sha256,
-                content: &file.bytes,
-                created_at: now,
-            },
-        )?;
+        store_file(conn, OWNER, inquiry.id, file, now)?;
     }
     let mut event = actor.audit(
         "inquiry.create",

@@ -1,7 +1,8 @@
 //! Verification codes: the 8 digits the delegator hands to the intermediary. Only a keyed hash
 //! is stored, HMAC-SHA-256 under the server's `DELEGATION_CODE_SECRET` over `id:code`: with a
 //! plain hash a database dump would give every code away in at most 10^8 tries each; without
-//! the key it gives nothing.
+//! the key it gives nothing. The contact verification codes (`crate::identity::verifications`)
+//! are kept the same way, over what they verify instead of a delegation id.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -11,7 +12,7 @@ use crate::settings::SecretKey;
 
 type HmacSha256 = Hmac<Sha256>;
 
-fn mac(secret: &SecretKey, id: uuid::Uuid, code: &str) -> Result<HmacSha256, Refusal> {
+fn mac(secret: &SecretKey, id: impl std::fmt::Display, code: &str) -> Result<HmacSha256, Refusal> {
     let mut mac = HmacSha256::new_from_slice(secret.bytes()).map_err(Refusal::internal)?;
     mac.update(format!("{id}:{code}").as_bytes());
     Ok(mac)
@@ -27,15 +28,19 @@ pub fn new_code() -> Result<String, Refusal> {
     Ok(format!("{:08}", u64::from_le_bytes(bytes) % 100_000_000))
 }
 
-/// What is stored for `code` of delegation `id`.
-pub fn code_hash(secret: &SecretKey, id: uuid::Uuid, code: &str) -> Result<Vec<u8>, Refusal> {
+/// What is stored for `code` of delegation (or verified contact) `id`.
+pub fn code_hash(
+    secret: &SecretKey,
+    id: impl std::fmt::Display,
+    code: &str,
+) -> Result<Vec<u8>, Refusal> {
     Ok(mac(secret, id, code)?.finalize().into_bytes().to_vec())
 }
 
 /// Whether `code` is the one whose hash is `stored` (compared in constant time).
 pub fn code_matches(
     secret: &SecretKey,
-    id: uuid::Uuid,
+    id: impl std::fmt::Display,
     code: &str,
     stored: &[u8],
 ) -> Result<bool, Refusal> {

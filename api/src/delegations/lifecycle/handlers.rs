@@ -15,7 +15,9 @@ use crate::db;
 use crate::delegations::intermediaries::tax_code_field;
 use crate::error::{ApiError, Problem, Text};
 use crate::etag::{IfMatch, etag};
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
+use crate::extract::{
+    IdempotencyKey, PageQuery, ValidatedJson, page_of, parse_time_cursor, time_cursor,
+};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
 
@@ -73,15 +75,6 @@ fn expected(req: &HttpRequest) -> Result<Option<ExpectedVersion>, ApiError> {
                 .collect(),
         ),
     }))
-}
-
-fn parse_cursor(text: &str) -> Result<(OffsetDateTime, uuid::Uuid), ApiError> {
-    let bad =
-        || ApiError::invalid_field("cursor", Text::new("cursore non valido", "invalid cursor"));
-    let (nanos, id) = text.split_once('/').ok_or_else(bad)?;
-    let nanos: i128 = nanos.parse().map_err(|_| bad())?;
-    let at = OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|_| bad())?;
-    Ok((at, uuid::Uuid::parse_str(id).map_err(|_| bad())?))
 }
 
 /// Give a delegation
@@ -156,7 +149,7 @@ pub async fn list_delegations(
         delegate: tax_code("delegate_tax_code", filter.delegate_tax_code)?,
         service: filter.service.map(Into::into),
         status: filter.status.map(DStatus::from),
-        after: page.cursor()?.map(|c| parse_cursor(&c)).transpose()?,
+        after: page.cursor()?.map(|c| parse_time_cursor(&c)).transpose()?,
         limit: limit + 1,
     };
     let now = state.clock.now();
@@ -170,8 +163,7 @@ pub async fn list_delegations(
     })
     .await?;
     let (found, next_cursor) = page_of(found, limit, |s| {
-        let d = &s.delegation;
-        format!("{}/{}", d.created_at.unix_timestamp_nanos(), d.id)
+        time_cursor(s.delegation.created_at, s.delegation.id)
     });
     let items = found.into_iter().map(Delegation::from).collect();
     Ok(HttpResponse::Ok().json(DelegationPage { items, next_cursor }))

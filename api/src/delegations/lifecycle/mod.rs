@@ -9,7 +9,7 @@
 //! keyed hash), `refusals` (the rules' errors as problems). The rules are in
 //! `inps_domain::delegation`.
 
-mod code;
+pub(crate) mod code;
 mod handlers;
 mod refusals;
 pub mod use_cases;

@@ -41,8 +41,10 @@ pub async fn show_me(state: web::Data<AppState>, caller: Bearer) -> Result<HttpR
 
 /// Replace my contacts
 ///
-/// A changed address or number becomes unverified until verified again; an unchanged one keeps
-/// its verified flag.
+/// A changed address or number becomes unverified until verified again
+/// (`POST /v1/me/contacts/verifications`); an unchanged one keeps its verified flag. A change is a security notice (`contacts_changed`), sent at once whatever
+/// the preferences: to the inbox, and for each changed contact to the previous address (when it
+/// was verified) and to the new one, by e-mail, PEC or SMS; the message names no address.
 #[utoipa::path(tag = "me", operation_id = "replace_my_contacts", request_body = ContactsInput,
     responses((status = 200, description = "The contacts on file.", body = Contacts),
               (status = 400, description = "The body is not JSON."),

@@ -3,7 +3,7 @@
 
 use diesel::PgConnection;
 use inps_domain::identity::Role;
-use inps_domain::notification::EventType;
+use inps_domain::notification::{EventType, security_notice_addresses};
 use inps_domain::person::{
     Consent, Contacts, CurrentVersions, Document, Onboarding, Person, check_consent, onboarding,
 };
@@ -12,7 +12,7 @@ use inps_persistence::{persons, profile};
 use time::OffsetDateTime;
 
 use crate::auth::Actor;
-use crate::notifications::outbox::{Event, notify};
+use crate::notifications::outbox::{Event, notify_security_notice};
 use crate::problems::Text;
 use crate::refusal::Refusal;
 
@@ -117,7 +117,9 @@ pub fn replace_contacts(
 }
 
 /// The security notice of a change of contacts: recorded with the old and the new addresses,
-/// so the delivery can warn both (an old address learns it was replaced).
+/// and delivered at once to the previous address of each changed contact (when it was
+/// verified: it learns it was replaced) and to the new one
+/// (`inps_domain::notification::security_notice_addresses`). The message names neither.
 fn notify_contacts_changed(
     conn: &mut PgConnection,
     person: &TaxCode,
@@ -134,7 +136,7 @@ fn notify_contacts_changed(
         payload: serde_json::json!({"old": addresses(old), "new": addresses(new)}),
         link: "/v1/me".to_owned(),
     };
-    notify(conn, event, now)
+    notify_security_notice(conn, event, &security_notice_addresses(old, new), now)
 }
 
 /// A consent the actor gives: a document and the version read.

@@ -28,8 +28,17 @@ crate::wire::wire_enum! {
         RoleGranted,
         /// A role of the recipient was revoked.
         RoleRevoked,
-        /// The recipient's contacts changed (a security notice).
+        /// The recipient's contacts changed (a security notice: at once whatever the frequency,
+        /// also to the previous and the new addresses).
         ContactsChanged,
+        /// A webhook subscription of the recipient kept failing and was disabled.
+        WebhookSubscriptionDisabled,
+        /// An operator took the recipient's support ticket in charge.
+        SupportTicketTaken,
+        /// An operator answered in the recipient's support ticket.
+        SupportTicketAnswered,
+        /// An operator closed the recipient's support ticket.
+        SupportTicketClosed,
     }
 }
 
@@ -52,9 +61,11 @@ crate::wire::wire_enum! {
     Frequency <=> DFrequency {
         /// At once.
         Immediate,
-        /// One daily digest.
+        /// One daily digest: the events of an Italian calendar day (Europe/Rome) in one message
+        /// per channel, at 08:00 Rome time the next day.
         Daily,
-        /// One weekly digest.
+        /// One weekly digest: the events of a Monday-to-Sunday week in one message per channel,
+        /// at 08:00 Rome time on the Monday after.
         Weekly,
     }
 }

@@ -152,13 +152,7 @@ fn delivery(row: inps_persistence::notifications::DeliveryRow) -> Result<Deliver
     };
     let channel: inps_domain::notification::Channel =
         row.channel.parse().map_err(|_| corrupt("channel"))?;
-    let status = match row.status.as_str() {
-        "queued" => DeliveryStatus::Queued,
-        "sent" => DeliveryStatus::Sent,
-        "failed" => DeliveryStatus::Failed,
-        "expired" => DeliveryStatus::Expired,
-        _ => return Err(corrupt("status")),
-    };
+    let status = DeliveryStatus::from_stored(&row.status).ok_or_else(|| corrupt("status"))?;
     Ok(Delivery {
         channel: channel.into(),
         status,
@@ -176,7 +170,10 @@ fn delivery(row: inps_persistence::notifications::DeliveryRow) -> Result<Deliver
 ///
 /// Where each channel of one of the caller's notifications stands (e-mail, PEC, SMS; the inbox
 /// is not listed): queued, sent, failed for good or expired, with the attempts and the last
-/// error. Someone else's notification is 404.
+/// error. A `daily` or `weekly` notification's deliveries wait, queued, until their digest is
+/// due (08:00 Rome time the next day, or the Monday after the week), then share its outcome. A
+/// `contacts_changed` security notice lists one more delivery per address it went to (the
+/// previous and the new one; the addresses are not shown). Someone else's notification is 404.
 #[utoipa::path(tag = "notifications", operation_id = "list_notification_deliveries",
     params(("id" = uuid::Uuid, Path, description = "Notification id.")),
     responses((status = 200, description = "The deliveries, by channel.", body = DeliveryList),

@@ -135,6 +135,19 @@ pub enum DeliveryStatus {
     Expired,
 }
 
+impl DeliveryStatus {
+    /// The status stored as `text` (`None`: a corrupt row).
+    pub fn from_stored(text: &str) -> Option<Self> {
+        Some(match text {
+            "queued" => Self::Queued,
+            "sent" => Self::Sent,
+            "failed" => Self::Failed,
+            "expired" => Self::Expired,
+            _ => return None,
+        })
+    }
+}
+
 /// The delivery of a notification on one channel.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -157,7 +170,8 @@ pub struct Delivery {
     /// When it was queued.
     #[serde(with = "time::serde::rfc3339")]
     pub queued_at: OffsetDateTime,
-    /// When the next attempt is due (queued only; null: at once).
+    /// When the next attempt is due (queued only; null: at once; a digest's: when the digest
+    /// is due).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub next_attempt_at: Option<OffsetDateTime>,
     /// When it was sent.
