@@ -3,14 +3,14 @@
 //! 1. **Written**: the release server (its own worker off) answers `wrk` with a write that
 //!    notifies: `PUT /v1/me/contacts` from distinct people, each request a new mobile number, so
 //!    each one commits the contacts, an accountability event and a `contacts_changed` event with
-//!    its notification and the e-mail delivery queued (every person has a verified e-mail and
-//!    chose e-mail, immediately, for that event type). Events written per second = the API's
-//!    write rate of this use case.
+//!    its notification and two deliveries queued: an e-mail (every person has a verified e-mail
+//!    and chose e-mail, immediately, for that event type) and the security notice by SMS to the
+//!    new mobile number. Events written per second = the API's write rate of this use case.
 //! 2. **Delivered**: two `inps-api notification-worker --once` processes drain the backlog the
-//!    API wrote, sending through a real SMTP server on loopback (`inps_tests::smtp`). Delivered per
-//!    second = deliveries sent / wall time until both exit. The run checks that nothing is left
-//!    queued and that the SMTP server received exactly as many messages as were recorded sent
-//!    (two workers, each message once).
+//!    API wrote, through a real SMTP server (`inps_tests::smtp`) and a real HTTP SMS gateway
+//!    (`inps_tests::receiver`) on loopback. Delivered per second = deliveries sent / wall time
+//!    until both exit. The run checks that nothing is left queued and that each receiver got
+//!    exactly as many messages as were recorded sent on its channel (two workers, each once).
 //! 3. **PostgreSQL**: `pgbench` runs the minimal SQL of the same write (session, roles,
 //!    preferences, contacts, their upsert, the audit insert, the event, the notification and the
 //!    delivery), the yardstick of step 1.
@@ -22,6 +22,7 @@ use diesel::connection::SimpleConnection as _;
 use diesel::prelude::*;
 use inps_tests::TestDb;
 use inps_tests::personas::with_check_char;
+use inps_tests::receiver::HttpReceiver;
 use inps_tests::smtp::SmtpServer;
 use sha2::{Digest as _, Sha256};
 
@@ -135,7 +136,7 @@ fn count(db: &TestDb, sql: &str) -> Result<i64, String> {
 fn drain(
     binary: &std::path::Path,
     db: &TestDb,
-    smtp: &SmtpServer,
+    (smtp, sms): (&SmtpServer, &HttpReceiver),
     workers: usize,
 ) -> Result<f64, String> {
     let started = Instant::now();
@@ -148,6 +149,7 @@ fn drain(
                 .env("DATABASE_URL", &db.url)
                 .env("APP_ENV", "sandbox")
                 .env("LOG_LEVEL", "warn")
+                .env("SMS_GATEWAY_URL", sms.url())
                 .stdout(Stdio::null());
             for (name, value) in smtp.env() {
                 command.env(name, value);
@@ -187,33 +189,37 @@ pub fn outbox(shape: Shape, workers: usize) -> Result<(), String> {
     std::fs::write(&script, lua(&tokens)).map_err(|e| e.to_string())?;
     let api = run_wrk(&script, port, shape)?;
     drop(server);
+    // 2. Delivered.
+    let (smtp, sms) = (SmtpServer::start(), HttpReceiver::start());
+    let seconds = drain(&binary, &db, (&smtp, &sms), workers)?;
+    // Counted once the workers are done: a commit in flight when the server stopped has landed.
     let events = count(&db, "SELECT count(*) AS n FROM notification_events")?;
-    let queued = count(
-        &db,
-        "SELECT count(*) AS n FROM notification_deliveries WHERE status = 'queued'",
-    )?;
+    let queued = count(&db, "SELECT count(*) AS n FROM notification_deliveries")?;
     println!(
-        "written:   API {:.0} writes/s (p50 {:.2} ms, p99 {:.2} ms), {events} events, {queued} e-mail deliveries queued",
+        "written:   API {:.0} writes/s (p50 {:.2} ms, p99 {:.2} ms), {events} events, {queued} deliveries queued (e-mail and SMS)",
         api.per_second, api.p50_ms, api.p99_ms
     );
 
-    // 2. Delivered.
-    let smtp = SmtpServer::start();
-    let seconds = drain(&binary, &db, &smtp, workers)?;
-    let sent = count(
-        &db,
-        "SELECT count(*) AS n FROM notification_deliveries WHERE status = 'sent'",
-    )?;
+    let sent_on = |channel: &str| {
+        count(
+            &db,
+            &format!(
+                "SELECT count(*) AS n FROM notification_deliveries WHERE status = 'sent' AND channel = '{channel}'"
+            ),
+        )
+    };
+    let (email, text) = (sent_on("email")?, sent_on("sms")?);
+    let sent = email + text;
     let left = count(
         &db,
         "SELECT count(*) AS n FROM notification_deliveries WHERE status <> 'sent'",
     )?;
-    let received = smtp.received().len();
+    let once = |received: usize, sent: i64| i64::try_from(received).is_ok_and(|r| r == sent);
     println!(
-        "delivered: {sent} sent in {seconds:.1} s by {workers} workers = {:.0}/s; not sent: {left}; \
-         SMTP server received {received} (each once: {})",
+        "delivered: {sent} sent ({email} e-mail, {text} SMS) in {seconds:.1} s by {workers} workers = {:.0}/s; \
+         not sent: {left}; each received once: {}",
         sent as f64 / seconds,
-        i64::try_from(received).is_ok_and(|r| r == sent)
+        once(smtp.received().len(), email) && once(sms.requests().len(), text)
     );
 
     // 3. PostgreSQL on the same write.
@@ -221,10 +227,10 @@ pub fn outbox(shape: Shape, workers: usize) -> Result<(), String> {
     std::fs::write(&file, WRITE_SQL).map_err(|e| e.to_string())?;
     let pg = run_pgbench(&[file], &db.url, shape)?;
     println!(
-        "pgbench:   {:.0} tps on the same write; API = {:.0} % of it; delivery = {:.0} % of the API's write rate",
+        "pgbench:   {:.0} tps on the same write; API = {:.0} % of it; deliveries per second = {:.0} % of those written per second",
         pg.per_second,
         100.0 * api.per_second / pg.per_second,
-        100.0 * (sent as f64 / seconds) / api.per_second
+        100.0 * (sent as f64 / seconds) / (api.per_second * queued as f64 / events as f64)
     );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
