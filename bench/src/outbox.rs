@@ -83,8 +83,8 @@ fn lua(tokens: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!(
-        "local people = {{{list}}}\nlocal i = 0\nlocal thread_id = 0\n\
-         setup = function(thread)\n  thread:set(\"thread_id\", thread_id)\n  thread_id = thread_id + 1\nend\n\
+        "local people = {{{list}}}\nlocal i = 0\nlocal threads = 0\nthread_id = 0\n\
+         setup = function(thread)\n  thread:set(\"thread_id\", threads)\n  threads = threads + 1\nend\n\
          request = function()\n  i = i + 1\n  local p = people[(i % #people) + 1]\n  \
          local body = string.format('{{\"email\": \"%s\", \"mobile\": \"+39333%d%07d\"}}', p[2], thread_id, i)\n  \
          return wrk.format(\"PUT\", \"/v1/me/contacts\", {{[\"Authorization\"] = \"Bearer \" .. p[1], [\"Content-Type\"] = \"application/json\"}}, body)\nend\n\
