@@ -98,13 +98,13 @@ fn cases(code: &str) -> Vec<Case> {
 
 /// What one side measured.
 #[derive(Debug, Default, Clone, Copy)]
-struct Measured {
-    per_second: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+pub(crate) struct Measured {
+    pub per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
 }
 
-fn free_port() -> std::io::Result<u16> {
+pub(crate) fn free_port() -> std::io::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
@@ -122,7 +122,7 @@ fn get_status(port: u16) -> bool {
     stream.read_to_string(&mut answer).is_ok() && answer.starts_with("HTTP/1.1 200")
 }
 
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -131,9 +131,16 @@ impl Drop for Server {
     }
 }
 
-fn start_server(binary: &Path, database_url: &str, port: u16) -> Result<Server, String> {
+/// Starts the release server on `port` with the benchmark's settings and `env` on top.
+pub(crate) fn start_server(
+    binary: &Path,
+    database_url: &str,
+    port: u16,
+    env: &[(&str, &str)],
+) -> Result<Server, String> {
     let child = Command::new(binary)
         .arg("serve")
+        .envs(env.iter().copied())
         .env("DATABASE_URL", database_url)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("APP_ENV", "sandbox")
@@ -184,7 +191,7 @@ fn millis(text: &str) -> Option<f64> {
     })
 }
 
-fn run_wrk(script: &Path, port: u16, shape: Shape) -> Result<Measured, String> {
+pub(crate) fn run_wrk(script: &Path, port: u16, shape: Shape) -> Result<Measured, String> {
     let output = Command::new("wrk")
         .args([
             "-t2",
@@ -220,7 +227,11 @@ fn run_wrk(script: &Path, port: u16, shape: Shape) -> Result<Measured, String> {
     Ok(measured)
 }
 
-fn run_pgbench(files: &[PathBuf], database_url: &str, shape: Shape) -> Result<Measured, String> {
+pub(crate) fn run_pgbench(
+    files: &[PathBuf],
+    database_url: &str,
+    shape: Shape,
+) -> Result<Measured, String> {
     let mut command = Command::new("pgbench");
     command.args([
         "-n",
@@ -263,17 +274,24 @@ fn run_pgbench(files: &[PathBuf], database_url: &str, shape: Shape) -> Result<Me
     })
 }
 
-/// Runs every case and prints the report.
-pub fn load(shape: Shape) -> Result<(), String> {
+/// The release `inps-api` beside this binary.
+pub(crate) fn server_binary() -> Result<PathBuf, String> {
     let binary = std::env::current_exe()
         .map_err(|e| e.to_string())?
         .with_file_name("inps-api");
-    if !binary.exists() {
-        return Err(format!(
+    if binary.exists() {
+        Ok(binary)
+    } else {
+        Err(format!(
             "{} is missing: cargo build --release -p inps-api -p inps-bench",
             binary.display()
-        ));
+        ))
     }
+}
+
+/// Runs every case and prints the report.
+pub fn load(shape: Shape) -> Result<(), String> {
+    let binary = server_binary()?;
     let db = TestDb::new();
     let now = time::OffsetDateTime::now_utc();
     let settings = inps_api::settings::Settings::from_lookup(|name| {
@@ -310,7 +328,7 @@ pub fn load(shape: Shape) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("inps-bench-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let port = free_port().map_err(|e| e.to_string())?;
-    let server = start_server(&binary, &db.url, port)?;
+    let server = start_server(&binary, &db.url, port, &[])?;
     println!(
         "load: {} connections, {} s per side, {} distinct sessions of {EMPLOYER}, release server",
         shape.connections,

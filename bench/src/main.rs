@@ -6,8 +6,12 @@
 //! beside them as in `serve`, against the same inserts into a copy of the table without the log's
 //! indexes and triggers; it reports the worst sealing lag seen (age of the oldest unsealed
 //! event) and verifies the whole chain at the end.
+//!
+//! `load`: the API under load against pgbench on the same work (`load.rs`). `outbox`: the
+//! notification outbox's write and delivery rates beside the API's write rate (`outbox.rs`).
 
 mod load;
+mod outbox;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -153,8 +157,19 @@ fn main() {
                 std::process::exit(1);
             }
         }
+        Some("outbox") => {
+            let shape = load::Shape {
+                connections: usize::try_from(number("--connections", 32)).unwrap_or(32),
+                seconds: number("--seconds", 10),
+            };
+            let workers = usize::try_from(number("--workers", 2)).unwrap_or(2);
+            if let Err(e) = outbox::outbox(shape, workers) {
+                eprintln!("outbox: {e}");
+                std::process::exit(1);
+            }
+        }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; available: audit-append, load");
+            eprintln!("unknown benchmark {other:?}; available: audit-append, load, outbox");
             std::process::exit(2);
         }
     }

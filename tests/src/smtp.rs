@@ -89,11 +89,13 @@ fn address(arg: &str) -> String {
 }
 
 fn session(stream: TcpStream, state: &Mutex<Shared>) -> std::io::Result<()> {
+    // One write per reply, sent at once: two small writes would wait for the client's delayed
+    // acknowledgement (Nagle), tens of milliseconds per command.
+    stream.set_nodelay(true)?;
     let mut out = stream.try_clone()?;
     let mut lines = BufReader::new(stream);
     let mut reply = |text: &str| -> std::io::Result<()> {
-        out.write_all(text.as_bytes())?;
-        out.write_all(b"\r\n")?;
+        out.write_all(format!("{text}\r\n").as_bytes())?;
         out.flush()
     };
     reply("220 localhost ESMTP test")?;

@@ -366,28 +366,104 @@ pub(super) fn corrupt() -> Attempt {
     }
 }
 
-fn attempt_one(
+/// What to do with one claimed delivery: its outcome is already known (expired, corrupt, no
+/// address), or a message to send.
+enum Planned {
+    Decided(Attempt),
+    Send {
+        channel: Channel,
+        to: String,
+        text: Message,
+    },
+}
+
+/// Decides what to do with `claimed` at `now`, reading the address on file when the delivery
+/// carries none (it must be verified).
+fn plan_one(
     conn: &mut PgConnection,
     senders: &Senders,
     claimed: &ClaimedDelivery,
     now: OffsetDateTime,
-) -> diesel::QueryResult<Attempt> {
+) -> diesel::QueryResult<Planned> {
     let d = &claimed.delivery;
     if d.expires_at.is_some_and(|at| now >= at) {
-        return Ok(Attempt::Expired);
+        return Ok(Planned::Decided(Attempt::Expired));
     }
     let (Ok(channel), Ok(event_type)) = (
         d.channel.parse::<Channel>(),
         claimed.event_type.parse::<EventType>(),
     ) else {
-        return Ok(corrupt());
+        return Ok(Planned::Decided(corrupt()));
+    };
+    let to = match &d.address {
+        Some(address) => address.clone(),
+        None => match verified_address(conn, channel, &claimed.recipient_tax_code)? {
+            Some(found) => found,
+            None => {
+                let error = format!("no verified {channel} contact on file");
+                return Ok(Planned::Decided(failed_attempt(
+                    d.id, d.attempts, &error, true, now,
+                )));
+            }
+        },
     };
     let text = message(event_type, &senders.link_base, &claimed.link);
-    let to = (claimed.recipient_tax_code.as_str(), d.address.as_deref());
-    Ok(match senders.send(conn, channel, to, &text, now)? {
-        Ok(()) => Attempt::Sent,
-        Err((error, permanent)) => failed_attempt(d.id, d.attempts, &error, permanent, now),
-    })
+    Ok(Planned::Send { channel, to, text })
+}
+
+/// Messages a worker sends at once. A send waits on the network far more than it computes
+/// (an SMTP exchange is several round trips), so one worker keeps several in flight.
+pub const SEND_CONCURRENCY: usize = 16;
+
+/// The outcomes of `planned` (in order, for the deliveries `claimed`): the messages are sent
+/// by up to [`SEND_CONCURRENCY`] threads at once, each taking every n-th one.
+fn send_planned(
+    senders: &Senders,
+    claimed: &[ClaimedDelivery],
+    planned: Vec<Planned>,
+    now: OffsetDateTime,
+) -> Vec<Attempt> {
+    let threads = SEND_CONCURRENCY.min(planned.len()).max(1);
+    let send = |i: usize, plan: &Planned| match plan {
+        Planned::Decided(attempt) => attempt.clone(),
+        Planned::Send { channel, to, text } => match senders.send_to(*channel, to, text, now) {
+            Ok(()) => Attempt::Sent,
+            Err((error, permanent)) => {
+                let d = &claimed[i].delivery;
+                failed_attempt(d.id, d.attempts, &error, permanent, now)
+            }
+        },
+    };
+    let mut outcomes: Vec<Option<Attempt>> = vec![None; planned.len()];
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let planned = &planned;
+                scope.spawn(move || {
+                    (t..planned.len())
+                        .step_by(threads)
+                        .map(|i| (i, send(i, &planned[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for worker in workers {
+            // A send that panicked leaves its deliveries without an outcome: retried below.
+            for (i, attempt) in worker.join().unwrap_or_default() {
+                outcomes[i] = Some(attempt);
+            }
+        }
+    });
+    outcomes
+        .into_iter()
+        .enumerate()
+        .map(|(i, outcome)| {
+            outcome.unwrap_or_else(|| {
+                let d = &claimed[i].delivery;
+                failed_attempt(d.id, d.attempts, "the send did not finish", false, now)
+            })
+        })
+        .collect()
 }
 
 /// Delivers everything due now on the configured channels, `batch` at a time: the immediate
@@ -406,8 +482,8 @@ pub fn deliver_due(
 }
 
 /// Delivers the immediate deliveries due now: per batch, one transaction claims the due
-/// deliveries (skipping those another worker holds), sends each and records its outcome, then
-/// commits.
+/// deliveries (skipping those another worker holds), sends them, several at once
+/// ([`SEND_CONCURRENCY`]), records each outcome, then commits.
 fn deliver_immediate(
     conn: &mut PgConnection,
     senders: &Senders,
@@ -419,17 +495,24 @@ fn deliver_immediate(
         return Ok(DeliveryRun::default());
     }
     in_batches(conn, clock, batch, |conn, now, run| {
-        for claimed in repo::claim_due(conn, &channels, now, batch)? {
-            let attempt = attempt_one(conn, senders, &claimed, now)?;
+        let claimed = repo::claim_due(conn, &channels, now, batch)?;
+        let planned = claimed
+            .iter()
+            .map(|c| plan_one(conn, senders, c, now))
+            .collect::<diesel::QueryResult<Vec<_>>>()?;
+        for (c, attempt) in claimed
+            .iter()
+            .zip(send_planned(senders, &claimed, planned, now))
+        {
             run.count(&attempt);
-            repo::record_attempt(conn, claimed.delivery.id, &attempt, now)?;
+            repo::record_attempt(conn, c.delivery.id, &attempt, now)?;
         }
         Ok(())
     })
 }
 
 /// Deliveries claimed per transaction.
-pub const BATCH: i64 = 20;
+pub const BATCH: i64 = 32;
 
 /// Starts a worker over `pool`: it writes the due reminders and delivers what is due, then waits
 /// `interval`. Errors are logged and retried after `interval`.

@@ -325,3 +325,31 @@ async fn two_workers_at_once_send_each_message_once() {
         assert_eq!(copies, 1, "{link}");
     }
 }
+
+#[actix_web::test]
+async fn a_batch_sent_at_once_records_each_outcome_on_its_own_delivery() {
+    // One worker sends a claimed batch on several threads at once: the one message the relay
+    // refuses (whichever thread it reached) must be the one left queued, the others sent.
+    let smtp = SmtpServer::start();
+    let s = employer_wanting_email(Some(&smtp)).await;
+    let topics = ["mav", "registry_data", "contributions", "employment_status"];
+    let mut answered_ids = Vec::new();
+    for topic in topics {
+        answered_ids.push(answered(&s, topic).await);
+    }
+    smtp.refuse_next("451 4.3.0 try again later");
+
+    let run = s.app.deliver_notifications();
+    assert_eq!((run.sent, run.retrying), (topics.len() - 1, 1), "{run:?}");
+    let received = smtp.received();
+    assert_eq!(received.len(), topics.len() - 1);
+    for (inquiry, notification) in &answered_ids {
+        let delivery = &deliveries(&s, notification).await[0];
+        let arrived = received
+            .iter()
+            .any(|m| m.text().contains(&format!("/v1/inquiries/{inquiry}")));
+        let expected = if arrived { "sent" } else { "queued" };
+        assert_eq!(delivery["status"], expected, "{delivery}");
+        assert_eq!(delivery["attempts"], 1, "{delivery}");
+    }
+}
