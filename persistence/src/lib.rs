@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod inquiries;
 pub mod intermediaries;
 pub mod notifications;
+pub mod occasional;
 pub mod persons;
 pub mod pool;
 pub mod profile;

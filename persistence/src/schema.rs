@@ -293,6 +293,65 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    occasional_rule_sets (effective_from) {
+        effective_from -> Date,
+        worker_limit_cents -> Int8,
+        client_limit_cents -> Int8,
+        client_listed_sector_limit_cents -> Int8,
+        pair_limit_cents -> Int8,
+        presto_pair_hours -> Int4,
+        former_employer_months -> Int4,
+        title_gross_cents -> Int8,
+        title_net_cents -> Int8,
+        title_pension_cents -> Int8,
+        title_inail_cents -> Int8,
+        title_management_cents -> Int8,
+        libretto_report_day -> Int2,
+        presto_min_hourly_pay_cents -> Int8,
+        presto_min_daily_pay_cents -> Int8,
+        presto_pension_rate -> Numeric,
+        presto_inail_rate -> Numeric,
+        presto_management_rate -> Numeric,
+        presto_notice_minutes -> Int4,
+        presto_revocation_days -> Int4,
+        presto_max_employees -> Numeric,
+        presto_max_employees_listed_sector -> Numeric,
+        weighting -> Numeric,
+        weighted_categories -> Array<Text>,
+        listed_sectors -> Jsonb,
+        banned_sectors -> Jsonb,
+        payout_fee_bonifico_domiciliato_cents -> Int8,
+        payout_fee_other_cents -> Int8,
+    }
+}
+
+diesel::table! {
+    occasional_workers (tax_code) {
+        tax_code -> Text,
+        declaration -> Jsonb,
+        category -> Text,
+        payment_method -> Text,
+        iban -> Nullable<Text>,
+        registered_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    occasional_clients (id) {
+        id -> Uuid,
+        kind -> Text,
+        tax_code -> Text,
+        legal_representative -> Nullable<Text>,
+        ateco -> Nullable<Text>,
+        employees -> Nullable<Numeric>,
+        paid_in_cents -> Int8,
+        committed_cents -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(person_roles -> persons (tax_code));
 diesel::joinable!(sessions -> persons (tax_code));
 diesel::joinable!(contacts -> persons (tax_code));
@@ -374,4 +433,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_events,
     notifications,
     notification_deliveries,
+    occasional_rule_sets,
+    occasional_workers,
+    occasional_clients,
 );

@@ -28,6 +28,7 @@ mod inquiry_topics;
 mod me;
 mod notification_delivery;
 mod notifications;
+mod occasional_rules;
 mod payments;
 mod payments_import;
 mod prescription;

@@ -1,0 +1,3 @@
+DROP TABLE occasional_clients;
+DROP TABLE occasional_workers;
+DROP TABLE occasional_rule_sets;
