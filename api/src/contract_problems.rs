@@ -67,6 +67,26 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         ],
     ),
     ("answer_inquiry", &[Problem::StateConflict]),
+    (
+        "register_worker",
+        &[
+            Problem::NotFound,
+            Problem::ScopeNotGranted,
+            Problem::OnboardingIncomplete,
+            Problem::StateConflict,
+        ],
+    ),
+    ("replace_self_declaration", &[Problem::ScopeNotGranted]),
+    ("replace_payment_method", &[Problem::ScopeNotGranted]),
+    (
+        "record_client",
+        &[
+            Problem::NotFound,
+            Problem::ScopeNotGranted,
+            Problem::PrestoNotAllowed,
+            Problem::StateConflict,
+        ],
+    ),
 ];
 
 /// Rows answered outside any operation (unknown routes, wrong methods, content negotiation) or

@@ -37,6 +37,8 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         (name = "contributions", description = "Quarterly contributions: paid in the last 5 years and due, with deadlines."),
         (name = "inquiries", description = "Quesiti (comunicazione bidirezionale) and their topics."),
         (name = "notifications", description = "The caller's notifications: one event type per change, unread first."),
+        (name = "workers", description = "Prestazioni occasionali: workers (prestatori), their self-declaration and payment method."),
+        (name = "clients", description = "Prestazioni occasionali: clients (utilizzatori) of the Libretto Famiglia and PrestO."),
     )
 )]
 #[derive(Debug)]

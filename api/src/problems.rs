@@ -278,6 +278,14 @@ registry! {
     WrongVerificationCode => (422, "wrong-verification-code", "Codice di verifica errato", "Wrong verification code",
         "Il codice di verifica non corrisponde; dopo 5 errori la delega va richiesta di nuovo.",
         "The verification code does not match; after 5 mistakes the delegation must be requested again."),
+    /// Occasional work before the onboarding consents.
+    OnboardingIncomplete => (409, "onboarding-incomplete", "Consensi da prestare", "Consents to give",
+        "Prima di registrarsi alle prestazioni occasionali vanno prestati i consensi (informativa privacy e condizioni d'uso) in /v1/me/consents.",
+        "Before registering for occasional work, the consents (privacy notice and terms of use) must be given at /v1/me/consents."),
+    /// PrestO is closed to the business (art. 54-bis c.14); `rule` names the rule.
+    PrestoNotAllowed => (422, "presto-not-allowed", "PrestO non consentito", "PrestO not allowed",
+        "Il contratto di prestazione occasionale è escluso oltre 10 dipendenti a tempo indeterminato (25 per congressi, fiere, terme e parchi) e in edilizia, cave e miniere, lavorazione della pietra e agricoltura (art. 54-bis c.14 D.L. 50/2017).",
+        "PrestO is closed above 10 open-ended employees (25 for congresses, fairs, spas and parks) and in building, quarries and mines, stone working and agriculture (art. 54-bis c.14 D.L. 50/2017)."),
     /// The action requires `If-Match`.
     PreconditionRequired => (428, "precondition-required", "Intestazione If-Match obbligatoria", "If-Match header required",
         "L'operazione richiede l'intestazione If-Match con l'ETag letto.",

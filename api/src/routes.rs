@@ -10,4 +10,5 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
     crate::audit::configure(cfg);
     crate::cassetto::configure(cfg);
     crate::notifications::configure(cfg);
+    crate::occasional::configure(cfg);
 }

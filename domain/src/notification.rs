@@ -79,6 +79,13 @@ named_enum! {
         /// The contacts on file changed (a security notice to the person, with the old and the
         /// new addresses).
         ContactsChanged = "contacts_changed",
+        /// An occasional worker's payment method changed (a security notice to the worker).
+        PaymentMethodChanged = "payment_method_changed",
+        /// The payment method of a worker with open services changed (to each such client).
+        WorkerPaymentMethodChanged = "worker_payment_method_changed",
+        /// An occasional-work total reached 80 % or 95 % of its annual limit (to the worker and
+        /// the client of the service that reached it).
+        OccasionalLimitWarning = "occasional_limit_warning",
     }
 }
 
@@ -295,7 +302,7 @@ impl EventType {
     pub fn delivery_ttl(self) -> Duration {
         match self {
             Self::DelegationExpiring => Duration::days(1),
-            Self::ContactsChanged => Duration::days(1),
+            Self::ContactsChanged | Self::PaymentMethodChanged => Duration::days(1),
             _ => Duration::days(3),
         }
     }
@@ -326,6 +333,18 @@ impl EventType {
                 "A role of yours was revoked",
             ),
             Self::ContactsChanged => ("I tuoi recapiti sono cambiati", "Your contacts changed"),
+            Self::PaymentMethodChanged => (
+                "La tua modalità di pagamento è cambiata",
+                "Your payment method changed",
+            ),
+            Self::WorkerPaymentMethodChanged => (
+                "Un prestatore ha cambiato modalità di pagamento",
+                "A worker changed their payment method",
+            ),
+            Self::OccasionalLimitWarning => (
+                "Un limite annuo delle prestazioni occasionali è quasi raggiunto",
+                "An annual limit of occasional work is nearly reached",
+            ),
         }
     }
 }

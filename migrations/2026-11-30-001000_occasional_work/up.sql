@@ -93,3 +93,40 @@ CREATE TABLE occasional_clients (
 );
 CREATE INDEX occasional_clients_representative ON occasional_clients (legal_representative)
     WHERE legal_representative IS NOT NULL;
+
+-- Services (prestazioni): one day of work of a worker for a client. The amounts, the usage
+-- counted against the limits (net, weighted for the client limit, PrestO minutes) and the rule
+-- set that judged it are stored as decided. Totals are sums over the year's services that are
+-- not revoked; every write of a service locks the client row then the worker row (in that
+-- order), so concurrent services of the same client, worker or pair are judged one after the
+-- other and cannot overshoot a limit.
+CREATE TABLE occasional_services (
+    id                     uuid PRIMARY KEY,
+    client_id              uuid NOT NULL REFERENCES occasional_clients (id),
+    worker_tax_code        text NOT NULL REFERENCES occasional_workers (tax_code),
+    channel                text NOT NULL CHECK (channel IN ('libretto_famiglia', 'presto')),
+    status                 text NOT NULL CHECK (status IN ('recorded', 'disputed', 'rectified', 'revoked', 'paid')),
+    work_date              date NOT NULL,
+    start_time             time NOT NULL,
+    minutes                integer NOT NULL CHECK (minutes > 0),
+    activity               text NOT NULL,
+    place                  text,
+    titles                 integer,
+    gross_cents            bigint NOT NULL,
+    net_cents              bigint NOT NULL,
+    pension_cents          bigint NOT NULL,
+    inail_cents            bigint NOT NULL,
+    management_cents       bigint NOT NULL,
+    weighted_cents         bigint NOT NULL,
+    presto_minutes         integer NOT NULL,
+    rules_effective_from   date NOT NULL REFERENCES occasional_rule_sets (effective_from),
+    late_report_deadline   date,
+    revocable_until        timestamptz,
+    version                integer NOT NULL DEFAULT 1,
+    recorded_at            timestamptz NOT NULL,
+    recorded_by            text,
+    revoked_at             timestamptz
+);
+CREATE INDEX occasional_services_worker ON occasional_services (worker_tax_code, work_date);
+CREATE INDEX occasional_services_client ON occasional_services (client_id, work_date);
+CREATE INDEX occasional_services_keyset ON occasional_services (work_date DESC, id DESC);

@@ -221,7 +221,7 @@ pub fn insert_rule_set(conn: &mut PgConnection, row: &RuleSetRow) -> QueryResult
 
 /// A worker as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = occasional_workers)]
+#[diesel(table_name = occasional_workers, treat_none_as_null = true)]
 pub struct WorkerRow {
     /// Codice fiscale.
     pub tax_code: String,
@@ -490,4 +490,30 @@ pub fn store_wallet(conn: &mut PgConnection, id: uuid::Uuid, wallet: &Wallet) ->
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// The tax codes of the clients (the person, or the business's legal representative) with open
+/// services (recorded, disputed or rectified) of `worker`.
+pub fn clients_with_open_services(
+    conn: &mut PgConnection,
+    worker: &str,
+) -> Result<Vec<TaxCode>, LoadError> {
+    use crate::schema::occasional_services as s;
+    let rows: Vec<(String, Option<String>)> = s::table
+        .inner_join(occasional_clients::table)
+        .filter(s::worker_tax_code.eq(worker))
+        .filter(s::status.eq_any(["recorded", "disputed", "rectified"]))
+        .select((
+            occasional_clients::tax_code,
+            occasional_clients::legal_representative,
+        ))
+        .distinct()
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(tax_code, representative)| {
+            let who = representative.unwrap_or(tax_code);
+            parse_column("occasional_clients", &who, "tax_code", &who, TaxCode::parse)
+                .map_err(LoadError::from)
+        })
+        .collect()
 }

@@ -352,6 +352,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    occasional_services (id) {
+        id -> Uuid,
+        client_id -> Uuid,
+        worker_tax_code -> Text,
+        channel -> Text,
+        status -> Text,
+        work_date -> Date,
+        start_time -> Time,
+        minutes -> Int4,
+        activity -> Text,
+        place -> Nullable<Text>,
+        titles -> Nullable<Int4>,
+        gross_cents -> Int8,
+        net_cents -> Int8,
+        pension_cents -> Int8,
+        inail_cents -> Int8,
+        management_cents -> Int8,
+        weighted_cents -> Int8,
+        presto_minutes -> Int4,
+        rules_effective_from -> Date,
+        late_report_deadline -> Nullable<Date>,
+        revocable_until -> Nullable<Timestamptz>,
+        version -> Int4,
+        recorded_at -> Timestamptz,
+        recorded_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(person_roles -> persons (tax_code));
 diesel::joinable!(sessions -> persons (tax_code));
 diesel::joinable!(contacts -> persons (tax_code));
@@ -399,6 +429,7 @@ diesel::table! {
 }
 
 diesel::joinable!(notifications -> notification_events (event_id));
+diesel::joinable!(occasional_services -> occasional_clients (client_id));
 diesel::joinable!(notification_deliveries -> notifications (notification_id));
 diesel::joinable!(delegations -> intermediaries (delegate_tax_code));
 diesel::joinable!(employments -> employers (employer_tax_code));
@@ -436,4 +467,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     occasional_rule_sets,
     occasional_workers,
     occasional_clients,
+    occasional_services,
 );

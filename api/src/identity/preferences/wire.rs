@@ -30,6 +30,12 @@ crate::wire::wire_enum! {
         RoleRevoked,
         /// The recipient's contacts changed (a security notice).
         ContactsChanged,
+        /// The recipient's occasional-work payment method changed (a security notice).
+        PaymentMethodChanged,
+        /// A worker with open services for the recipient (a client) changed payment method.
+        WorkerPaymentMethodChanged,
+        /// An occasional-work total of the recipient reached 80 % or 95 % of its annual limit.
+        OccasionalLimitWarning,
     }
 }
 
