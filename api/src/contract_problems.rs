@@ -77,6 +77,8 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         ],
     ),
     ("replace_self_declaration", &[Problem::ScopeNotGranted]),
+    ("request_funding", &[Problem::ScopeNotGranted]),
+    ("settle_funding", &[Problem::StateConflict]),
     ("replace_payment_method", &[Problem::ScopeNotGranted]),
     (
         "record_client",

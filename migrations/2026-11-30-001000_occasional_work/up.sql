@@ -94,6 +94,22 @@ CREATE TABLE occasional_clients (
 CREATE INDEX occasional_clients_representative ON occasional_clients (legal_representative)
     WHERE legal_representative IS NOT NULL;
 
+-- Fundings (versamenti): a payment notice for the client's wallet; a back-office settlement
+-- credits paid_in. The notice number is 18 digits from a sequence.
+CREATE SEQUENCE occasional_funding_notices;
+CREATE TABLE occasional_fundings (
+    id             uuid PRIMARY KEY,
+    client_id      uuid NOT NULL REFERENCES occasional_clients (id),
+    amount_cents   bigint NOT NULL CHECK (amount_cents > 0),
+    notice_number  text NOT NULL UNIQUE,
+    status         text NOT NULL CHECK (status IN ('pending', 'settled')),
+    created_at     timestamptz NOT NULL,
+    settled_at     timestamptz,
+    settled_by     text,
+    CHECK ((status = 'settled') = (settled_at IS NOT NULL))
+);
+CREATE INDEX occasional_fundings_client ON occasional_fundings (client_id, created_at);
+
 -- Services (prestazioni): one day of work of a worker for a client. The amounts, the usage
 -- counted against the limits (net, weighted for the client limit, PrestO minutes) and the rule
 -- set that judged it are stored as decided. Totals are sums over the year's services that are

@@ -517,3 +517,76 @@ pub fn clients_with_open_services(
         })
         .collect()
 }
+
+/// A funding (versamento) as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::occasional_fundings)]
+pub struct FundingRow {
+    /// Identifier.
+    pub id: uuid::Uuid,
+    /// The client whose wallet it funds.
+    pub client_id: uuid::Uuid,
+    /// The amount, in cents.
+    pub amount_cents: i64,
+    /// The payment notice number (18 digits).
+    pub notice_number: String,
+    /// `pending` or `settled`.
+    pub status: String,
+    /// When the notice was created.
+    pub created_at: OffsetDateTime,
+    /// When it was settled.
+    pub settled_at: Option<OffsetDateTime>,
+    /// Who settled it.
+    pub settled_by: Option<String>,
+}
+
+/// The next payment notice number: `30` and 16 digits of a sequence.
+pub fn next_notice_number(conn: &mut PgConnection) -> QueryResult<String> {
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "nextval('occasional_funding_notices')",
+    ))
+    .get_result::<i64>(conn)
+    .map(|n| format!("30{n:016}"))
+}
+
+/// Inserts a funding.
+pub fn insert_funding(conn: &mut PgConnection, row: &FundingRow) -> QueryResult<()> {
+    diesel::insert_into(crate::schema::occasional_fundings::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The funding `id`, locked for update when `lock`.
+pub fn find_funding(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    lock: bool,
+) -> QueryResult<Option<FundingRow>> {
+    let query = crate::schema::occasional_fundings::table
+        .find(id)
+        .select(FundingRow::as_select());
+    if lock {
+        query.for_update().first(conn).optional()
+    } else {
+        query.first(conn).optional()
+    }
+}
+
+/// Marks the funding `id` settled at `now` by `by`.
+pub fn settle_funding(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    by: Option<&str>,
+    now: OffsetDateTime,
+) -> QueryResult<FundingRow> {
+    use crate::schema::occasional_fundings as f;
+    diesel::update(f::table.find(id))
+        .set((
+            f::status.eq("settled"),
+            f::settled_at.eq(now),
+            f::settled_by.eq(by),
+        ))
+        .returning(FundingRow::as_returning())
+        .get_result(conn)
+}

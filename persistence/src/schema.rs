@@ -353,6 +353,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    occasional_fundings (id) {
+        id -> Uuid,
+        client_id -> Uuid,
+        amount_cents -> Int8,
+        notice_number -> Text,
+        status -> Text,
+        created_at -> Timestamptz,
+        settled_at -> Nullable<Timestamptz>,
+        settled_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     occasional_services (id) {
         id -> Uuid,
         client_id -> Uuid,
@@ -468,4 +481,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     occasional_workers,
     occasional_clients,
     occasional_services,
+    occasional_fundings,
 );

@@ -6,6 +6,7 @@
 //! the relevant date, read from `occasional_rule_sets` ([`rule_book`]).
 
 pub mod clients;
+pub mod wallet;
 pub mod workers;
 
 use diesel::PgConnection;
@@ -27,6 +28,11 @@ impl From<LoadError> for Refusal {
             LoadError::Corrupt(e) => Self::internal(e),
         }
     }
+}
+
+/// The uuid of a path (404 when it is not one: nothing has that id).
+pub fn id_in_path(raw: &str) -> Result<uuid::Uuid, crate::error::ApiError> {
+    uuid::Uuid::parse_str(raw).map_err(|_| crate::error::ApiError::not_found())
 }
 
 /// The stored rule sets.
@@ -64,13 +70,16 @@ pub fn authorize(
 
 /// Configures the occasional-work operations.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
-    use self::{clients::handlers as c, workers::handlers as w};
+    use self::{clients::handlers as c, wallet::handlers as f, workers::handlers as w};
     cfg.service(w::register_worker)
         .service(w::show_worker)
         .service(w::replace_self_declaration)
         .service(w::replace_payment_method)
         .service(c::record_client)
-        .service(c::show_client);
+        .service(c::show_client)
+        .service(f::request_funding)
+        .service(f::settle_funding)
+        .service(f::show_wallet);
 }
 
 /// Appends the accountability-log event of a write by `actor` on `subject`'s data, naming the

@@ -7,7 +7,7 @@
 //! the place to teach it. Each test collects every offence and prints them as one table.
 
 use inps_domain::employment::EmploymentCode;
-use inps_tests::fixtures::{delegation_terms, domestic, id_of, pdf, rows};
+use inps_tests::fixtures::{count, delegation_terms, domestic, id_of, pdf, rows};
 use inps_tests::operations::{
     Offence, Operation, PathParam, UnknownParam, assert_no_offences, operations, status_and_type,
 };
@@ -33,6 +33,7 @@ struct Data {
     delegation_id: String,
     notification_id: String,
     client_id: String,
+    funding_id: String,
 }
 
 impl Data {
@@ -50,6 +51,7 @@ impl Data {
             delegation_id: uuid::Uuid::new_v4().to_string(),
             notification_id: uuid::Uuid::new_v4().to_string(),
             client_id: uuid::Uuid::new_v4().to_string(),
+            funding_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 }
@@ -73,6 +75,7 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         ("delegations", "id") => subject(&data.delegation_id),
         ("notifications", "id") => subject(&data.notification_id),
         ("clients", "id") => subject(&data.client_id),
+        ("fundings", "id") => subject(&data.funding_id),
         ("attachments", "attachment_id") => subject(&data.attachment_id),
         ("inquiry-topics", "code") => reference("mav"),
         ("roles", "role") => reference("employer"),
@@ -203,6 +206,7 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
     // occasional work (see `strangers`), which needs one of these roles.
     let token = app.worker(owner).await;
     let client_id = app.person_client(&token, owner).await;
+    let funding_id = app.funding(&token, &client_id, "100.00").await;
     app.register_intermediary(delegate).await;
     let agent = app.login(delegate).await;
     let delegation_id = app
@@ -233,6 +237,7 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         delegation_id,
         notification_id: id_of(&notifications[0]),
         client_id,
+        funding_id,
     }
 }
 
@@ -253,6 +258,7 @@ async fn state_of(app: &TestApp, owner: &str, data: &Data) -> Value {
             rows(app, "intermediaries"),
             rows(app, "occasional_workers"),
             rows(app, "occasional_clients"),
+            count(app, "SELECT count(*) AS n FROM occasional_fundings WHERE status = 'settled'"),
         ],
     })
 }
@@ -262,7 +268,7 @@ const OCCASIONAL_AGENT: &str = "an occasional-work delegate";
 
 /// Paths of occasional-work data, which the owner's occasional-work delegate may legitimately
 /// reach (its own tests prove what it may and may not do there).
-const OCCASIONAL_WORK_PATHS: &[&str] = &["/workers/", "/clients/"];
+const OCCASIONAL_WORK_PATHS: &[&str] = &["/workers/", "/clients/", "/fundings/"];
 
 /// Whether `who` is delegated by the owner for the service `operation` belongs to.
 fn delegated_for(operation: &Operation, who: &str) -> bool {

@@ -10,12 +10,8 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extract::{IdempotencyKey, ValidatedJson};
 use crate::idempotency::{self, Created};
+use crate::occasional::id_in_path;
 use crate::state::AppState;
-
-/// The client id of a path (404 when it is not a uuid: nothing has that id).
-pub fn client_in_path(raw: &str) -> Result<uuid::Uuid, ApiError> {
-    uuid::Uuid::parse_str(raw).map_err(|_| ApiError::not_found())
-}
 
 /// Record an occasional-work client
 ///
@@ -72,7 +68,7 @@ pub async fn show_client(
     caller: Bearer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = client_in_path(&path.into_inner())?;
+    let id = id_in_path(&path.into_inner())?;
     let now = state.clock.now();
     let stored = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::show_client(conn, &caller.actor(), id, now)?)
