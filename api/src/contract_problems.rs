@@ -79,6 +79,26 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
     ("replace_self_declaration", &[Problem::ScopeNotGranted]),
     ("request_funding", &[Problem::ScopeNotGranted]),
     ("settle_funding", &[Problem::StateConflict]),
+    (
+        "record_service",
+        &[
+            Problem::NotFound,
+            Problem::ScopeNotGranted,
+            Problem::OccasionalRuleBroken,
+            Problem::OccasionalLimitExceeded,
+            Problem::PrestoNotAllowed,
+            Problem::InsufficientFunds,
+        ],
+    ),
+    (
+        "revoke_service",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::OccasionalRuleBroken,
+            Problem::StateConflict,
+        ],
+    ),
+    ("list_services", &[Problem::NotFound]),
     ("replace_payment_method", &[Problem::ScopeNotGranted]),
     (
         "record_client",

@@ -39,6 +39,7 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         (name = "notifications", description = "The caller's notifications: one event type per change, unread first."),
         (name = "workers", description = "Prestazioni occasionali: workers (prestatori), their self-declaration and payment method."),
         (name = "clients", description = "Prestazioni occasionali: clients (utilizzatori) of the Libretto Famiglia and PrestO."),
+        (name = "services", description = "Prestazioni occasionali: services under every legal limit."),
     )
 )]
 #[derive(Debug)]

@@ -6,6 +6,7 @@
 //! the relevant date, read from `occasional_rule_sets` ([`rule_book`]).
 
 pub mod clients;
+pub mod services;
 pub mod wallet;
 pub mod workers;
 
@@ -70,7 +71,8 @@ pub fn authorize(
 
 /// Configures the occasional-work operations.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
-    use self::{clients::handlers as c, wallet::handlers as f, workers::handlers as w};
+    use self::{clients::handlers as c, services::handlers as s};
+    use self::{wallet::handlers as f, workers::handlers as w};
     cfg.service(w::register_worker)
         .service(w::show_worker)
         .service(w::replace_self_declaration)
@@ -79,7 +81,13 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(c::show_client)
         .service(f::request_funding)
         .service(f::settle_funding)
-        .service(f::show_wallet);
+        .service(f::show_wallet)
+        .service(s::record_service)
+        .service(s::list_services)
+        .service(s::show_service)
+        .service(s::revoke_service)
+        .service(s::show_worker_limits)
+        .service(s::show_client_limits);
 }
 
 /// Appends the accountability-log event of a write by `actor` on `subject`'s data, naming the

@@ -7,7 +7,7 @@
 //! the place to teach it. Each test collects every offence and prints them as one table.
 
 use inps_domain::employment::EmploymentCode;
-use inps_tests::fixtures::{count, delegation_terms, domestic, id_of, pdf, rows};
+use inps_tests::fixtures::{count, delegation_terms, domestic, id_of, libretto_service, pdf, rows};
 use inps_tests::operations::{
     Offence, Operation, PathParam, UnknownParam, assert_no_offences, operations, status_and_type,
 };
@@ -34,6 +34,7 @@ struct Data {
     notification_id: String,
     client_id: String,
     funding_id: String,
+    service_id: String,
 }
 
 impl Data {
@@ -52,6 +53,7 @@ impl Data {
             notification_id: uuid::Uuid::new_v4().to_string(),
             client_id: uuid::Uuid::new_v4().to_string(),
             funding_id: uuid::Uuid::new_v4().to_string(),
+            service_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 }
@@ -76,6 +78,7 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         ("notifications", "id") => subject(&data.notification_id),
         ("clients", "id") => subject(&data.client_id),
         ("fundings", "id") => subject(&data.funding_id),
+        ("services", "id") => subject(&data.service_id),
         ("attachments", "attachment_id") => subject(&data.attachment_id),
         ("inquiry-topics", "code") => reference("mav"),
         ("roles", "role") => reference("employer"),
@@ -207,6 +210,11 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
     let token = app.worker(owner).await;
     let client_id = app.person_client(&token, owner).await;
     let funding_id = app.funding(&token, &client_id, "100.00").await;
+    app.fund(&token, &client_id, "100.00").await;
+    let service = libretto_service(&client_id, &owner.tax_code, "2026-03-03", 120);
+    let res = app.post_as(&token, "/v1/services", service).await;
+    assert_eq!(res.status, 201, "record service: {}", res.text());
+    let service_id = id_of(&res.json()["service"]);
     app.register_intermediary(delegate).await;
     let agent = app.login(delegate).await;
     let delegation_id = app
@@ -238,6 +246,7 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         notification_id: id_of(&notifications[0]),
         client_id,
         funding_id,
+        service_id,
     }
 }
 
@@ -259,6 +268,7 @@ async fn state_of(app: &TestApp, owner: &str, data: &Data) -> Value {
             rows(app, "occasional_workers"),
             rows(app, "occasional_clients"),
             count(app, "SELECT count(*) AS n FROM occasional_fundings WHERE status = 'settled'"),
+            count(app, "SELECT count(*) AS n FROM occasional_services WHERE status = 'revoked'"),
         ],
     })
 }
@@ -268,7 +278,7 @@ const OCCASIONAL_AGENT: &str = "an occasional-work delegate";
 
 /// Paths of occasional-work data, which the owner's occasional-work delegate may legitimately
 /// reach (its own tests prove what it may and may not do there).
-const OCCASIONAL_WORK_PATHS: &[&str] = &["/workers/", "/clients/", "/fundings/"];
+const OCCASIONAL_WORK_PATHS: &[&str] = &["/workers/", "/clients/", "/fundings/", "/services/"];
 
 /// Whether `who` is delegated by the owner for the service `operation` belongs to.
 fn delegated_for(operation: &Operation, who: &str) -> bool {

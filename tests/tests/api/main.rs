@@ -30,6 +30,7 @@ mod notification_delivery;
 mod notifications;
 mod occasional_clients;
 mod occasional_rules;
+mod occasional_services;
 mod occasional_wallet;
 mod occasional_workers;
 mod payments;
