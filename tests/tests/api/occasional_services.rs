@@ -52,19 +52,19 @@ async fn a_presto_service_is_recorded_with_its_charges_and_commits_the_funds() {
 }
 
 #[actix_web::test]
-async fn exactly_at_the_pair_limit_is_accepted_and_one_cent_over_is_refused() {
+async fn one_cent_over_the_pair_limit_is_refused_with_the_residuals() {
     let app = TestApp::new();
     let p = PrestoParties::on(&app).await;
-    let res = p.record(&app, (DAY, "09:00", 480), "2499.99").await;
+    let res = p.record(&app, (DAY, "09:00", 480), "2464.01").await;
     assert_eq!(res.status, 201, "{}", res.text());
-    let over = p.record(&app, ("2026-03-04", "09:00", 240), "36.01").await;
+    // 2,464.01 + 36.00 = 2,500.01.
+    let over = p.record(&app, ("2026-03-04", "09:00", 240), "36.00").await;
     let problem = over.problem(422);
     assert_eq!(problem["type"], problem_type("occasional-limit-exceeded"));
     assert_eq!(problem["rule"], "pair_limit");
     assert_eq!(problem["broken"], json!(["pair_limit"]));
-    assert_eq!(problem["residual"]["pair"], eur("0.01"));
-    assert_eq!(problem["residual"]["worker"], eur("2500.01"));
-    // 2499.99 + 0.01 is exactly 2,500: but a day pays at least 36, so fill with another pair.
+    assert_eq!(problem["residual"]["pair"], eur("35.99"));
+    assert_eq!(problem["residual"]["worker"], eur("2535.99"));
     let limits = app
         .get_as(
             &p.worker,
@@ -72,8 +72,33 @@ async fn exactly_at_the_pair_limit_is_accepted_and_one_cent_over_is_refused() {
         )
         .await
         .json();
-    assert_eq!(limits["total"]["used"], eur("2499.99"));
-    assert_eq!(limits["pairs"][0]["pair"]["residual"], eur("0.01"));
+    assert_eq!(limits["total"]["used"], eur("2464.01"));
+    assert_eq!(limits["pairs"][0]["pair"]["residual"], eur("35.99"));
+    let far = p.record(&app, ("2030-01-01", "09:00", 240), "36.00").await;
+    assert_eq!(far.problem(422)["errors"][0]["field"], "date");
+}
+
+#[actix_web::test]
+async fn a_payment_method_change_tells_the_clients_with_open_services() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    assert_eq!(
+        p.record(&app, (DAY, "09:00", 240), "36.00").await.status,
+        201
+    );
+    let path = format!("/v1/workers/{}/payment-method", p.worker_tax_code);
+    let res = app
+        .put_as(&p.worker, &path, json!({"kind": "bonifico_domiciliato"}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let told = app
+        .items(
+            &p.client,
+            "/v1/notifications?type=worker_payment_method_changed",
+        )
+        .await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["payload"]["kind"], "bonifico_domiciliato");
 }
 
 #[actix_web::test]

@@ -13,6 +13,7 @@ use inps_domain::occasional::deadlines::check_revocation;
 use inps_domain::occasional::limits::{LimitReport, PairHistory};
 use inps_domain::occasional::rules::{RuleBook, RuleSet};
 use inps_domain::occasional::service::{ServiceDraft, ServiceStatus};
+use inps_domain::rome_time::rome_date;
 use inps_domain::tax_code::TaxCode;
 use inps_persistence::occasional::{self as repo, StoredClient};
 use inps_persistence::occasional_services::{
@@ -63,6 +64,12 @@ pub fn record_service(
     cmd: NewService,
     now: OffsetDateTime,
 ) -> Result<(Service, LimitReport), Refusal> {
+    inps_domain::dates::check_plausible(cmd.draft.date, rome_date(now)).map_err(|e| {
+        Refusal::invalid_field(
+            "date",
+            Text::new(format!("data non plausibile: {e}"), e.to_string()),
+        )
+    })?;
     let (client, access) = visible_client(
         conn,
         actor,
