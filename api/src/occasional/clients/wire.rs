@@ -16,7 +16,7 @@ use crate::wire::decimal::parse_plain;
 
 crate::wire::wire_enum! {
     /// The occasional-work instrument.
-    Channel <=> DChannel {
+    OccasionalChannel <=> DChannel {
         /// Libretto Famiglia, for natural persons (art. 54-bis c.10).
         LibrettoFamiglia,
         /// Contratto di prestazione occasionale (PrestO), for businesses (c.13-14).
@@ -77,7 +77,7 @@ pub struct Client {
     /// `person` or `business`.
     pub kind: ClientKind,
     /// The only instrument this client may use.
-    pub channel: Channel,
+    pub channel: OccasionalChannel,
     /// The client's tax code.
     #[schema(max_length = 16)]
     pub tax_code: String,

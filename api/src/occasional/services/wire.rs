@@ -13,14 +13,14 @@ use validator::Validate;
 
 use super::use_cases::{Gauge, NewService, PairUsage, ServiceQuery, YearLimits};
 use crate::cassetto::employments::wire::tax_code;
-use crate::occasional::clients::wire::Channel;
+use crate::occasional::clients::wire::OccasionalChannel;
 use crate::problems::Text;
 use crate::refusal::Refusal;
 use crate::wire::MoneySchema;
 
 crate::wire::wire_enum! {
     /// What the work is.
-    Activity <=> DActivity {
+    ServiceActivity <=> DActivity {
         /// Piccoli lavori domestici, including gardening, cleaning and maintenance (c.10 a).
         SmallDomesticJobs,
         /// Assistenza domiciliare ai bambini e alle persone anziane, ammalate o con disabilità
@@ -35,7 +35,7 @@ crate::wire::wire_enum! {
 
 crate::wire::wire_enum! {
     /// The status of a service.
-    ServiceStatus <=> DServiceStatus {
+    OccasionalServiceStatus <=> DServiceStatus {
         /// Recorded (Libretto Famiglia) or declared (PrestO).
         Recorded,
         /// The worker asked for a clarification.
@@ -60,7 +60,7 @@ crate::wire::wire_enum! {
 }))]
 pub struct NewServiceBody {
     /// `libretto_famiglia` (a person client) or `presto` (a business client).
-    pub channel: Channel,
+    pub channel: OccasionalChannel,
     /// The client.
     pub client_id: uuid::Uuid,
     /// The worker's codice fiscale (a registered worker).
@@ -81,7 +81,7 @@ pub struct NewServiceBody {
     #[schema(max_length = 200, pattern = "^[^\\u0000]*$")]
     pub place: Option<String>,
     /// What the work is (the Libretto Famiglia allows the first three only).
-    pub activity: Activity,
+    pub activity: ServiceActivity,
     /// PrestO only: the pay for the day, net to the worker (at least 9 EUR an hour and 36 EUR).
     #[serde(default)]
     #[schema(value_type = Option<MoneySchema>)]
@@ -114,7 +114,7 @@ pub struct ServiceBody {
     /// Identifier.
     pub id: uuid::Uuid,
     /// The instrument.
-    pub channel: Channel,
+    pub channel: OccasionalChannel,
     /// The client.
     pub client_id: uuid::Uuid,
     /// The worker.
@@ -133,9 +133,9 @@ pub struct ServiceBody {
     #[schema(max_length = 200)]
     pub place: Option<String>,
     /// What.
-    pub activity: Activity,
+    pub activity: ServiceActivity,
     /// Status.
-    pub status: ServiceStatus,
+    pub status: OccasionalServiceStatus,
     /// Libretto Famiglia titles (hours rounded up).
     pub titles: Option<u32>,
     /// The amounts.
@@ -228,9 +228,9 @@ pub struct ServiceFilter {
     #[serde(default, with = "crate::wire::iso_date::option")]
     pub to: Option<Date>,
     /// In this status.
-    pub status: Option<ServiceStatus>,
+    pub status: Option<OccasionalServiceStatus>,
     /// Of this activity.
-    pub activity: Option<Activity>,
+    pub activity: Option<ServiceActivity>,
 }
 
 /// `?year=` of the limits.
@@ -320,16 +320,16 @@ impl TryFrom<NewServiceBody> for NewService {
 
     fn try_from(body: NewServiceBody) -> Result<Self, Refusal> {
         let terms = match (body.channel, body.pay) {
-            (Channel::Presto, Some(pay)) => Terms::Presto { pay },
-            (Channel::Presto, None) => {
+            (OccasionalChannel::Presto, Some(pay)) => Terms::Presto { pay },
+            (OccasionalChannel::Presto, None) => {
                 return Err(invalid(
                     "pay",
                     "obbligatorio per PrestO",
                     "required for PrestO",
                 ));
             }
-            (Channel::LibrettoFamiglia, None) => Terms::LibrettoFamiglia,
-            (Channel::LibrettoFamiglia, Some(_)) => {
+            (OccasionalChannel::LibrettoFamiglia, None) => Terms::LibrettoFamiglia,
+            (OccasionalChannel::LibrettoFamiglia, Some(_)) => {
                 return Err(invalid(
                     "pay",
                     "il Libretto Famiglia paga a titoli",

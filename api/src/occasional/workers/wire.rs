@@ -18,7 +18,7 @@ use crate::refusal::Refusal;
 
 crate::wire::wire_enum! {
     /// The self-declared category (autodichiarazione; art. 54-bis c.8).
-    Category <=> DCategory {
+    WorkerCategory <=> DCategory {
         /// Titolare di pensione di vecchiaia o di invalidità.
         Pensioner,
         /// Giovane con meno di 25 anni iscritto a un ciclo di studi.
@@ -63,7 +63,7 @@ crate::wire::wire_enum! {
 #[schema(example = json!({"category": "student_under_25", "institution": "Università di Bologna"}))]
 pub struct SelfDeclarationBody {
     /// The category.
-    pub category: Category,
+    pub category: WorkerCategory,
     /// For `pensioner`: the kind of pension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pension: Option<PensionKind>,
@@ -120,7 +120,7 @@ pub struct NewWorker {
 
 /// A formal check of the self-declaration that failed.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Alert {
+pub struct DeclarationAlert {
     /// `student_not_under_25`, `age_not_verifiable` or `unemployed_after_work_date`.
     #[schema(max_length = 40)]
     pub code: String,
@@ -150,7 +150,7 @@ pub struct Worker {
     /// The payment method.
     pub payment_method: PaymentMethodBody,
     /// The formal checks of the declaration that failed, against today.
-    pub alerts: Vec<Alert>,
+    pub alerts: Vec<DeclarationAlert>,
     /// Whether a blocking alert holds new services until the declaration is updated.
     pub pending_action: bool,
     /// When registered.
@@ -184,11 +184,11 @@ impl TryFrom<SelfDeclarationBody> for DSelfDeclaration {
             ("scheme", body.scheme.is_some()),
         ];
         let own = match body.category {
-            Category::Pensioner => Some("pension"),
-            Category::StudentUnder25 => Some("institution"),
-            Category::Unemployed => Some("since"),
-            Category::IncomeSupport => Some("scheme"),
-            Category::Other => None,
+            WorkerCategory::Pensioner => Some("pension"),
+            WorkerCategory::StudentUnder25 => Some("institution"),
+            WorkerCategory::Unemployed => Some("since"),
+            WorkerCategory::IncomeSupport => Some("scheme"),
+            WorkerCategory::Other => None,
         };
         if let Some((field, _)) = given.iter().find(|(f, set)| *set && Some(*f) != own) {
             return Err(detail_refusal(
@@ -204,18 +204,20 @@ impl TryFrom<SelfDeclarationBody> for DSelfDeclaration {
         let blank =
             |field: &str| detail_refusal(field, "vuoto o troppo lungo", "blank or too long");
         Ok(match body.category {
-            Category::Pensioner => Self::Pensioner {
+            WorkerCategory::Pensioner => Self::Pensioner {
                 pension: body.pension.ok_or_else(|| required("pension"))?.into(),
             },
-            Category::StudentUnder25 => Self::student(&text("institution", body.institution)?)
-                .map_err(|_| blank("institution"))?,
-            Category::Unemployed => Self::Unemployed {
+            WorkerCategory::StudentUnder25 => {
+                Self::student(&text("institution", body.institution)?)
+                    .map_err(|_| blank("institution"))?
+            }
+            WorkerCategory::Unemployed => Self::Unemployed {
                 since: body.since.ok_or_else(|| required("since"))?,
             },
-            Category::IncomeSupport => {
+            WorkerCategory::IncomeSupport => {
                 Self::income_support(&text("scheme", body.scheme)?).map_err(|_| blank("scheme"))?
             }
-            Category::Other => Self::Other,
+            WorkerCategory::Other => Self::Other,
         })
     }
 }
@@ -287,7 +289,7 @@ impl TryFrom<NewWorker> for RegisterWorker {
     }
 }
 
-impl From<&DAlert> for Alert {
+impl From<&DAlert> for DeclarationAlert {
     fn from(alert: &DAlert) -> Self {
         let mut facts = serde_json::to_value(alert).unwrap_or_default();
         if let Some(map) = facts.as_object_mut() {
@@ -309,7 +311,7 @@ impl From<WorkerView> for Worker {
             self_declaration: (&w.declaration).into(),
             payment_method: (&w.payment_method).into(),
             pending_action: view.alerts.iter().any(DAlert::blocks_services),
-            alerts: view.alerts.iter().map(Alert::from).collect(),
+            alerts: view.alerts.iter().map(DeclarationAlert::from).collect(),
             registered_at: w.registered_at,
             updated_at: w.updated_at,
         }
