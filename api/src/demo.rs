@@ -1,11 +1,13 @@
 //! `inps-api seed-demo`: a realistic, deterministic dataset for a sandbox, so a newcomer can log in
 //! from Swagger UI at once. An operator, two qualified intermediaries, three employers with
 //! employments of every type, years of contribution payments with gaps, an active delegation and
-//! inquiries in every state, all written in one transaction through the API's own use cases
+//! inquiries in every state, and occasional work (a student worker, a Libretto Famiglia family and
+//! a PrestO trattoria with funds and services, one revoked), all written in one transaction through the API's own use cases
 //! (`data` holds the tables). Running it again changes nothing and prints the personas again,
 //! with fresh sandbox assertions. Refused outside sandbox mode.
 
 mod data;
+mod occasional;
 mod pdf;
 mod report;
 
@@ -39,6 +41,7 @@ use crate::delegations::lifecycle::use_cases::{
     AcceptDelegation, CreateDelegation, Transition, accept_delegation, create_delegation,
 };
 use crate::error::ApiError;
+use crate::identity::me::handlers::current_versions;
 use crate::settings::{AppEnv, Settings};
 
 pub use self::report::{DemoPersona, DemoReport};
@@ -290,7 +293,7 @@ fn seed(conn: &mut PgConnection, settings: &Settings, now: OffsetDateTime) -> Re
             answer_inquiry(conn, &office, sent.inquiry.id, outcome, text, at)?;
         }
     }
-    Ok(())
+    occasional::seed(conn, &current_versions(settings), now)
 }
 
 /// Seeds the demo dataset at `now` (sandbox only) and returns the personas with assertions
