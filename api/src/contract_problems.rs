@@ -99,6 +99,28 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         ],
     ),
     ("list_services", &[Problem::NotFound]),
+    (
+        "rectify_service",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::PreconditionRequired,
+            Problem::StateConflict,
+            Problem::OccasionalRuleBroken,
+            Problem::OccasionalLimitExceeded,
+            Problem::PrestoNotAllowed,
+            Problem::InsufficientFunds,
+        ],
+    ),
+    (
+        "duplicate_service",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::OccasionalRuleBroken,
+            Problem::OccasionalLimitExceeded,
+            Problem::PrestoNotAllowed,
+            Problem::InsufficientFunds,
+        ],
+    ),
     ("replace_payment_method", &[Problem::ScopeNotGranted]),
     (
         "record_client",

@@ -1,3 +1,4 @@
+DROP TABLE occasional_service_versions;
 DROP TABLE occasional_services;
 DROP TABLE occasional_fundings;
 DROP SEQUENCE occasional_funding_notices;

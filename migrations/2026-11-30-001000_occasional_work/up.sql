@@ -146,3 +146,7 @@ CREATE TABLE occasional_services (
 CREATE INDEX occasional_services_worker ON occasional_services (worker_tax_code, work_date);
 CREATE INDEX occasional_services_client ON occasional_services (client_id, work_date);
 CREATE INDEX occasional_services_keyset ON occasional_services (work_date DESC, id DESC);
+
+-- Rectified services keep every earlier version (rettifica): the row as it was, by version.
+CREATE TABLE occasional_service_versions (LIKE occasional_services INCLUDING DEFAULTS);
+ALTER TABLE occasional_service_versions ADD PRIMARY KEY (id, version);

@@ -22,9 +22,9 @@ use crate::corrupt::{CorruptRow, parse_column};
 use crate::occasional::LoadError;
 use crate::schema::{employments, occasional_services};
 
-/// A service as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = occasional_services)]
+/// A service as stored (and an earlier version, in `occasional_service_versions`).
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = occasional_services, treat_none_as_null = true)]
 pub struct ServiceRow {
     pub id: uuid::Uuid,
     pub client_id: uuid::Uuid,
@@ -212,6 +212,39 @@ pub fn find(
         query.first(conn).optional()?
     };
     Ok(row.map(Service::try_from).transpose()?)
+}
+
+/// Keeps the current version of service `id` among its earlier versions.
+pub fn archive_version(conn: &mut PgConnection, id: uuid::Uuid) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO occasional_service_versions SELECT * FROM occasional_services WHERE id = $1",
+    )
+    .bind::<SqlUuid, _>(id)
+    .execute(conn)
+    .map(drop)
+}
+
+/// Replaces the stored service with `row` (a new version; archive the old one first).
+pub fn replace(conn: &mut PgConnection, row: &ServiceRow) -> QueryResult<()> {
+    diesel::update(occasional_services::table.find(row.id))
+        .set(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The earlier versions of service `id`, newest first.
+pub fn earlier_versions(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+) -> Result<Vec<Service>, LoadError> {
+    diesel::sql_query(
+        "SELECT * FROM occasional_service_versions WHERE id = $1 ORDER BY version DESC",
+    )
+    .bind::<SqlUuid, _>(id)
+    .load::<ServiceRow>(conn)?
+    .into_iter()
+    .map(|row| Service::try_from(row).map_err(LoadError::from))
+    .collect()
 }
 
 /// Marks the service `id` revoked at `now` (a new version).

@@ -86,6 +86,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(s::list_services)
         .service(s::show_service)
         .service(s::revoke_service)
+        .service(s::rectify_service)
+        .service(s::list_service_versions)
+        .service(s::duplicate_service)
         .service(s::show_worker_limits)
         .service(s::show_client_limits);
 }

@@ -28,6 +28,7 @@ mod inquiry_topics;
 mod me;
 mod notification_delivery;
 mod notifications;
+mod occasional_changes;
 mod occasional_clients;
 mod occasional_rules;
 mod occasional_services;

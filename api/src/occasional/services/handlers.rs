@@ -1,22 +1,25 @@
 //! The HTTP operations of services and limits.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use inps_domain::rome_time::rome_date;
 use inps_domain::tax_code::TaxCode;
 use time::Date;
 
-use super::use_cases::{self, NewService, ServiceQuery};
+use super::use_cases::{self, NewService, ServicePatch, ServiceQuery};
 use super::wire::{
-    LimitsBody, NewServiceBody, RecordedService, ServiceBody, ServiceFilter, ServicePage, YearQuery,
+    DuplicateBody, LimitsBody, NewServiceBody, RecordedService, ServiceBody, ServiceFilter,
+    ServicePage, ServicePatchBody, ServiceVersions, YearQuery,
 };
 use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::{ApiError, Text};
-use crate::etag::etag;
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
+use crate::etag::{IfMatch, etag};
+use crate::extract::{IdempotencyKey, MergePatch, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
 use crate::occasional::id_in_path;
+use crate::problems::Problem;
+use crate::refusal::Refusal;
 use crate::state::AppState;
 
 /// Record an occasional-work service
@@ -242,4 +245,120 @@ pub async fn show_client_limits(
     })
     .await?;
     Ok(HttpResponse::Ok().json(LimitsBody::from(limits)))
+}
+
+/// Rectify a service
+///
+/// A rettifica as a JSON Merge Patch (`application/merge-patch+json`) of the day, start,
+/// duration, place, activity or PrestO pay, with `If-Match` (the `ETag` read; 428 without it, 412
+/// when stale). The new version is judged by every rule and limit with the current one released
+/// (the PrestO notice only when the start moves); the wallet commits or releases the difference;
+/// the old version is kept (`GET .../versions`). The answer is like a new service's, with the
+/// new `ETag`. The client side, with the `services` scope.
+#[utoipa::path(tag = "services", operation_id = "rectify_service",
+    request_body(content = ServicePatchBody, content_type = "application/merge-patch+json"),
+    params(("id" = uuid::Uuid, Path, description = "The service's id."),
+           ("If-Match" = String, Header, description = "The ETag read before.", max_length = 256)),
+    responses((status = 200, description = "The new version.", body = RecordedService,
+               headers(("ETag" = String, description = "The new version."))),
+              (status = 404, description = "Unknown or not visible."),
+              (status = 409, description = "Revoked or paid."),
+              (status = 412, description = "Stale `If-Match`."),
+              (status = 415, description = "The body is not `application/merge-patch+json`."),
+              (status = 422, description = "A rule or a limit is broken, or the funds are insufficient."),
+              (status = 428, description = "`If-Match` missing.")),
+    security(("bearer" = [])))]
+#[patch("/services/{id}")]
+pub async fn rectify_service(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: MergePatch<ServicePatchBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id_in_path(&path.into_inner())?;
+    let if_match = IfMatch::from_request(&req)?;
+    let patch = ServicePatch::try_from(body.0.value)?;
+    let now = state.clock.now();
+    // Checked once the caller is known to see the service (a stranger gets 404, not 428).
+    let precondition = move |version| match if_match {
+        Some(m) => m.check(version).map_err(|e| e.refusal),
+        None => Err(Refusal::new(Problem::PreconditionRequired).with_detail(
+            "Inviare If-Match con l'ETag letto in precedenza.",
+            "Send If-Match with the ETag read before.",
+        )),
+    };
+    let recorded = db::transaction(&state, move |conn| {
+        let actor = caller.actor();
+        Ok(use_cases::rectify_service(
+            conn,
+            &actor,
+            id,
+            patch,
+            precondition,
+            now,
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(recorded.0.version)))
+        .json(RecordedService::from(recorded)))
+}
+
+/// A service's versions
+///
+/// Every version of a rectified service, the current one first. Same visibility as the
+/// service.
+#[utoipa::path(tag = "services", operation_id = "list_service_versions",
+    params(("id" = uuid::Uuid, Path, description = "The service's id.")),
+    responses((status = 200, description = "The versions.", body = ServiceVersions),
+              (status = 404, description = "Unknown or not visible.")),
+    security(("bearer" = [])))]
+#[get("/services/{id}/versions")]
+pub async fn list_service_versions(
+    state: web::Data<AppState>,
+    caller: Bearer,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id_in_path(&path.into_inner())?;
+    let now = state.clock.now();
+    let versions = db::read_as(&state, caller, move |conn, caller| {
+        Ok(use_cases::service_versions(conn, &caller.actor(), id, now)?)
+    })
+    .await?;
+    let items = versions.into_iter().map(ServiceBody::from).collect();
+    Ok(HttpResponse::Ok().json(ServiceVersions { items }))
+}
+
+/// Duplicate a service
+///
+/// The same work again on another `date` (and optionally another `start_time`), judged by every
+/// rule and limit like a new service. The client side, with the `services` scope.
+#[utoipa::path(tag = "services", operation_id = "duplicate_service",
+    request_body = DuplicateBody,
+    params(("id" = uuid::Uuid, Path, description = "The service to copy.")),
+    responses((status = 201, description = "The new service.", body = RecordedService),
+              (status = 404, description = "Unknown or not visible."),
+              (status = 415, description = "The body is not `application/json`."),
+              (status = 422, description = "A rule or a limit is broken, or the funds are insufficient.")),
+    security(("bearer" = [])))]
+#[post("/services/{id}/duplicate")]
+pub async fn duplicate_service(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: ValidatedJson<DuplicateBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id_in_path(&path.into_inner())?;
+    let when = body.value.when()?;
+    let now = state.clock.now();
+    let recorded = db::transaction(&state, move |conn| {
+        let actor = caller.actor();
+        Ok(use_cases::duplicate_service(conn, &actor, id, when, now)?)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/v1/services/{}", recorded.0.id)))
+        .insert_header((header::ETAG, etag(recorded.0.version)))
+        .json(RecordedService::from(recorded)))
 }

@@ -37,7 +37,8 @@ fn limits(breach: &LimitBreach) -> Refusal {
     refusal
 }
 
-fn rule(problem: Problem, rule: &str, text: String) -> Refusal {
+/// The problem `problem` naming `rule`, with the domain's explanation.
+pub fn rule(problem: Problem, rule: &str, text: String) -> Refusal {
     Refusal::new(problem)
         .with_detail(format!("Regola «{rule}»: {text}"), text)
         .with_extension("rule", json!(rule))

@@ -8,11 +8,12 @@ use inps_domain::delegation::Scope;
 use inps_domain::money::Money;
 use inps_domain::notification::EventType;
 use inps_domain::occasional::admission::{Facts, admit};
+use inps_domain::occasional::changes::{CurrentVersion, RectificationError, duplicate, rectify};
 use inps_domain::occasional::client::Client;
 use inps_domain::occasional::deadlines::check_revocation;
 use inps_domain::occasional::limits::{LimitReport, PairHistory};
 use inps_domain::occasional::rules::{RuleBook, RuleSet};
-use inps_domain::occasional::service::{ServiceDraft, ServiceStatus};
+use inps_domain::occasional::service::{ServiceDraft, ServiceStatus, Terms};
 use inps_domain::rome_time::rome_date;
 use inps_domain::tax_code::TaxCode;
 use inps_persistence::occasional::{self as repo, StoredClient};
@@ -42,6 +43,18 @@ pub struct NewService {
     pub place: Option<String>,
 }
 
+/// 422 on `date` unless it lies between 1900 and a year from today.
+fn plausible(date: Date, now: OffsetDateTime) -> Result<(), Refusal> {
+    inps_domain::dates::check_plausible(date, rome_date(now))
+        .map(drop)
+        .map_err(|e| {
+            Refusal::invalid_field(
+                "date",
+                Text::new(format!("data non plausibile: {e}"), e.to_string()),
+            )
+        })
+}
+
 fn resource(id: uuid::Uuid) -> String {
     format!("/v1/services/{id}")
 }
@@ -64,12 +77,7 @@ pub fn record_service(
     cmd: NewService,
     now: OffsetDateTime,
 ) -> Result<(Service, LimitReport), Refusal> {
-    inps_domain::dates::check_plausible(cmd.draft.date, rome_date(now)).map_err(|e| {
-        Refusal::invalid_field(
-            "date",
-            Text::new(format!("data non plausibile: {e}"), e.to_string()),
-        )
-    })?;
+    plausible(cmd.draft.date, now)?;
     let (client, access) = visible_client(
         conn,
         actor,
@@ -126,16 +134,25 @@ pub fn record_service(
         client.subject(),
         now,
     )?;
-    let parties = vec![
-        service.worker.clone(),
-        acting_person(&client.client).clone(),
-    ];
-    for warning in admission.limits.warnings.iter().filter(|w| w.newly_reached) {
+    warn(conn, &service, &client.client, &admission.limits, now)?;
+    Ok((service, admission.limits))
+}
+
+/// Notifies the worker and the client of each warning threshold `service` made a total reach.
+fn warn(
+    conn: &mut PgConnection,
+    service: &Service,
+    client: &Client,
+    report: &LimitReport,
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
+    let parties = vec![service.worker.clone(), acting_person(client).clone()];
+    for warning in report.warnings.iter().filter(|w| w.newly_reached) {
         let payload = serde_json::json!({
             "service_id": service.id,
             "limit": warning.limit.as_str(),
             "threshold": warning.threshold,
-            "year": date.year(),
+            "year": service.draft.date.year(),
         });
         notify(
             conn,
@@ -144,12 +161,12 @@ pub fn record_service(
                 subject: service.worker.clone(),
                 recipients: parties.clone(),
                 payload,
-                link: link.clone(),
+                link: resource(service.id),
             },
             now,
         )?;
     }
-    Ok((service, admission.limits))
+    Ok(())
 }
 
 /// The service `id` and its client, for an actor who may see it with `scope`: the client side
@@ -443,4 +460,163 @@ pub fn client_limits(
         total: Gauge::of(Client::annual_limit(&client.client, rules), used)?,
         pairs: pairs(&rows, rules)?,
     })
+}
+
+/// A rettifica: the fields to change (absent ones keep their value).
+#[derive(Debug, Clone, Default)]
+pub struct ServicePatch {
+    /// The day of work.
+    pub date: Option<Date>,
+    /// The start.
+    pub start: Option<time::Time>,
+    /// The duration in minutes.
+    pub minutes: Option<u32>,
+    /// What the work is.
+    pub activity: Option<inps_domain::occasional::service::Activity>,
+    /// PrestO only: the pay.
+    pub pay: Option<Money>,
+    /// Where.
+    pub place: Option<String>,
+}
+
+fn patched(draft: &ServiceDraft, patch: &ServicePatch) -> Result<ServiceDraft, Refusal> {
+    let terms = match (draft.terms, patch.pay) {
+        (_, None) => draft.terms,
+        (Terms::Presto { .. }, Some(pay)) => Terms::Presto { pay },
+        (Terms::LibrettoFamiglia, Some(_)) => {
+            return Err(Refusal::invalid_field(
+                "pay",
+                Text::new(
+                    "il Libretto Famiglia paga a titoli",
+                    "the Libretto Famiglia pays by titles",
+                ),
+            ));
+        }
+    };
+    Ok(ServiceDraft {
+        date: patch.date.unwrap_or(draft.date),
+        start: patch.start.unwrap_or(draft.start),
+        minutes: patch.minutes.unwrap_or(draft.minutes),
+        activity: patch.activity.unwrap_or(draft.activity),
+        terms,
+    })
+}
+
+/// Rectifies the service `id` (`PATCH /v1/services/{id}`, rettifica): the new version is judged
+/// by every rule and limit with the current one released (the PrestO notice only when the start
+/// moves), under the same locks as recording; the wallet commits or releases the difference;
+/// the current version is kept among the earlier ones. `precondition` checks the version the
+/// caller read (`If-Match`). The client side, with the `services` scope.
+pub fn rectify_service(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    patch: ServicePatch,
+    precondition: impl FnOnce(i32) -> Result<(), Refusal>,
+    now: OffsetDateTime,
+) -> Result<(Service, LimitReport), Refusal> {
+    let (found, _, access) = visible_service(conn, actor, id, Scope::Services, now)?;
+    let client = repo::find_client(conn, found.client_id, true)?.ok_or_else(Refusal::not_found)?;
+    let worker = repo::find_worker(conn, found.worker.as_str(), true)?
+        .ok_or_else(|| Refusal::internal("a service of an unknown worker"))?;
+    let current = services::find(conn, id, true)?.ok_or_else(Refusal::not_found)?;
+    precondition(current.version)?;
+    let new = patched(&current.draft, &patch)?;
+    plausible(new.date, now)?;
+    let book = rule_book(conn)?;
+    let code = worker.tax_code.as_str();
+    let totals = services::year_totals(conn, code, client.id, new.date.year())?;
+    let last_employment_day =
+        services::last_employment_day(conn, client.subject().as_str(), code, new.date)?;
+    let facts = Facts {
+        client: &client.client,
+        worker: &worker.tax_code,
+        declaration: &worker.declaration,
+        history: PairHistory {
+            last_employment_day,
+        },
+        totals,
+        recorded_at: now,
+    };
+    let version = CurrentVersion {
+        number: u32::try_from(current.version).unwrap_or(1),
+        draft: &current.draft,
+        usage: &current.usage,
+        status: current.status,
+    };
+    let rectification = rectify(&version, &new, &facts, &book).map_err(|e| match e {
+        RectificationError::Refused(refused) => refusals::admission(&refused),
+        RectificationError::NotOpen(_) => Refusal::new(Problem::StateConflict)
+            .with_detail(format!("Rettifica non possibile: {e}"), e.to_string()),
+        other => refusals::rule(
+            Problem::OccasionalRuleBroken,
+            other.rule(),
+            other.to_string(),
+        ),
+    })?;
+    let admission = rectification.admission;
+    let wallet = client
+        .wallet
+        .recommit(current.amounts.gross, admission.amounts.gross)
+        .map_err(|e| refusals::funds(&e))?;
+    repo::store_wallet(conn, client.id, &wallet)?;
+    services::archive_version(conn, id)?;
+    let service = Service {
+        draft: new,
+        place: patch.place.or(current.place),
+        amounts: admission.amounts,
+        usage: admission.usage,
+        status: ServiceStatus::Rectified,
+        rules_effective_from: admission.rules_effective_from,
+        late_report: admission.late_report,
+        revocable_until: admission.revocable_until,
+        version: i32::try_from(rectification.version).map_err(Refusal::internal)?,
+        recorded_at: now,
+        ..current
+    };
+    services::replace(conn, &ServiceRow::of(&service, actor.tax_code.as_deref()))?;
+    let link = resource(id);
+    audit_write(
+        conn,
+        actor,
+        &access,
+        ("service.rectify", &link),
+        client.subject(),
+        now,
+    )?;
+    warn(conn, &service, &client.client, &admission.limits, now)?;
+    Ok((service, admission.limits))
+}
+
+/// Every version of the service `id`, the current one first (`GET /v1/services/{id}/versions`),
+/// for either party.
+pub fn service_versions(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<Vec<Service>, Refusal> {
+    let (current, _, _) = visible_service(conn, actor, id, Scope::Read, now)?;
+    let mut versions = vec![current];
+    versions.extend(services::earlier_versions(conn, id)?);
+    Ok(versions)
+}
+
+/// Records the service `id` again on `date`, at `start` or the same time
+/// (`POST /v1/services/{id}/duplicate`): judged like any new service.
+pub fn duplicate_service(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    (date, start): (Date, Option<time::Time>),
+    now: OffsetDateTime,
+) -> Result<(Service, LimitReport), Refusal> {
+    let (source, _, _) = visible_service(conn, actor, id, Scope::Services, now)?;
+    let cmd = NewService {
+        client_id: source.client_id,
+        worker: source.worker,
+        draft: duplicate(&source.draft, date, start),
+        place: source.place,
+    };
+    record_service(conn, actor, cmd, now)
 }

@@ -11,7 +11,7 @@ use time::{Date, OffsetDateTime, Time};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::use_cases::{Gauge, NewService, PairUsage, ServiceQuery, YearLimits};
+use super::use_cases::{Gauge, NewService, PairUsage, ServicePatch, ServiceQuery, YearLimits};
 use crate::cassetto::employments::wire::tax_code;
 use crate::occasional::clients::wire::OccasionalChannel;
 use crate::problems::Text;
@@ -315,6 +315,18 @@ fn start_time(text: &str) -> Result<Time, Refusal> {
     Time::from_hms(hours, minutes, 0).map_err(|_| bad())
 }
 
+fn duration(minutes: i64) -> Result<u32, Refusal> {
+    u32::try_from(minutes)
+        .ok()
+        .filter(|m| (1..=1440).contains(m))
+        .ok_or_else(|| invalid("duration_minutes", "da 1 a 1440", "from 1 to 1440"))
+}
+
+fn place(text: &str) -> Result<String, Refusal> {
+    inps_domain::text::clean_text(text, 200)
+        .map_err(|_| invalid("place", "vuoto o troppo lungo", "blank or too long"))
+}
+
 impl TryFrom<NewServiceBody> for NewService {
     type Error = Refusal;
 
@@ -337,15 +349,8 @@ impl TryFrom<NewServiceBody> for NewService {
                 ));
             }
         };
-        let minutes = u32::try_from(body.duration_minutes)
-            .ok()
-            .filter(|m| (1..=1440).contains(m))
-            .ok_or_else(|| invalid("duration_minutes", "da 1 a 1440", "from 1 to 1440"))?;
-        let place = body
-            .place
-            .map(|p| inps_domain::text::clean_text(&p, 200))
-            .transpose()
-            .map_err(|_| invalid("place", "vuoto o troppo lungo", "blank or too long"))?;
+        let minutes = duration(body.duration_minutes)?;
+        let place = body.place.map(|p| place(&p)).transpose()?;
         Ok(Self {
             client_id: body.client_id,
             worker: tax_code("worker_tax_code", &body.worker_tax_code)?,
@@ -465,5 +470,84 @@ impl From<YearLimits> for LimitsBody {
                 })
                 .collect(),
         }
+    }
+}
+
+/// A rettifica (JSON Merge Patch, `application/merge-patch+json`): the fields to change; absent
+/// fields keep their value. The channel, the client and the worker do not change (a new service
+/// is needed for that).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"duration_minutes": 300, "pay": {"amount": "45.00", "currency": "EUR"}}))]
+pub struct ServicePatchBody {
+    /// The day of work.
+    #[serde(default, with = "crate::wire::iso_date::option")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date: Option<Date>,
+    /// Start, `HH:MM`.
+    #[serde(default)]
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", max_length = 5)]
+    pub start_time: Option<String>,
+    /// Duration in minutes, ending by midnight.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 1440)]
+    pub duration_minutes: Option<i64>,
+    /// Where the work is done.
+    #[serde(default)]
+    #[schema(max_length = 200, pattern = "^[^\\u0000]*$")]
+    pub place: Option<String>,
+    /// What the work is.
+    #[serde(default)]
+    pub activity: Option<ServiceActivity>,
+    /// PrestO only: the pay for the day, net to the worker.
+    #[serde(default)]
+    #[schema(value_type = Option<MoneySchema>)]
+    pub pay: Option<Money>,
+}
+
+/// The day (and optionally the start) of a duplicate.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"date": "2026-03-17"}))]
+pub struct DuplicateBody {
+    /// The day of the new service.
+    #[serde(with = "crate::wire::iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub date: Date,
+    /// Its start, `HH:MM` (default: the same as the source).
+    #[serde(default)]
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", max_length = 5)]
+    pub start_time: Option<String>,
+}
+
+/// Every version of a service, the current one first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceVersions {
+    /// The versions, newest first.
+    pub items: Vec<ServiceBody>,
+}
+
+impl TryFrom<ServicePatchBody> for ServicePatch {
+    type Error = Refusal;
+
+    fn try_from(body: ServicePatchBody) -> Result<Self, Refusal> {
+        Ok(Self {
+            date: body.date,
+            start: body.start_time.as_deref().map(start_time).transpose()?,
+            minutes: body.duration_minutes.map(duration).transpose()?,
+            activity: body.activity.map(Into::into),
+            pay: body.pay,
+            place: body.place.as_deref().map(place).transpose()?,
+        })
+    }
+}
+
+impl DuplicateBody {
+    /// The day and start of the duplicate.
+    pub fn when(&self) -> Result<(Date, Option<Time>), Refusal> {
+        Ok((
+            self.date,
+            self.start_time.as_deref().map(start_time).transpose()?,
+        ))
     }
 }
