@@ -258,7 +258,7 @@ pub async fn show_client_limits(
 #[utoipa::path(tag = "services", operation_id = "rectify_service",
     request_body(content = ServicePatchBody, content_type = "application/merge-patch+json"),
     params(("id" = uuid::Uuid, Path, description = "The service's id."),
-           ("If-Match" = String, Header, description = "The ETag read before.", max_length = 256)),
+           ("If-Match" = String, Header, description = "The ETag read before (428 without it).", max_length = 256)),
     responses((status = 200, description = "The new version.", body = RecordedService,
                headers(("ETag" = String, description = "The new version."))),
               (status = 404, description = "Unknown or not visible."),

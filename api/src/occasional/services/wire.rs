@@ -206,7 +206,7 @@ pub struct ServicePage {
     /// The services, latest date first.
     pub items: Vec<ServiceBody>,
     /// The cursor of the next page, if any.
-    #[schema(max_length = 60)]
+    #[schema(max_length = 200)]
     pub next_cursor: Option<String>,
 }
 
