@@ -192,6 +192,10 @@ expected-statuses = ["2xx", "401", "403", "404", "409", "412", "422"]
 
 [checks.negative_data_rejection]
 expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428"]
+
+# A required If-Match that is missing is 428 Precondition Required (RFC 6585), as documented.
+[checks.missing_required_header]
+expected-statuses = ["400", "401", "403", "404", "406", "415", "422", "428"]
 TOML
 global_args=(--config-file "$ST_DIR/schemathesis.toml")
 

@@ -4,6 +4,9 @@
 //! a read through a delegation, and every refused attempt (outcome `denied`, kept even though
 //! the use case's transaction rolls back, see [`crate::db`]).
 //!
+//! The caller's positions count: a legal representative of a business (an occasional-work
+//! client) acts for it (`Access::LegalRepresentative`).
+//!
 //! A refusal keeps its reason: a delegate who sees the subject's data but lacks the scope gets
 //! 403 naming the missing scope; every other refusal is 404, so a foreign resource's existence
 //! is never revealed. Operator-only operations take the [`crate::auth::Operator`] extractor.
@@ -106,10 +109,17 @@ impl Actor {
             // The command line is the administrator.
             return Ok(Access::Operator);
         };
+        // The businesses the caller represents, looked up only when the caller is neither the
+        // subject nor an operator (the hot path of one's own reads skips it).
+        let represents = if me != request.subject && !self.is_operator() {
+            represented_by(conn, me)?
+        } else {
+            Vec::new()
+        };
         let mut caller = CallerFacts {
             tax_code: me,
             roles: self.roles(),
-            represents: &[],
+            represents: &represents,
             registered_intermediary: false,
         };
         // The subject, an operator: no delegation lookup, no register lookup.
@@ -163,5 +173,15 @@ fn delegation_facts(
     inps_persistence::delegations::active_between(conn, subject.as_str(), delegate.as_str())?
         .into_iter()
         .map(|row| DelegationFact::try_from(row).map_err(Refusal::internal))
+        .collect()
+}
+
+/// The businesses `person` is the legal representative of (occasional-work clients), so that
+/// the representative acts for them. A stored tax code the domain cannot read is an internal
+/// error.
+fn represented_by(conn: &mut PgConnection, person: &TaxCode) -> Result<Vec<TaxCode>, Refusal> {
+    inps_persistence::occasional::represented_by(conn, person.as_str())?
+        .iter()
+        .map(|code| TaxCode::parse(code).map_err(Refusal::internal))
         .collect()
 }

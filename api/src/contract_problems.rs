@@ -111,6 +111,70 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
     ),
     ("take_support_ticket", &[Problem::StateConflict]),
     ("close_support_ticket", &[Problem::StateConflict]),
+    (
+        "register_worker",
+        &[
+            Problem::NotFound,
+            Problem::ScopeNotGranted,
+            Problem::OnboardingIncomplete,
+            Problem::StateConflict,
+        ],
+    ),
+    ("replace_self_declaration", &[Problem::ScopeNotGranted]),
+    ("request_funding", &[Problem::ScopeNotGranted]),
+    ("settle_funding", &[Problem::StateConflict]),
+    (
+        "record_service",
+        &[
+            Problem::NotFound,
+            Problem::ScopeNotGranted,
+            Problem::OccasionalRuleBroken,
+            Problem::OccasionalLimitExceeded,
+            Problem::PrestoNotAllowed,
+            Problem::InsufficientFunds,
+        ],
+    ),
+    (
+        "revoke_service",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::OccasionalRuleBroken,
+            Problem::StateConflict,
+        ],
+    ),
+    ("list_services", &[Problem::NotFound]),
+    (
+        "rectify_service",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::PreconditionRequired,
+            Problem::StateConflict,
+            Problem::OccasionalRuleBroken,
+            Problem::OccasionalLimitExceeded,
+            Problem::PrestoNotAllowed,
+            Problem::InsufficientFunds,
+        ],
+    ),
+    (
+        "duplicate_service",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::OccasionalRuleBroken,
+            Problem::OccasionalLimitExceeded,
+            Problem::PrestoNotAllowed,
+            Problem::InsufficientFunds,
+        ],
+    ),
+    ("replace_payment_method", &[Problem::ScopeNotGranted]),
+    (
+        "record_client",
+        &[
+            Problem::NotFound,
+            Problem::ScopeNotGranted,
+            Problem::PrestoNotAllowed,
+            Problem::StateConflict,
+        ],
+    ),
 ];
 
 /// Rows answered outside any operation (unknown routes, wrong methods, content negotiation) or

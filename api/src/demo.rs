@@ -1,11 +1,13 @@
 //! `inps-api seed-demo`: a realistic, deterministic dataset for a sandbox, so a newcomer can log in
 //! from Swagger UI at once. An operator, two qualified intermediaries, three employers with
 //! employments of every type, years of contribution payments with gaps, an active delegation and
-//! inquiries in every state, all written in one transaction through the API's own use cases
+//! inquiries in every state, and occasional work (a student worker, a Libretto Famiglia family and
+//! a PrestO trattoria with funds and services, one revoked), all written in one transaction through the API's own use cases
 //! (`data` holds the tables). Running it again changes nothing and prints the personas again,
 //! with fresh sandbox assertions. Refused outside sandbox mode.
 
 mod data;
+mod occasional;
 mod pdf;
 mod report;
 
@@ -41,6 +43,7 @@ use crate::delegations::lifecycle::use_cases::{
     AcceptDelegation, CreateDelegation, Transition, accept_delegation, create_delegation,
 };
 use crate::error::ApiError;
+use crate::identity::me::handlers::current_versions;
 use crate::settings::{AppEnv, Settings};
 
 pub use self::report::{DemoPersona, DemoReport};
@@ -292,7 +295,8 @@ fn seed(conn: &mut PgConnection, settings: &Settings, now: OffsetDateTime) -> Re
             answer_inquiry(conn, &office, sent.inquiry.id, outcome, text, at)?;
         }
     }
-    support_tickets_for_demo(conn, &rows, operator.tax_code, now)
+    support_tickets_for_demo(conn, &rows, operator.tax_code, now)?;
+    occasional::seed(conn, &current_versions(settings), now)
 }
 
 /// Two support tickets: the first employer's about a missing payment, taken in charge and

@@ -188,6 +188,14 @@ pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiE
             format!("The body is not valid JSON: {e}"),
         )
     })?;
+    // Every body of the contract is an object: serde would also read a struct from an array
+    // (`[null, null]` as a patch with every field absent).
+    if !value.is_object() {
+        return Err(ApiError::invalid_field(
+            "body",
+            Text::new("è atteso un oggetto JSON", "a JSON object is expected"),
+        ));
+    }
     // `6.0` is an integer for the contract (JSON Schema); serde's integer types would refuse it.
     crate::wire::integral::normalize(&mut value);
     if let Some(path) = find_nul(&value, &mut Vec::new()) {

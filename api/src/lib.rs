@@ -24,6 +24,7 @@ pub mod import;
 pub mod metrics;
 pub mod middleware;
 pub mod notifications;
+pub mod occasional;
 pub mod openapi;
 pub mod problems;
 pub mod refusal;

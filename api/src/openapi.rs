@@ -40,6 +40,9 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         (name = "webhooks", description = "Webhooks for integrators: signed deliveries (Standard Webhooks) of the caller's events to their HTTPS endpoint."),
         (name = "help", description = "Assistenza: manuals per profile (Manuali e funzioni di utilità, msg. INPS 2651/2019), the FAQ with Italian full-text search, and the help page of every problem type."),
         (name = "support-tickets", description = "Assistenza: support tickets (richieste di assistenza) with the estimated time to be taken in charge."),
+        (name = "workers", description = "Prestazioni occasionali: workers (prestatori), their self-declaration and payment method."),
+        (name = "clients", description = "Prestazioni occasionali: clients (utilizzatori) of the Libretto Famiglia and PrestO."),
+        (name = "services", description = "Prestazioni occasionali: services under every legal limit."),
     )
 )]
 #[derive(Debug)]

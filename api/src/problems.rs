@@ -294,6 +294,27 @@ registry! {
     ContactCodeExpired => (422, "contact-code-expired", "Codice di verifica scaduto", "Verification code expired",
         "Nessun codice valido per questo recapito: i codici valgono 15 minuti e decadono se il recapito cambia; chiederne uno nuovo.",
         "No valid code for this contact: codes last 15 minutes and lapse when the contact changes; ask for a new one."),
+    /// Occasional work before the onboarding consents.
+    OnboardingIncomplete => (409, "onboarding-incomplete", "Consensi da prestare", "Consents to give",
+        "Prima di registrarsi alle prestazioni occasionali vanno prestati i consensi (informativa privacy e condizioni d'uso) in /v1/me/consents.",
+        "Before registering for occasional work, the consents (privacy notice and terms of use) must be given at /v1/me/consents."),
+    /// PrestO is closed to the business (art. 54-bis c.14); `rule` names the rule.
+    PrestoNotAllowed => (422, "presto-not-allowed", "PrestO non consentito", "PrestO not allowed",
+        "Il contratto di prestazione occasionale è escluso oltre 10 dipendenti a tempo indeterminato (25 per congressi, fiere, terme e parchi) e in edilizia, cave e miniere, lavorazione della pietra e agricoltura (art. 54-bis c.14 D.L. 50/2017).",
+        "PrestO is closed above 10 open-ended employees (25 for congresses, fairs, spas and parks) and in building, quarries and mines, stone working and agriculture (art. 54-bis c.14 D.L. 50/2017)."),
+    /// A rule of occasional work (declaration, channel, activity, duration, minimum pay, notice,
+    /// revocation window); `rule` names it.
+    OccasionalRuleBroken => (422, "occasional-rule-broken", "Regola delle prestazioni occasionali non rispettata", "Occasional-work rule broken",
+        "La prestazione non rispetta una regola dell'art. 54-bis D.L. 50/2017 (autodichiarazione, strumento, attività, durata, compenso minimo, preavviso di un'ora, finestra di revoca): il campo rule la indica.",
+        "The service breaks a rule of art. 54-bis D.L. 50/2017 (self-declaration, instrument, activity, duration, minimum pay, one-hour notice, revocation window): the rule member names it."),
+    /// An annual limit of occasional work; `rule`, `broken` and `residual` say which and what is left.
+    OccasionalLimitExceeded => (422, "occasional-limit-exceeded", "Limite annuo superato", "Annual limit exceeded",
+        "Compensi annui per anno civile: 5.000 euro per prestatore, 10.000 (15.000 nei settori indicati) per utilizzatore, 2.500 per coppia, 280 ore PrestO per coppia; nessuna prestazione per chi ha avuto il prestatore come dipendente negli ultimi 6 mesi (art. 54-bis c.1, c.14, c.20).",
+        "Annual pay per calendar year: 5,000 EUR per worker, 10,000 (15,000 in the listed sectors) per client, 2,500 per pair, 280 PrestO hours per pair; no work for a client who employed the worker in the last 6 months (art. 54-bis c.1, c.14, c.20)."),
+    /// The wallet does not hold enough available funds.
+    InsufficientFunds => (422, "insufficient-funds", "Fondi insufficienti", "Insufficient funds",
+        "Il portafoglio non ha fondi disponibili sufficienti: INPS paga solo nei limiti delle somme versate (art. 54-bis c.19).",
+        "The wallet lacks available funds: INPS pays only up to the funds paid in (art. 54-bis c.19)."),
     /// The action requires `If-Match`.
     WebhookUrlRefused => (422, "webhook-url-refused", "Indirizzo del webhook non ammesso", "Webhook URL refused",
         "Un webhook raggiunge solo indirizzi pubblici via HTTPS: indirizzi di loopback, privati, link-local e riservati sono rifiutati, anche dopo la risoluzione DNS.",

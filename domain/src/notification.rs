@@ -91,6 +91,13 @@ named_enum! {
         SupportTicketAnswered = "support_ticket_answered",
         /// An operator closed a support ticket (to the requester).
         SupportTicketClosed = "support_ticket_closed",
+        /// An occasional worker's payment method changed (a security notice to the worker).
+        PaymentMethodChanged = "payment_method_changed",
+        /// The payment method of a worker with open services changed (to each such client).
+        WorkerPaymentMethodChanged = "worker_payment_method_changed",
+        /// An occasional-work total reached 80 % or 95 % of its annual limit (to the worker and
+        /// the client of the service that reached it).
+        OccasionalLimitWarning = "occasional_limit_warning",
     }
 }
 
@@ -357,7 +364,7 @@ impl EventType {
     pub fn delivery_ttl(self) -> Duration {
         match self {
             Self::DelegationExpiring => Duration::days(1),
-            Self::ContactsChanged => Duration::days(1),
+            Self::ContactsChanged | Self::PaymentMethodChanged => Duration::days(1),
             _ => Duration::days(3),
         }
     }
@@ -403,6 +410,18 @@ impl EventType {
             Self::SupportTicketClosed => (
                 "La tua richiesta di assistenza è stata chiusa",
                 "Your support ticket was closed",
+            ),
+            Self::PaymentMethodChanged => (
+                "La tua modalità di pagamento è cambiata",
+                "Your payment method changed",
+            ),
+            Self::WorkerPaymentMethodChanged => (
+                "Un prestatore ha cambiato modalità di pagamento",
+                "A worker changed their payment method",
+            ),
+            Self::OccasionalLimitWarning => (
+                "Un limite annuo delle prestazioni occasionali è quasi raggiunto",
+                "An annual limit of occasional work is nearly reached",
             ),
         }
     }

@@ -16,6 +16,8 @@ pub mod idempotency;
 pub mod inquiries;
 pub mod intermediaries;
 pub mod notifications;
+pub mod occasional;
+pub mod occasional_services;
 pub mod persons;
 pub mod pool;
 pub mod profile;

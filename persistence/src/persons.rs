@@ -235,6 +235,24 @@ pub fn open_pending_action(
         .map(drop)
 }
 
+/// Resolves the open pending action of `kind` for `tax_code`, if any.
+pub fn resolve_pending_action(
+    conn: &mut PgConnection,
+    kind: &str,
+    tax_code: &str,
+    now: OffsetDateTime,
+) -> QueryResult<()> {
+    diesel::update(
+        pending_actions::table
+            .filter(pending_actions::kind.eq(kind))
+            .filter(pending_actions::tax_code.eq(tax_code))
+            .filter(pending_actions::resolved_at.is_null()),
+    )
+    .set(pending_actions::resolved_at.eq(now))
+    .execute(conn)
+    .map(drop)
+}
+
 /// Open pending actions, oldest first (at most `limit`).
 pub fn open_pending_actions(
     conn: &mut PgConnection,

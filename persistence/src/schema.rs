@@ -305,6 +305,108 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    occasional_rule_sets (effective_from) {
+        effective_from -> Date,
+        worker_limit_cents -> Int8,
+        client_limit_cents -> Int8,
+        client_listed_sector_limit_cents -> Int8,
+        pair_limit_cents -> Int8,
+        presto_pair_hours -> Int4,
+        former_employer_months -> Int4,
+        title_gross_cents -> Int8,
+        title_net_cents -> Int8,
+        title_pension_cents -> Int8,
+        title_inail_cents -> Int8,
+        title_management_cents -> Int8,
+        libretto_report_day -> Int2,
+        presto_min_hourly_pay_cents -> Int8,
+        presto_min_daily_pay_cents -> Int8,
+        presto_pension_rate -> Numeric,
+        presto_inail_rate -> Numeric,
+        presto_management_rate -> Numeric,
+        presto_notice_minutes -> Int4,
+        presto_revocation_days -> Int4,
+        presto_max_employees -> Numeric,
+        presto_max_employees_listed_sector -> Numeric,
+        weighting -> Numeric,
+        weighted_categories -> Array<Text>,
+        listed_sectors -> Jsonb,
+        banned_sectors -> Jsonb,
+        payout_fee_bonifico_domiciliato_cents -> Int8,
+        payout_fee_other_cents -> Int8,
+    }
+}
+
+diesel::table! {
+    occasional_workers (tax_code) {
+        tax_code -> Text,
+        declaration -> Jsonb,
+        category -> Text,
+        payment_method -> Text,
+        iban -> Nullable<Text>,
+        registered_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    occasional_clients (id) {
+        id -> Uuid,
+        kind -> Text,
+        tax_code -> Text,
+        legal_representative -> Nullable<Text>,
+        ateco -> Nullable<Text>,
+        employees -> Nullable<Numeric>,
+        paid_in_cents -> Int8,
+        committed_cents -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    occasional_fundings (id) {
+        id -> Uuid,
+        client_id -> Uuid,
+        amount_cents -> Int8,
+        notice_number -> Text,
+        status -> Text,
+        created_at -> Timestamptz,
+        settled_at -> Nullable<Timestamptz>,
+        settled_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    occasional_services (id) {
+        id -> Uuid,
+        client_id -> Uuid,
+        worker_tax_code -> Text,
+        channel -> Text,
+        status -> Text,
+        work_date -> Date,
+        start_time -> Time,
+        minutes -> Int4,
+        activity -> Text,
+        place -> Nullable<Text>,
+        titles -> Nullable<Int4>,
+        gross_cents -> Int8,
+        net_cents -> Int8,
+        pension_cents -> Int8,
+        inail_cents -> Int8,
+        management_cents -> Int8,
+        weighted_cents -> Int8,
+        presto_minutes -> Int4,
+        rules_effective_from -> Date,
+        late_report_deadline -> Nullable<Date>,
+        revocable_until -> Nullable<Timestamptz>,
+        version -> Int4,
+        recorded_at -> Timestamptz,
+        recorded_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(person_roles -> persons (tax_code));
 diesel::joinable!(sessions -> persons (tax_code));
 diesel::joinable!(contacts -> persons (tax_code));
@@ -388,6 +490,7 @@ diesel::table! {
 diesel::joinable!(notifications -> notification_events (event_id));
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(webhook_deliveries -> notification_events (event_id));
+diesel::joinable!(occasional_services -> occasional_clients (client_id));
 diesel::joinable!(notification_deliveries -> notifications (notification_id));
 diesel::joinable!(delegations -> intermediaries (delegate_tax_code));
 diesel::joinable!(employments -> employers (employer_tax_code));
@@ -489,4 +592,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     faq_entries,
     support_tickets,
     support_ticket_messages,
+    occasional_rule_sets,
+    occasional_workers,
+    occasional_clients,
+    occasional_services,
+    occasional_fundings,
 );

@@ -5,6 +5,7 @@
 mod delegations;
 mod employments;
 mod inquiries;
+mod occasional;
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -13,6 +14,7 @@ use serde_json::Value;
 pub use self::delegations::*;
 pub use self::employments::*;
 pub use self::inquiries::*;
+pub use self::occasional::*;
 use crate::app::TestApp;
 
 /// The `type` URI of the problem named `slug`.

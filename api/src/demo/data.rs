@@ -17,7 +17,7 @@ pub struct Person {
     pub family_name: &'static str,
 }
 
-const fn person(
+pub(super) const fn person(
     tax_code: &'static str,
     given_name: &'static str,
     family_name: &'static str,

@@ -146,6 +146,11 @@ pub(super) fn personas(
             .iter()
             .map(|e| ("employer".to_owned(), e.person, "no employments")),
     );
+    people.push((
+        "occasional worker".to_owned(),
+        super::occasional::WORKER,
+        "student worker: services for a family (Libretto Famiglia) and a trattoria (PrestO), see GET /v1/services",
+    ));
     for i in [data::LABOUR_CONSULTANT, data::PATRONATO] {
         people.push((
             format!("intermediary, {}", i.qualification.as_str()),

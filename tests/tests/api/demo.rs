@@ -172,7 +172,7 @@ async fn the_demo_employer_logs_in_and_sees_a_lived_in_cassetto() {
     let app = TestApp::new();
     let report = seed_demo(&settings(&app), app.clock.now()).unwrap();
     assert!(report.created);
-    assert_eq!(report.personas.len(), 6);
+    assert_eq!(report.personas.len(), 7);
     let rendered = report.render();
     for p in &report.personas {
         assert!(!p.roles.is_empty(), "{p:?}");
@@ -353,4 +353,38 @@ async fn seed_demo_is_refused_in_production() {
     let err = seed_demo(&production, app.clock.now()).unwrap_err();
     assert!(err.to_string().contains("sandbox"), "{err}");
     assert_eq!(employment_count(&app), 0);
+}
+
+#[actix_web::test]
+async fn the_demo_worker_sees_services_recorded_and_revoked_for_both_instruments() {
+    let app = TestApp::new();
+    let report = seed_demo(&settings(&app), app.clock.now()).unwrap();
+    let worker = persona(&report, |p| p.kind == "occasional worker");
+    assert_eq!(worker.roles, ["worker"]);
+    let token = app.login_with(&worker.assertion).await;
+    let services = app.items(&token, "/v1/services").await;
+    let seen: BTreeSet<(String, String)> = services
+        .iter()
+        .map(|s| {
+            (
+                s["channel"].as_str().unwrap().to_owned(),
+                s["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("libretto_famiglia", "recorded"),
+            ("presto", "recorded"),
+            ("presto", "revoked")
+        ]
+        .map(|(c, s)| (c.to_owned(), s.to_owned()))
+        .into_iter()
+        .collect()
+    );
+    let path = format!("/v1/workers/{}/limits", worker.tax_code);
+    let limits = app.get_as(&token, &path).await.json();
+    assert_eq!(limits["total"]["used"]["amount"], "80.00");
+    assert_eq!(limits["pairs"].as_array().unwrap().len(), 2);
 }

@@ -7,7 +7,7 @@
 //! the place to teach it. Each test collects every offence and prints them as one table.
 
 use inps_domain::employment::EmploymentCode;
-use inps_tests::fixtures::{delegation_terms, domestic, id_of, pdf, rows};
+use inps_tests::fixtures::{count, delegation_terms, domestic, id_of, libretto_service, pdf, rows};
 use inps_tests::operations::{
     Offence, Operation, PathParam, UnknownParam, assert_no_offences, operations, status_and_type,
 };
@@ -36,6 +36,9 @@ struct Data {
     webhook_delivery_id: String,
     ticket_id: String,
     ticket_attachment_id: String,
+    client_id: String,
+    funding_id: String,
+    service_id: String,
 }
 
 impl Data {
@@ -56,6 +59,9 @@ impl Data {
             webhook_delivery_id: uuid::Uuid::new_v4().to_string(),
             ticket_id: uuid::Uuid::new_v4().to_string(),
             ticket_attachment_id: uuid::Uuid::new_v4().to_string(),
+            client_id: uuid::Uuid::new_v4().to_string(),
+            funding_id: uuid::Uuid::new_v4().to_string(),
+            service_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 }
@@ -80,6 +86,9 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         ("notifications", "id") => subject(&data.notification_id),
         ("webhook-subscriptions", "id") => subject(&data.webhook_subscription_id),
         ("deliveries", "delivery_id") => subject(&data.webhook_delivery_id),
+        ("clients", "id") => subject(&data.client_id),
+        ("fundings", "id") => subject(&data.funding_id),
+        ("services", "id") => subject(&data.service_id),
         ("attachments", "attachment_id") => subject(&data.attachment_id),
         ("support-tickets", "id") => subject(&data.ticket_id),
         ("attachments", "ticket_attachment_id") => subject(&data.ticket_attachment_id),
@@ -212,9 +221,16 @@ async fn every_bearer_operation_refuses_a_missing_a_forged_and_a_logged_out_toke
 /// and an active domestic-work delegation to `delegate` (registered here).
 async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data {
     let employment_code = app.employment_for(owner).await;
-    let token = app.login(owner).await;
-    // The owner also delegates occasional work (see `strangers`): that needs the client role.
-    app.grant_role(owner, "client").await;
+    // The owner is also an occasional worker and a Libretto Famiglia client, and delegates
+    // occasional work (see `strangers`), which needs one of these roles.
+    let token = app.worker(owner).await;
+    let client_id = app.person_client(&token, owner).await;
+    let funding_id = app.funding(&token, &client_id, "100.00").await;
+    app.fund(&token, &client_id, "100.00").await;
+    let service = libretto_service(&client_id, &owner.tax_code, "2026-03-03", 120);
+    let res = app.post_as(&token, "/v1/services", service).await;
+    assert_eq!(res.status, 201, "record service: {}", res.text());
+    let service_id = id_of(&res.json()["service"]);
     app.register_intermediary(delegate).await;
     let agent = app.login(delegate).await;
     // A webhook subscription (loopback: the sandbox allows it) that the acceptance below
@@ -277,6 +293,9 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         webhook_delivery_id: id_of(&webhook_deliveries[0]),
         ticket_id: id_of(&ticket),
         ticket_attachment_id: id_of(&ticket["attachments"][0]),
+        client_id,
+        funding_id,
+        service_id,
     }
 }
 
@@ -299,8 +318,27 @@ async fn state_of(app: &TestApp, owner: &str, data: &Data) -> Value {
             rows(app, "support_ticket_messages"),
             rows(app, "faq_entries"),
             rows(app, "manuals"),
+            rows(app, "occasional_workers"),
+            rows(app, "occasional_clients"),
+            count(app, "SELECT count(*) AS n FROM occasional_fundings WHERE status = 'settled'"),
+            count(app, "SELECT count(*) AS n FROM occasional_services WHERE status = 'revoked'"),
         ],
     })
+}
+
+/// The stranger holding an occasional-work delegation from the owner (see [`strangers`]).
+const OCCASIONAL_AGENT: &str = "an occasional-work delegate";
+
+/// Paths of occasional-work data, which the owner's occasional-work delegate may legitimately
+/// reach (its own tests prove what it may and may not do there).
+const OCCASIONAL_WORK_PATHS: &[&str] = &["/workers/", "/clients/", "/fundings/", "/services/"];
+
+/// Whether `who` is delegated by the owner for the service `operation` belongs to.
+fn delegated_for(operation: &Operation, who: &str) -> bool {
+    who == OCCASIONAL_AGENT
+        && OCCASIONAL_WORK_PATHS
+            .iter()
+            .any(|prefix| operation.path.starts_with(prefix))
 }
 
 /// People unrelated to the employer's data, as `(who, token)`: a person with no role, a
@@ -336,7 +374,7 @@ async fn strangers(app: &TestApp, owner: &str) -> Vec<(&'static str, String)> {
             "an intermediary not delegated",
             app.login(&intermediary2()).await,
         ),
-        ("an occasional-work delegate", occasional_token),
+        (OCCASIONAL_AGENT, occasional_token),
         (
             "a pending domestic-work delegate",
             app.login(&pending_agent).await,
@@ -380,7 +418,10 @@ async fn every_operation_on_someone_elses_data_refuses_an_unrelated_person() {
             }
         }
         let (expected, why) = expected_for_a_stranger(operation);
-        for (who, token) in &strangers {
+        for (who, token) in strangers
+            .iter()
+            .filter(|(who, _)| !delegated_for(operation, who))
+        {
             let res = app.send(operation.request(&uri, Some(token))).await;
             if !is(&res, expected) {
                 let expected = format!("{expected} ({why})");

@@ -13,7 +13,8 @@ use crate::extract::ValidatedJson;
 use crate::settings::Settings;
 use crate::state::AppState;
 
-fn current_versions(settings: &Settings) -> CurrentVersions<'_> {
+/// The versions of the documents in force, from the settings.
+pub fn current_versions(settings: &Settings) -> CurrentVersions<'_> {
     CurrentVersions {
         privacy_notice: &settings.privacy_notice_version,
         terms_of_use: &settings.terms_of_use_version,

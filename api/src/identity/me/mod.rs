@@ -4,7 +4,7 @@
 //! `replace_contacts`, `give_consents`). The rules (onboarding, contact verification, the
 //! current version of a consent) are in `inps_domain::person`.
 
-mod handlers;
+pub(crate) mod handlers;
 pub mod use_cases;
 pub mod wire;
 

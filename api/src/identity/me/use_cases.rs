@@ -51,6 +51,17 @@ fn consents_of(conn: &mut PgConnection, tax_code: &TaxCode) -> Result<Vec<Consen
         .collect()
 }
 
+/// Whether `tax_code` has given every consent to the documents in force `current` (the
+/// onboarding step services such as occasional work require first).
+pub fn consents_given(
+    conn: &mut PgConnection,
+    tax_code: &TaxCode,
+    current: &CurrentVersions<'_>,
+) -> Result<bool, Refusal> {
+    let consents = consents_of(conn, tax_code)?;
+    Ok(onboarding(&consents, current, &Contacts::default()).consents_given)
+}
+
 /// The actor's profile, with the documents in force `current`.
 pub fn show_me(
     conn: &mut PgConnection,

@@ -39,6 +39,12 @@ crate::wire::wire_enum! {
         SupportTicketAnswered,
         /// An operator closed the recipient's support ticket.
         SupportTicketClosed,
+        /// The recipient's occasional-work payment method changed (a security notice).
+        PaymentMethodChanged,
+        /// A worker with open services for the recipient (a client) changed payment method.
+        WorkerPaymentMethodChanged,
+        /// An occasional-work total of the recipient reached 80 % or 95 % of its annual limit.
+        OccasionalLimitWarning,
     }
 }
 
