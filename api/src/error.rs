@@ -139,20 +139,23 @@ impl ApiError {
         let detail = if spec.status >= 500 && details.problem != Problem::ServiceUnavailable {
             None
         } else {
-            details.detail.as_ref().map(|d| d.get(lang).to_owned())
+            details
+                .detail
+                .as_ref()
+                .map(|d| clipped(d.get(lang), MAX_DETAIL))
         };
         ProblemDocument {
             problem_type: spec.type_uri(),
             title: title.to_owned(),
             status: i32::from(spec.status),
             detail,
-            instance: Some(instance.to_owned()),
+            instance: Some(clipped(instance, MAX_INSTANCE)),
             errors: details
                 .errors
                 .iter()
                 .map(|e| ProblemFieldError {
-                    field: e.field.clone(),
-                    reason: e.reason.get(lang).to_owned(),
+                    field: clipped(&e.field, MAX_FIELD),
+                    reason: clipped(e.reason.get(lang), MAX_REASON),
                 })
                 .collect(),
             extensions: details.extensions.clone(),
@@ -221,6 +224,24 @@ pub struct ProblemDocument {
     pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The longest `detail`, `instance`, `errors[].field` and `errors[].reason` the contract
+/// allows (the `max_length` of their schemas): a refusal that quotes the caller's input (a
+/// 2,000-character host name, say) is cut to fit, never answered against the contract.
+const MAX_DETAIL: usize = 4096;
+const MAX_INSTANCE: usize = 2048;
+const MAX_FIELD: usize = 256;
+const MAX_REASON: usize = 1024;
+
+/// `text`, cut to at most `max` characters (the last one `…` when cut).
+fn clipped(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// One invalid field in a [`Problem`].
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProblemFieldError {
@@ -235,6 +256,21 @@ pub struct ProblemFieldError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_quoting_input_are_cut_to_the_contract_lengths() {
+        let long = "a".repeat(5000);
+        let problem = ApiError::invalid_field(long.clone(), Text::new(long.clone(), long.clone()))
+            .with_detail(long.clone(), long.clone())
+            .to_problem(Lang::En, &format!("/v1/{long}"));
+        let chars = |s: &str| s.chars().count();
+        assert_eq!(chars(problem.detail.as_deref().unwrap()), MAX_DETAIL);
+        assert_eq!(chars(problem.instance.as_deref().unwrap()), MAX_INSTANCE);
+        assert_eq!(chars(&problem.errors[0].field), MAX_FIELD);
+        assert_eq!(chars(&problem.errors[0].reason), MAX_REASON);
+        assert!(problem.errors[0].reason.ends_with('…'));
+        assert_eq!(clipped("corto", MAX_REASON), "corto");
+    }
 
     #[test]
     fn server_errors_hide_their_cause() {
