@@ -92,7 +92,8 @@ enum Command {
     },
     /// Run the notification delivery worker alone (for deployments with
     /// `NOTIFICATION_WORKER=off`); several can run at once, each delivery is sent by one. With
-    /// `--once`, deliver what is due, print what happened, and exit.
+    /// `--once`, deliver what is due, print what happened, and exit. Also `inps-api worker`.
+    #[command(visible_alias = "worker")]
     NotificationWorker {
         /// Deliver what is due, print the counts, and exit.
         #[arg(long)]
@@ -299,5 +300,21 @@ fn run_notification_worker(settings: &Settings, once: bool) -> anyhow::Result<()
             ));
         }
         std::thread::sleep(settings.notification_worker_interval);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worker_answers_to_both_names() {
+        for name in ["notification-worker", "worker"] {
+            let cli = Cli::try_parse_from(["inps-api", name, "--once"]).unwrap();
+            assert!(
+                matches!(cli.command, Some(Command::NotificationWorker { once: true })),
+                "{name}"
+            );
+        }
     }
 }
