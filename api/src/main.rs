@@ -312,7 +312,10 @@ mod tests {
         for name in ["notification-worker", "worker"] {
             let cli = Cli::try_parse_from(["inps-api", name, "--once"]).unwrap();
             assert!(
-                matches!(cli.command, Some(Command::NotificationWorker { once: true })),
+                matches!(
+                    cli.command,
+                    Some(Command::NotificationWorker { once: true })
+                ),
                 "{name}"
             );
         }
