@@ -109,6 +109,7 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         "post_support_ticket_message",
         &[Problem::ScopeNotGranted, Problem::StateConflict],
     ),
+    ("list_support_tickets", &[Problem::NotFound]),
     ("take_support_ticket", &[Problem::StateConflict]),
     ("close_support_ticket", &[Problem::StateConflict]),
     (

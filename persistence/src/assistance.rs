@@ -263,6 +263,8 @@ pub struct TicketQuery<'a> {
     pub requester: Option<&'a str>,
     /// Only tickets in this state.
     pub state: Option<&'a str>,
+    /// Only tickets of these services (none: of every service).
+    pub services: Option<&'a [&'a str]>,
     /// After this (created_at, id) of the previous page.
     pub after: Option<(OffsetDateTime, uuid::Uuid)>,
     /// At most this many.
@@ -278,6 +280,9 @@ pub fn tickets(conn: &mut PgConnection, q: &TicketQuery<'_>) -> QueryResult<Vec<
     }
     if let Some(state) = q.state {
         query = query.filter(t::state.eq(state));
+    }
+    if let Some(services) = q.services {
+        query = query.filter(t::service.eq_any(services));
     }
     if let Some((at, id)) = q.after {
         query = query.filter(

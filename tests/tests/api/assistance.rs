@@ -401,6 +401,8 @@ async fn another_persons_ticket_answers_404_and_a_delegate_follows_the_thread() 
         .await;
     assert_eq!(res.status, 404);
     assert!(app.items(&stranger, TICKETS).await.is_empty());
+    let theirs = format!("{TICKETS}?requester={}", employer().tax_code);
+    assert_eq!(app.get_as(&stranger, &theirs).await.status, 404);
 
     // The employer's domestic-work delegate follows and writes; an occasional-work one does not.
     app.register_intermediary(&intermediary()).await;
@@ -408,6 +410,10 @@ async fn another_persons_ticket_answers_404_and_a_delegate_follows_the_thread() 
     app.active_delegation(&boss, &agent, domestic(&intermediary()))
         .await;
     assert_eq!(app.get_as(&agent, &path).await.status, 200);
+    // ... and finds it in the list of the person they act for.
+    let listed = app.items(&agent, &theirs).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(id_of(&listed[0]), id);
     let res = app
         .post_as(&agent, &format!("{path}/messages"), message.clone())
         .await;
@@ -424,6 +430,8 @@ async fn another_persons_ticket_answers_404_and_a_delegate_follows_the_thread() 
     );
     app.active_delegation(&boss, &other_agent, terms).await;
     assert_eq!(app.get_as(&other_agent, &path).await.status, 404);
+    // An occasional-work delegate lists only occasional-work tickets: none here.
+    assert!(app.items(&other_agent, &theirs).await.is_empty());
 
     // The office answers, takes and closes; each is notified to the requester.
     let operator = app.login_operator().await;

@@ -9,6 +9,7 @@ use crate::assistance::{form_field, required_form_field};
 use crate::auth::{Bearer, Caller, Operator};
 use crate::cassetto::inquiries::wire::FileContent;
 use crate::db;
+use crate::delegations::intermediaries::wire::tax_code_field;
 use crate::error::ApiError;
 use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of, time_id_cursor};
 use crate::idempotency::{self, Created};
@@ -69,7 +70,9 @@ pub async fn open_support_ticket(
 /// List support tickets
 ///
 /// The caller's own tickets, newest first, each with its estimate while open; for an operator,
-/// every ticket (`?state=open` is the desk's queue). Keyset pages of `limit`, the state filter
+/// every ticket (`?state=open` is the desk's queue). With `requester`, that person's tickets: a
+/// delegate sees those of the services their delegations in force let them read (404 when
+/// none does). Keyset pages of `limit`, the state filter
 /// applied before paging. The thread and files are on each ticket.
 #[utoipa::path(tag = "support-tickets", operation_id = "list_support_tickets",
     params(TicketListQuery, PageQuery),
@@ -84,13 +87,21 @@ pub async fn list_support_tickets(
 ) -> Result<HttpResponse, ApiError> {
     let limit = page.limit()?;
     let after = page.cursor()?.map(|c| time_id_cursor(&c)).transpose()?;
-    let wanted = query.state.map(Into::into);
+    let query = query.into_inner();
+    let filter = use_cases::TicketFilter {
+        state: query.state.map(Into::into),
+        requester: query
+            .requester
+            .as_deref()
+            .map(|raw| tax_code_field("requester", raw))
+            .transpose()?,
+    };
     let now = state.clock.now();
     let views = db::read_as(&state, caller, move |conn, caller| {
         Ok(use_cases::tickets(
             conn,
             &caller.actor(),
-            wanted,
+            filter,
             after,
             limit + 1,
             now,

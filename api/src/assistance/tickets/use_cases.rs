@@ -239,24 +239,71 @@ fn visible_ticket(
     Ok(ticket)
 }
 
-/// Up to `limit` tickets after `after` (created_at, id), newest first, optionally in `state`:
-/// an operator's are every ticket (the desk's queue), anyone else's their own.
+/// Which tickets a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    /// Only tickets in this state.
+    pub state: Option<TicketState>,
+    /// Only this requester's (none: the actor's own, or every ticket for an operator).
+    pub requester: Option<TaxCode>,
+}
+
+/// The services of `requester`'s tickets `actor` may follow: every one for the requester and
+/// operators; for anyone else, those a delegation in force lets them read (each delegated read
+/// audited), 404 when none does.
+fn followed_services(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    requester: &TaxCode,
+    now: OffsetDateTime,
+) -> Result<Option<Vec<&'static str>>, Refusal> {
+    if actor.is_operator() || actor.tax_code.as_deref() == Some(requester.as_str()) {
+        return Ok(None);
+    }
+    let audit = Audited {
+        action: "support_ticket.list",
+        resource: "/v1/support-tickets",
+    };
+    let mut services = Vec::new();
+    let mut refused = None;
+    for service in Service::ALL {
+        match actor.authorize(conn, &AccessRequest::read(requester, service, audit), now) {
+            Ok(_) => services.push(service.as_str()),
+            Err(refusal) => refused = Some(refusal),
+        }
+    }
+    match refused {
+        Some(refusal) if services.is_empty() => Err(refusal),
+        _ => Ok(Some(services)),
+    }
+}
+
+/// Up to `limit` tickets after `after` (created_at, id), newest first, as `filter` says: without
+/// a requester, an operator's are every ticket (the desk's queue), anyone else's their own; with
+/// one, that person's tickets the actor may follow ([`followed_services`]).
 pub fn tickets(
     conn: &mut PgConnection,
     actor: &Actor,
-    state: Option<TicketState>,
+    filter: TicketFilter,
     after: Option<(OffsetDateTime, uuid::Uuid)>,
     limit: i64,
     now: OffsetDateTime,
 ) -> Result<Vec<TicketView>, Refusal> {
-    let requester = if actor.is_operator() {
-        None
-    } else {
-        Some(actor.tax_code.clone().unwrap_or_default())
+    let (requester, services) = match &filter.requester {
+        Some(requester) => (
+            Some(requester.as_str().to_owned()),
+            followed_services(conn, actor, requester, now)?,
+        ),
+        None if actor.is_operator() => (None, None),
+        None => (
+            Some(actor.tax_code.clone().ok_or_else(Refusal::not_found)?),
+            None,
+        ),
     };
     let query = TicketQuery {
         requester: requester.as_deref(),
-        state: state.map(TicketState::as_str),
+        state: filter.state.map(TicketState::as_str),
+        services: services.as_deref(),
         after,
         limit,
     };

@@ -190,6 +190,11 @@ pub struct SupportTicketList {
 pub struct TicketListQuery {
     /// Only tickets in this state (`open`: the desk's queue, for operators).
     pub state: Option<TicketState>,
+    /// Only this requester's tickets (codice fiscale): for a delegate, the tickets of a person
+    /// they act for, of the services their delegations in force cover; for an operator, one
+    /// person's tickets.
+    #[param(max_length = 16, min_length = 16)]
+    pub requester: Option<String>,
 }
 
 /// The multipart form of a new ticket (no other fields are accepted).
