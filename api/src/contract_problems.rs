@@ -110,6 +110,19 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         &[Problem::ScopeNotGranted, Problem::StateConflict],
     ),
     ("take_support_ticket", &[Problem::StateConflict]),
+    (
+        "create_appointment",
+        &[Problem::ScopeNotGranted, Problem::InquiryOnAnotherAppointment],
+    ),
+    (
+        "confirm_appointment",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::StateConflict,
+            Problem::SlotUnavailable,
+            Problem::InquiryOnAnotherAppointment,
+        ],
+    ),
     ("close_support_ticket", &[Problem::StateConflict]),
 ];
 

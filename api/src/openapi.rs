@@ -39,6 +39,7 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         (name = "notifications", description = "The caller's notifications: one event type per change, unread first."),
         (name = "webhooks", description = "Webhooks for integrators: signed deliveries (Standard Webhooks) of the caller's events to their HTTPS endpoint."),
         (name = "help", description = "Assistenza: manuals per profile (Manuali e funzioni di utilità, msg. INPS 2651/2019), the FAQ with Italian full-text search, and the help page of every problem type."),
+        (name = "appointments", description = "Agenda Appuntamenti: consultation points (punti di consulenza) with their opening hours and free slots, and appointments to discuss quesiti answered negatively or not in time."),
         (name = "support-tickets", description = "Assistenza: support tickets (richieste di assistenza) with the estimated time to be taken in charge."),
     )
 )]

@@ -11,4 +11,5 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
     crate::cassetto::configure(cfg);
     crate::notifications::configure(cfg);
     crate::assistance::configure(cfg);
+    crate::agenda::configure(cfg);
 }

@@ -179,6 +179,8 @@ impl TryFrom<InquiryRow> for Inquiry<uuid::Uuid> {
             delegation: row.delegation_id,
             answer,
             answer_deadline: row.answer_deadline,
+            // The row alone does not say it: [`crate::agenda::mark_on_confirmed`] fills it.
+            on_active_appointment: false,
         })
     }
 }

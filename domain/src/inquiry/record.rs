@@ -49,6 +49,9 @@ pub struct Inquiry<Id> {
     pub answer: Option<Answer>,
     /// The last day INPS is in time to answer, fixed when it was sent.
     pub answer_deadline: Date,
+    /// Whether a confirmed appointment lists it (the agenda's `appointment_inquiries`, loaded by
+    /// the store with the quesito).
+    pub on_active_appointment: bool,
 }
 
 impl<Id> Inquiry<Id> {
@@ -57,8 +60,7 @@ impl<Id> Inquiry<Id> {
         InquiryFacts {
             sent_at: self.sent_at,
             answer: self.answer.as_ref().map(|a| (a.outcome, a.at)),
-            // Appointments (the agenda) do not exist yet: no quesito is on one.
-            on_active_appointment: false,
+            on_active_appointment: self.on_active_appointment,
         }
     }
 

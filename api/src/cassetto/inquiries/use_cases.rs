@@ -67,9 +67,10 @@ fn inquiry_of(row: InquiryRow) -> Result<Inquiry<uuid::Uuid>, Refusal> {
 /// The views of `inquiries` at `now`, their attachments loaded in one query.
 fn views(
     conn: &mut PgConnection,
-    inquiries: Vec<Inquiry<uuid::Uuid>>,
+    mut inquiries: Vec<Inquiry<uuid::Uuid>>,
     now: OffsetDateTime,
 ) -> Result<Vec<InquiryView>, Refusal> {
+    inps_persistence::agenda::mark_on_confirmed(conn, &mut inquiries)?;
     let ids: Vec<uuid::Uuid> = inquiries.iter().map(|i| i.id).collect();
     let mut files = repo::attachments_of_owners(conn, OWNER, &ids)?;
     Ok(inquiries
@@ -175,6 +176,7 @@ pub fn send_inquiry(
         delegation,
         answer: None,
         answer_deadline: rules::answer_deadline(now, days),
+        on_active_appointment: false,
     };
     repo::insert(conn, &InquiryRow::of(&inquiry))?;
     for file in &cmd.files {

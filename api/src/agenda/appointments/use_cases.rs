@@ -1,0 +1,446 @@
+//! The use cases of appointments: book a draft, confirm it (taking a seat), cancel, close,
+//! reschedule, read.
+
+use diesel::PgConnection;
+use inps_domain::agenda::{
+    AppointmentFacts, AppointmentState, Change, DraftError, DraftRequest, FreeSlot,
+    InquiryOnDraft, Schedule, Slot, Transition, TransitionRefusal, draft_expires_at,
+    nearest_free, slot_at, transition, validate_draft,
+};
+use inps_domain::agenda::slots::NEAREST_SLOTS;
+use inps_domain::delegation::{Scope, Service};
+use inps_domain::employment::EmploymentCode;
+use inps_domain::identity::Role;
+use inps_domain::inquiry::Inquiry;
+use inps_domain::notification::Channel;
+use inps_domain::rome_time::rome_date;
+use inps_domain::tax_code::TaxCode;
+use inps_persistence::agenda::{
+    self as repo, AppointmentChange, AppointmentRow, HistoryRow, PointRow,
+};
+use time::{Duration, OffsetDateTime};
+
+use crate::access::{AccessRequest, Audited};
+use crate::agenda::consultation_points::use_cases::{reach, schedule_of, slots_with_seats};
+use crate::agenda::consultation_points::wire::FreeSlot as WireFreeSlot;
+use crate::auth::Actor;
+use crate::cassetto::employments::use_cases::visible_employment;
+use crate::error::Text;
+use crate::problems::Problem;
+use crate::refusal::Refusal;
+
+/// An appointment as shown: its row, quesiti and history.
+#[derive(Debug)]
+pub struct AppointmentView {
+    /// The row.
+    pub row: AppointmentRow,
+    /// Its quesiti, in order.
+    pub inquiries: Vec<uuid::Uuid>,
+    /// Its history (empty in lists).
+    pub history: Vec<HistoryRow>,
+}
+
+/// A new draft: the command of [`create_appointment`].
+#[derive(Debug)]
+pub struct NewDraft {
+    /// The employment.
+    pub employment_code: String,
+    /// The quesiti.
+    pub inquiry_ids: Vec<uuid::Uuid>,
+    /// The point.
+    pub point_id: uuid::Uuid,
+    /// The slot's start.
+    pub slot_start: OffsetDateTime,
+    /// The note.
+    pub note: String,
+    /// The channels asked for.
+    pub channels: Vec<Channel>,
+}
+
+fn view(conn: &mut PgConnection, row: AppointmentRow) -> Result<AppointmentView, Refusal> {
+    Ok(AppointmentView {
+        inquiries: repo::inquiries_of(conn, row.id)?,
+        history: repo::history_of(conn, row.id)?,
+        row,
+    })
+}
+
+fn state_of(row: &AppointmentRow) -> Result<AppointmentState, Refusal> {
+    row.state
+        .parse()
+        .map_err(|e| Refusal::internal(format!("appointment {}: state: {e}", row.id)))
+}
+
+fn employer_of(row: &AppointmentRow) -> Result<TaxCode, Refusal> {
+    TaxCode::parse(&row.employer_tax_code)
+        .map_err(|e| Refusal::internal(format!("appointment {}: employer: {e}", row.id)))
+}
+
+/// Who acts, as history and audit name them.
+fn by(actor: &Actor) -> String {
+    actor.tax_code.clone().unwrap_or_else(|| "cli".to_owned())
+}
+
+/// The quesiti named, as the draft rules see them: those of the employer of the employment
+/// (others are unknown to the caller), with whether a confirmed appointment other than
+/// `except` lists them; locked when `lock` (a confirmation).
+fn inquiries_on_draft(
+    conn: &mut PgConnection,
+    employer: &TaxCode,
+    ids: &[uuid::Uuid],
+    except: Option<uuid::Uuid>,
+    lock: bool,
+) -> Result<Vec<InquiryOnDraft<uuid::Uuid>>, Refusal> {
+    let mut inquiries = repo::inquiries_by_ids(conn, ids, lock)?
+        .into_iter()
+        .map(Inquiry::try_from)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Refusal::internal)?;
+    inquiries.retain(|i| i.employer == *employer);
+    let on = repo::on_confirmed_appointment(conn, ids, except)?;
+    Ok(inquiries
+        .into_iter()
+        .map(|mut i| {
+            i.on_active_appointment = on.contains(&i.id);
+            InquiryOnDraft {
+                id: i.id,
+                employment_code: i.employment_code.clone(),
+                facts: i.facts(),
+                answer_deadline: i.answer_deadline,
+            }
+        })
+        .collect())
+}
+
+/// The refusal of broken draft rules: 409 when a quesito is on another confirmed appointment
+/// (a state of other data, not of the input), 422 naming each field otherwise.
+fn draft_refusal(errors: Vec<DraftError<uuid::Uuid>>) -> Refusal {
+    if let Some(DraftError::OnAnotherAppointment { ids }) = errors
+        .iter()
+        .find(|e| matches!(e, DraftError::OnAnotherAppointment { .. }))
+    {
+        return Refusal::new(Problem::InquiryOnAnotherAppointment)
+            .with_extension("inquiry_ids", serde_json::json!(ids));
+    }
+    let mut refusal = Refusal::new(Problem::ValidationFailed);
+    for error in errors {
+        let field = match &error {
+            DraftError::NoInquiries
+            | DraftError::TooManyInquiries { .. }
+            | DraftError::UnknownInquiries { .. }
+            | DraftError::OtherEmployment { .. }
+            | DraftError::NotEligible { .. }
+            | DraftError::OnAnotherAppointment { .. } => "inquiry_ids",
+            DraftError::Note(_) => "note",
+            DraftError::UnreachableChannels { .. } => "notification_channels",
+            DraftError::SlotInPast { .. } => "slot_start",
+        };
+        let reason = error.to_string();
+        refusal = refusal.with_field(field, Text::new(reason.clone(), reason));
+    }
+    refusal
+}
+
+/// The slot of `point` starting at `start`, or a 422 on `slot_start` (a draft names a slot the
+/// point offers).
+fn offered_slot(schedule: &Schedule, start: OffsetDateTime) -> Result<Slot, Refusal> {
+    slot_at(schedule, start).ok_or_else(|| {
+        Refusal::invalid_field(
+            "slot_start",
+            Text::new(
+                "il punto di consulenza non offre una fascia che inizi a quest'ora",
+                "the consultation point offers no slot starting then",
+            ),
+        )
+    })
+}
+
+/// Books a draft (the employer, or an intermediary with an active delegation carrying the
+/// `appointments` scope, who is recorded as managing it). The draft holds no seat and expires
+/// after `ttl`.
+pub fn create_appointment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    cmd: NewDraft,
+    ttl: Duration,
+    now: OffsetDateTime,
+) -> Result<AppointmentView, Refusal> {
+    if actor.roles().contains(&Role::Operator) {
+        return Err(Refusal::new(Problem::Forbidden).with_detail(
+            "Gli appuntamenti li prenotano i datori di lavoro e i loro intermediari.",
+            "Appointments are booked by employers and their intermediaries.",
+        ));
+    }
+    let code = EmploymentCode::parse(&cmd.employment_code).map_err(|_| {
+        Refusal::invalid_field("employment_code", Text::new("codice non valido", "invalid code"))
+    })?;
+    let id = uuid::Uuid::new_v4();
+    let resource = format!("/v1/appointments/{id}");
+    let audited = Audited {
+        action: "appointment.create",
+        resource: &resource,
+    };
+    let (employment, access) =
+        visible_employment(conn, actor, &code, Scope::Appointments, audited, now)?;
+    let point = repo::point(conn, cmd.point_id, false)?.ok_or_else(|| {
+        Refusal::invalid_field(
+            "consultation_point_id",
+            Text::new("punto di consulenza sconosciuto", "unknown consultation point"),
+        )
+    })?;
+    let schedule = schedule_of(conn, &point)?;
+    let slot = offered_slot(&schedule, cmd.slot_start)?;
+    let found = inquiries_on_draft(conn, &employment.employer, &cmd.inquiry_ids, None, false)?;
+    let me = by(actor);
+    let contacts = inps_persistence::profile::contacts_of(conn, &me)?.into();
+    let valid = validate_draft(
+        &DraftRequest {
+            employment_code: &employment.code,
+            requested: &cmd.inquiry_ids,
+            found: &found,
+            note: &cmd.note,
+            channels: &cmd.channels,
+            contacts: &contacts,
+            slot_start: slot.start,
+        },
+        now,
+    )
+    .map_err(draft_refusal)?;
+    let delegation = access
+        .delegation_id()
+        .map(uuid::Uuid::parse_str)
+        .transpose()
+        .map_err(Refusal::internal)?;
+    let row = AppointmentRow {
+        id,
+        employer_tax_code: employment.employer.as_str().to_owned(),
+        employment_code: employment.code.as_str().to_owned(),
+        point_id: point.id,
+        slot_start: slot.start,
+        slot_end: slot.end,
+        state: AppointmentState::Draft.as_str().to_owned(),
+        note: valid.note,
+        channels: valid.channels.iter().map(|c| c.as_str().to_owned()).collect(),
+        booked_by: me.clone(),
+        managed_by: delegation.map(|_| me.clone()),
+        delegation_id: delegation,
+        cancelled_by: None,
+        cancel_reason: None,
+        created_at: now,
+        draft_expires_at: draft_expires_at(now, ttl),
+        updated_at: now,
+    };
+    repo::insert_appointment(conn, &row, &valid.inquiries)?;
+    history(conn, &row, inps_domain::agenda::HistoryKind::Created, &me, None, now)?;
+    let mut event = actor.audit("appointment.create", &resource, Some(employment.employer.as_str()));
+    event.delegation_id = delegation;
+    inps_persistence::audit::append(conn, event, now)?;
+    view(conn, row)
+}
+
+fn history(
+    conn: &mut PgConnection,
+    row: &AppointmentRow,
+    kind: inps_domain::agenda::HistoryKind,
+    by: &str,
+    reason: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
+    repo::insert_history(
+        conn,
+        &HistoryRow {
+            id: uuid::Uuid::new_v4(),
+            appointment_id: row.id,
+            kind: kind.as_str().to_owned(),
+            at: now,
+            by_tax_code: by.to_owned(),
+            slot_start: row.slot_start,
+            reason: reason.map(str::to_owned),
+        },
+    )?;
+    Ok(())
+}
+
+/// Appointment `id` if `actor` may see it (`scope` `read`) or act on it (`appointments`): the
+/// employer or their delegate with the scope; an operator whose reach covers its point. A draft
+/// is its author's only. Anyone else gets 404; a delegate without the scope to act, 403.
+fn visible_appointment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    scope: Scope,
+    action: &str,
+    now: OffsetDateTime,
+) -> Result<AppointmentRow, Refusal> {
+    let lock = scope != Scope::Read;
+    let row = repo::appointment(conn, id, lock)?.ok_or_else(Refusal::not_found)?;
+    let draft = state_of(&row)? == AppointmentState::Draft;
+    if draft && actor.tax_code.as_deref() != Some(row.booked_by.as_str()) {
+        return Err(Refusal::not_found());
+    }
+    if actor.is_operator() && actor.person().map(TaxCode::as_str) != Some(row.employer_tax_code.as_str()) {
+        if !reach(conn, actor)?.covers(row.point_id) {
+            return Err(Refusal::not_found());
+        }
+        return Ok(row);
+    }
+    let employer = employer_of(&row)?;
+    let resource = format!("/v1/appointments/{id}");
+    let audit = Audited {
+        action,
+        resource: &resource,
+    };
+    actor.authorize(
+        conn,
+        &AccessRequest::act(&employer, Service::DomesticWork, scope, audit),
+        now,
+    )?;
+    Ok(row)
+}
+
+/// Appointment `id`, for an actor who may see it, with its quesiti and history.
+pub fn show_appointment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<AppointmentView, Refusal> {
+    let row = visible_appointment(conn, actor, id, Scope::Read, "appointment.read", now)?;
+    view(conn, row)
+}
+
+/// A refused change, as the registry row that says it.
+fn transition_refusal(e: &TransitionRefusal) -> Refusal {
+    let reason = e.to_string();
+    match e {
+        TransitionRefusal::Reason(_) => {
+            Refusal::invalid_field("reason", Text::new(reason.clone(), reason))
+        }
+        _ => Refusal::new(Problem::StateConflict).with_detail(reason.clone(), reason),
+    }
+}
+
+/// The 409 of a slot full or gone, offering the nearest free slots of the point (within a
+/// week before and two weeks after the one asked for).
+fn slot_unavailable(
+    conn: &mut PgConnection,
+    point: uuid::Uuid,
+    schedule: &Schedule,
+    requested: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Refusal, Refusal> {
+    let day = rome_date(requested);
+    let around = |days: i64| day.checked_add(Duration::days(days)).unwrap_or(day);
+    let candidates: Vec<FreeSlot> =
+        slots_with_seats(conn, point, schedule, around(-7), around(14))?;
+    let nearest: Vec<WireFreeSlot> = nearest_free(requested, &candidates, now, NEAREST_SLOTS)
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Refusal::new(Problem::SlotUnavailable).with_extension(
+        "nearest_free_slots",
+        serde_json::to_value(nearest).map_err(Refusal::internal)?,
+    ))
+}
+
+/// Takes a seat in the slot of `point` starting at `start`, or refuses with the nearest free
+/// slots (the slot is full, or the plan no longer offers it).
+fn take_seat(
+    conn: &mut PgConnection,
+    point: &PointRow,
+    start: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Slot, Refusal> {
+    let schedule = schedule_of(conn, point)?;
+    if let Some(slot) = slot_at(&schedule, start) {
+        if repo::take_seat(conn, point.id, start, i32::from(slot.seats))? {
+            return Ok(slot);
+        }
+    }
+    Err(slot_unavailable(conn, point.id, &schedule, start, now)?)
+}
+
+fn facts(row: &AppointmentRow) -> Result<AppointmentFacts, Refusal> {
+    Ok(AppointmentFacts {
+        state: state_of(row)?,
+        start: row.slot_start,
+        draft_expires_at: row.draft_expires_at,
+    })
+}
+
+/// Writes `change` (already allowed) to `row`, its history and the accountability log.
+fn record(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    row: &AppointmentRow,
+    t: &Transition,
+    slot_end: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<AppointmentRow, Refusal> {
+    let changed = repo::change_appointment(
+        conn,
+        row.id,
+        &AppointmentChange {
+            state: t.state.as_str(),
+            slot_start: t.start,
+            slot_end,
+            cancelled_by: t.cancelled_by.map(|c| c.as_str()),
+            cancel_reason: t.reason.as_deref(),
+            updated_at: now,
+        },
+    )?;
+    let who = by(actor);
+    history(conn, &changed, t.history, &who, t.reason.as_deref(), now)?;
+    let resource = format!("/v1/appointments/{}", row.id);
+    let mut event = actor.audit(
+        &format!("appointment.{}", t.history.as_str()),
+        &resource,
+        Some(&row.employer_tax_code),
+    );
+    event.delegation_id = row.delegation_id.filter(|_| row.managed_by.as_deref() == Some(who.as_str()));
+    inps_persistence::audit::append(conn, event, now)?;
+    Ok(changed)
+}
+
+/// Confirms draft `id` (its author, before it expires and before the slot starts): checks the
+/// draft's rules again, then takes a seat atomically. A full or vanished slot is 409
+/// `slot-unavailable` with the nearest free slots; a quesito confirmed meanwhile on another
+/// appointment, 409 `inquiry-on-another-appointment`.
+pub fn confirm_appointment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<AppointmentView, Refusal> {
+    let row = visible_appointment(conn, actor, id, Scope::Appointments, "appointment.confirm", now)?;
+    let t = transition(&facts(&row)?, Change::Confirm, now).map_err(|e| transition_refusal(&e))?;
+    let employer = employer_of(&row)?;
+    let requested = repo::inquiries_of(conn, id)?;
+    // Locked in id order: confirmations sharing quesiti are serialised here.
+    let found = inquiries_on_draft(conn, &employer, &requested, Some(id), true)?;
+    let code = EmploymentCode::parse(&row.employment_code).map_err(Refusal::internal)?;
+    let contacts = inps_persistence::profile::contacts_of(conn, &row.booked_by)?.into();
+    let channels: Vec<Channel> = row
+        .channels
+        .iter()
+        .map(|c| c.parse())
+        .collect::<Result<_, _>>()
+        .map_err(Refusal::internal)?;
+    validate_draft(
+        &DraftRequest {
+            employment_code: &code,
+            requested: &requested,
+            found: &found,
+            note: &row.note,
+            channels: &channels,
+            contacts: &contacts,
+            slot_start: row.slot_start,
+        },
+        now,
+    )
+    .map_err(draft_refusal)?;
+    let point = repo::point(conn, row.point_id, false)?.ok_or_else(Refusal::not_found)?;
+    let slot = take_seat(conn, &point, row.slot_start, now)?;
+    let changed = record(conn, actor, &row, &t, slot.end, now)?;
+    view(conn, changed)
+}
