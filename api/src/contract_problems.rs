@@ -112,7 +112,10 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
     ("take_support_ticket", &[Problem::StateConflict]),
     (
         "create_appointment",
-        &[Problem::ScopeNotGranted, Problem::InquiryOnAnotherAppointment],
+        &[
+            Problem::ScopeNotGranted,
+            Problem::InquiryOnAnotherAppointment,
+        ],
     ),
     (
         "confirm_appointment",

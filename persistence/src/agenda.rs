@@ -60,7 +60,9 @@ pub fn points(conn: &mut PgConnection, only: Option<&[uuid::Uuid]>) -> QueryResu
 
 /// Point `id`, locked when `lock` (a change of its plan).
 pub fn point(conn: &mut PgConnection, id: uuid::Uuid, lock: bool) -> QueryResult<Option<PointRow>> {
-    let query = consultation_points::table.find(id).select(PointRow::as_select());
+    let query = consultation_points::table
+        .find(id)
+        .select(PointRow::as_select());
     if lock {
         query.for_update().first(conn).optional()
     } else {
@@ -155,7 +157,11 @@ pub fn assign_operator(
 }
 
 /// Removes `operator` from point `id`. Whether they were assigned.
-pub fn unassign_operator(conn: &mut PgConnection, id: uuid::Uuid, operator: &str) -> QueryResult<bool> {
+pub fn unassign_operator(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    operator: &str,
+) -> QueryResult<bool> {
     diesel::delete(
         consultation_point_operators::table
             .filter(consultation_point_operators::point_id.eq(id))
@@ -228,7 +234,11 @@ pub fn take_seat(
 }
 
 /// Gives back one seat of the slot of point `id` starting at `start`.
-pub fn release_seat(conn: &mut PgConnection, id: uuid::Uuid, start: OffsetDateTime) -> QueryResult<()> {
+pub fn release_seat(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    start: OffsetDateTime,
+) -> QueryResult<()> {
     diesel::update(
         slot_seats::table
             .filter(slot_seats::point_id.eq(id))
@@ -351,9 +361,11 @@ pub fn change_appointment(
         .set(change)
         .returning(AppointmentRow::as_returning())
         .get_result(conn)?;
-    diesel::update(appointment_inquiries::table.filter(appointment_inquiries::appointment_id.eq(id)))
-        .set(appointment_inquiries::confirmed.eq(change.state == "confirmed"))
-        .execute(conn)?;
+    diesel::update(
+        appointment_inquiries::table.filter(appointment_inquiries::appointment_id.eq(id)),
+    )
+    .set(appointment_inquiries::confirmed.eq(change.state == "confirmed"))
+    .execute(conn)?;
     Ok(row)
 }
 
@@ -451,7 +463,10 @@ pub struct AppointmentQuery<'a> {
 }
 
 /// A page of appointments, latest slot first.
-pub fn search(conn: &mut PgConnection, q: &AppointmentQuery<'_>) -> QueryResult<Vec<AppointmentRow>> {
+pub fn search(
+    conn: &mut PgConnection,
+    q: &AppointmentQuery<'_>,
+) -> QueryResult<Vec<AppointmentRow>> {
     let (after_at, after_id) = q.after.unzip();
     diesel::sql_query(
         "SELECT a.* FROM appointments a

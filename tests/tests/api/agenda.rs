@@ -29,12 +29,20 @@ fn weekdays(seats: u16) -> Value {
 /// A point created by `operator` with the weekday plan of `seats` seats; its id.
 async fn point(app: &TestApp, operator: &str, seats: u16) -> String {
     let res = app
-        .post_as(operator, POINTS, json!({"name": "INPS Roma Eur", "address": "Viale Ballarin 42"}))
+        .post_as(
+            operator,
+            POINTS,
+            json!({"name": "INPS Roma Eur", "address": "Viale Ballarin 42"}),
+        )
         .await;
     assert_eq!(res.status, 201, "create point: {}", res.text());
     let id = id_of(&res.json());
     let res = app
-        .put_as(operator, &format!("{POINTS}/{id}/opening-hours"), weekdays(seats))
+        .put_as(
+            operator,
+            &format!("{POINTS}/{id}/opening-hours"),
+            weekdays(seats),
+        )
         .await;
     assert_eq!(res.status, 200, "opening hours: {}", res.text());
     id
@@ -78,8 +86,13 @@ async fn draft(app: &TestApp, token: &str, body: Value) -> String {
 }
 
 async fn confirm(app: &TestApp, token: &str, id: &str) -> inps_tests::TestResponse {
-    app.call("POST", &format!("{APPOINTMENTS}/{id}/confirmation"), Some(token), None)
-        .await
+    app.call(
+        "POST",
+        &format!("{APPOINTMENTS}/{id}/confirmation"),
+        Some(token),
+        None,
+    )
+    .await
 }
 
 fn other_operator() -> Persona {
@@ -109,8 +122,16 @@ async fn operators_manage_points_and_anyone_lists_the_free_slots() {
     assert_eq!(monday[0]["start"], FIRST_SLOT);
     assert_eq!(monday[0]["remaining"], 2);
     // Saturday and Sunday are closed; 2 June (Festa della Repubblica, a Tuesday) too.
-    assert!(slots(&c.app, &c.employer, &id, "2026-03-14", "2026-03-15").await.is_empty());
-    assert!(slots(&c.app, &c.employer, &id, "2026-06-02", "2026-06-02").await.is_empty());
+    assert!(
+        slots(&c.app, &c.employer, &id, "2026-03-14", "2026-03-15")
+            .await
+            .is_empty()
+    );
+    assert!(
+        slots(&c.app, &c.employer, &id, "2026-06-02", "2026-06-02")
+            .await
+            .is_empty()
+    );
     // A closure of some hours removes the slots touching them.
     let res = c
         .app
@@ -121,11 +142,19 @@ async fn operators_manage_points_and_anyone_lists_the_free_slots() {
         )
         .await;
     assert_eq!(res.status, 201, "closure: {}", res.text());
-    assert_eq!(slots(&c.app, &c.employer, &id, "2026-03-10", "2026-03-10").await.len(), 4);
+    assert_eq!(
+        slots(&c.app, &c.employer, &id, "2026-03-10", "2026-03-10")
+            .await
+            .len(),
+        4
+    );
     // A range over 62 days is refused.
     let res = c
         .app
-        .get_as(&c.employer, &format!("{POINTS}/{id}/slots?from=2026-03-09&to=2026-06-09"))
+        .get_as(
+            &c.employer,
+            &format!("{POINTS}/{id}/slots?from=2026-03-09&to=2026-06-09"),
+        )
         .await;
     assert_eq!(res.status, 422);
 }
@@ -136,10 +165,22 @@ async fn a_plan_breaking_a_rule_is_refused_naming_it() {
     let id = point(&c.app, &c.operator, 2).await;
     let path = format!("{POINTS}/{id}/opening-hours");
     for (why, plan) in [
-        ("slot does not divide", json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "12:30"}], "slot_minutes": 50, "seats": 1}]})),
-        ("no seats", json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "12:30"}], "slot_minutes": 30, "seats": 0}]})),
-        ("overlap", json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "12:30"}, {"start": "12:00", "end": "13:00"}], "slot_minutes": 30, "seats": 1}]})),
-        ("weekday twice", json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "09:30"}], "slot_minutes": 30, "seats": 1}, {"weekday": "monday", "openings": [{"start": "10:30", "end": "11:30"}], "slot_minutes": 30, "seats": 1}]})),
+        (
+            "slot does not divide",
+            json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "12:30"}], "slot_minutes": 50, "seats": 1}]}),
+        ),
+        (
+            "no seats",
+            json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "12:30"}], "slot_minutes": 30, "seats": 0}]}),
+        ),
+        (
+            "overlap",
+            json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "12:30"}, {"start": "12:00", "end": "13:00"}], "slot_minutes": 30, "seats": 1}]}),
+        ),
+        (
+            "weekday twice",
+            json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "09:30"}], "slot_minutes": 30, "seats": 1}, {"weekday": "monday", "openings": [{"start": "10:30", "end": "11:30"}], "slot_minutes": 30, "seats": 1}]}),
+        ),
     ] {
         let res = c.app.put_as(&c.operator, &path, plan).await;
         assert_eq!(res.status, 422, "{why}: {}", res.text());
@@ -164,12 +205,29 @@ async fn an_office_operator_acts_on_their_points_only_and_only_central_operators
     assert_eq!(res.json()["operators"][0], office.tax_code.as_str());
     let token = c.app.login(&office).await;
     // Their own point's plan they change; another point's they may not.
-    let res = c.app.put_as(&token, &format!("{POINTS}/{mine}/opening-hours"), weekdays(3)).await;
+    let res = c
+        .app
+        .put_as(
+            &token,
+            &format!("{POINTS}/{mine}/opening-hours"),
+            weekdays(3),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    let res = c.app.put_as(&token, &format!("{POINTS}/{other}/opening-hours"), weekdays(3)).await;
+    let res = c
+        .app
+        .put_as(
+            &token,
+            &format!("{POINTS}/{other}/opening-hours"),
+            weekdays(3),
+        )
+        .await;
     assert_eq!(res.status, 403, "{}", res.text());
     // An office operator neither creates points nor assigns operators.
-    let res = c.app.post_as(&token, POINTS, json!({"name": "X", "address": "Y"})).await;
+    let res = c
+        .app
+        .post_as(&token, POINTS, json!({"name": "X", "address": "Y"}))
+        .await;
     assert_eq!(res.status, 403);
     let res = c.app.call("DELETE", &path, Some(&token), None).await;
     assert_eq!(res.status, 403);
@@ -178,7 +236,14 @@ async fn an_office_operator_acts_on_their_points_only_and_only_central_operators
     assert_eq!(res.status, 200);
     let res = c.app.call("DELETE", &path, Some(&c.operator), None).await;
     assert_eq!(res.status, 404);
-    let res = c.app.put_as(&token, &format!("{POINTS}/{other}/opening-hours"), weekdays(3)).await;
+    let res = c
+        .app
+        .put_as(
+            &token,
+            &format!("{POINTS}/{other}/opening-hours"),
+            weekdays(3),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
 }
 
@@ -187,31 +252,54 @@ async fn a_draft_holds_no_seat_and_its_confirmation_takes_one() {
     let c = Cassetto::new().await;
     let id = point(&c.app, &c.operator, 2).await;
     let inquiry = eligible_inquiry(&c).await;
-    let appointment = draft(&c.app, &c.employer, draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT)).await;
+    let appointment = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+    )
+    .await;
     let first = |s: Vec<Value>| s[0].clone();
-    assert_eq!(first(slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await)["remaining"], 2);
+    assert_eq!(
+        first(slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await)["remaining"],
+        2
+    );
     let res = confirm(&c.app, &c.employer, &appointment).await;
     assert_eq!(res.status, 200, "{}", res.text());
     let body = res.json();
     assert_eq!(body["state"], "confirmed");
     assert_eq!(body["history"].as_array().map(Vec::len), Some(2));
-    assert_eq!(first(slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await)["remaining"], 1);
+    assert_eq!(
+        first(slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await)["remaining"],
+        1
+    );
     // Confirmed twice: 409, no second seat.
     let res = confirm(&c.app, &c.employer, &appointment).await;
     assert_eq!(res.status, 409);
-    assert_eq!(count(&c.app, "SELECT taken::bigint AS n FROM slot_seats"), 1);
+    assert_eq!(
+        count(&c.app, "SELECT taken::bigint AS n FROM slot_seats"),
+        1
+    );
     // The quesito is now on a confirmed appointment: not eligible for another.
     let res = c
         .app
-        .post_as(&c.employer, APPOINTMENTS, draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT))
+        .post_as(
+            &c.employer,
+            APPOINTMENTS,
+            draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+        )
         .await;
     assert_eq!(res.status, 409, "{}", res.text());
-    assert_eq!(res.json()["type"], problem_type("inquiry-on-another-appointment"));
+    assert_eq!(
+        res.json()["type"],
+        problem_type("inquiry-on-another-appointment")
+    );
     let shown = c.app.show_inquiry(&c.employer, &inquiry).await;
     assert_eq!(shown["eligible_for_appointment"], false, "{shown}");
     // Audited.
     let events = c.app.audit_events(&c.operator, "").await;
-    let confirmed = events.iter().filter(|e| e["action"] == "appointment.confirmed");
+    let confirmed = events
+        .iter()
+        .filter(|e| e["action"] == "appointment.confirmed");
     assert_eq!(confirmed.count(), 1, "{events:?}");
 }
 
@@ -239,14 +327,22 @@ async fn a_draft_breaking_a_rule_is_refused_naming_each_field() {
     let inquiry = eligible_inquiry(&c).await;
     let res = c
         .app
-        .post_as(&c.employer, APPOINTMENTS, draft_body(&c.code, &[&inquiry], &id, "2026-03-09T07:40:00Z"))
+        .post_as(
+            &c.employer,
+            APPOINTMENTS,
+            draft_body(&c.code, &[&inquiry], &id, "2026-03-09T07:40:00Z"),
+        )
         .await;
     assert_eq!(res.status, 422);
     assert_eq!(res.json()["errors"][0]["field"], "slot_start");
     // Operators do not book.
     let res = c
         .app
-        .post_as(&c.operator, APPOINTMENTS, draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT))
+        .post_as(
+            &c.operator,
+            APPOINTMENTS,
+            draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+        )
         .await;
     assert_eq!(res.status, 403);
     assert_eq!(count(&c.app, "SELECT count(*) AS n FROM appointments"), 0);
@@ -254,10 +350,19 @@ async fn a_draft_breaking_a_rule_is_refused_naming_each_field() {
 
 #[actix_web::test]
 async fn a_draft_expires_after_its_time_to_live() {
-    let c = Cassetto::on(TestApp::with_env(&[("APPOINTMENT_DRAFT_TTL_SECONDS", "3600")])).await;
+    let c = Cassetto::on(TestApp::with_env(&[(
+        "APPOINTMENT_DRAFT_TTL_SECONDS",
+        "3600",
+    )]))
+    .await;
     let id = point(&c.app, &c.operator, 2).await;
     let inquiry = eligible_inquiry(&c).await;
-    let appointment = draft(&c.app, &c.employer, draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT)).await;
+    let appointment = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+    )
+    .await;
     c.app.advance(time::Duration::minutes(61));
     let token = c.app.login(&inps_tests::personas::employer()).await;
     let res = confirm(&c.app, &token, &appointment).await;
@@ -274,10 +379,22 @@ async fn a_delegate_with_the_appointments_scope_books_and_manages_the_appointmen
     let agent = intermediary();
     c.app.register_intermediary(&agent).await;
     let agent_token = c.app.login(&agent).await;
-    let terms = delegation_terms(&agent.tax_code, "domestic_work", &["read", "inquiries"], "2026-03-02", "2027-03-01");
-    let delegation = c.app.active_delegation(&c.employer, &agent_token, terms).await;
+    let terms = delegation_terms(
+        &agent.tax_code,
+        "domestic_work",
+        &["read", "inquiries"],
+        "2026-03-02",
+        "2027-03-01",
+    );
+    let delegation = c
+        .app
+        .active_delegation(&c.employer, &agent_token, terms)
+        .await;
     let body = draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT);
-    let res = c.app.post_as(&agent_token, APPOINTMENTS, body.clone()).await;
+    let res = c
+        .app
+        .post_as(&agent_token, APPOINTMENTS, body.clone())
+        .await;
     assert_eq!(res.status, 403, "{}", res.text());
     assert_eq!(res.json()["type"], problem_type("scope-not-granted"));
     // With the scope.
@@ -286,13 +403,24 @@ async fn a_delegate_with_the_appointments_scope_books_and_manages_the_appointmen
         .delegation_action(&c.employer, &delegation, "revoke", None)
         .await;
     assert_eq!(res.status, 200, "revoke: {}", res.text());
-    let terms = delegation_terms(&agent.tax_code, "domestic_work", &["read", "appointments"], "2026-03-02", "2027-03-01");
-    c.app.active_delegation(&c.employer, &agent_token, terms).await;
+    let terms = delegation_terms(
+        &agent.tax_code,
+        "domestic_work",
+        &["read", "appointments"],
+        "2026-03-02",
+        "2027-03-01",
+    );
+    c.app
+        .active_delegation(&c.employer, &agent_token, terms)
+        .await;
     let res = c.app.post_as(&agent_token, APPOINTMENTS, body).await;
     assert_eq!(res.status, 201, "{}", res.text());
     let booked = res.json();
     assert_eq!(booked["managed_by"], agent.tax_code.as_str());
-    assert_eq!(booked["employer_tax_code"], inps_tests::personas::employer().tax_code.as_str());
+    assert_eq!(
+        booked["employer_tax_code"],
+        inps_tests::personas::employer().tax_code.as_str()
+    );
     // The draft is its author's: the employer does not see it yet.
     let path = format!("{APPOINTMENTS}/{}", id_of(&booked));
     assert_eq!(c.app.get_as(&c.employer, &path).await.status, 404);
@@ -310,12 +438,26 @@ async fn fifty_concurrent_confirmations_at_a_slot_of_three_seats_take_exactly_th
     let mut drafts = Vec::new();
     for _ in 0..DRAFTS {
         let inquiry = eligible_inquiry(&c).await;
-        drafts.push(draft(&c.app, &c.employer, draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT)).await);
+        drafts.push(
+            draft(
+                &c.app,
+                &c.employer,
+                draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+            )
+            .await,
+        );
     }
     let responses = join_all(drafts.iter().map(|d| confirm(&c.app, &c.employer, d))).await;
     let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), SEATS, "{statuses:?}");
-    assert!(statuses.iter().all(|s| matches!(s, 200 | 409)), "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        SEATS,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| matches!(s, 200 | 409)),
+        "{statuses:?}"
+    );
     // Every refusal offers the nearest free slots, the full one not among them.
     for refused in responses.iter().filter(|r| r.status == 409) {
         let body = refused.json();
@@ -325,13 +467,22 @@ async fn fifty_concurrent_confirmations_at_a_slot_of_three_seats_take_exactly_th
         assert!(nearest.iter().all(|s| s["start"] != FIRST_SLOT), "{body}");
         assert_eq!(nearest[0]["start"], "2026-03-09T08:00:00Z", "{body}");
     }
-    assert_eq!(count(&c.app, "SELECT taken::bigint AS n FROM slot_seats"), SEATS as i64);
     assert_eq!(
-        count(&c.app, "SELECT count(*) AS n FROM appointments WHERE state = 'confirmed'"),
+        count(&c.app, "SELECT taken::bigint AS n FROM slot_seats"),
+        SEATS as i64
+    );
+    assert_eq!(
+        count(
+            &c.app,
+            "SELECT count(*) AS n FROM appointments WHERE state = 'confirmed'"
+        ),
         SEATS as i64
     );
     let first = slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await;
-    assert_ne!(first[0]["start"], FIRST_SLOT, "a full slot is not listed as free");
+    assert_ne!(
+        first[0]["start"], FIRST_SLOT,
+        "a full slot is not listed as free"
+    );
 }
 
 #[actix_web::test]
@@ -340,13 +491,43 @@ async fn two_confirmations_of_drafts_sharing_a_quesito_confirm_one() {
     let id = point(&c.app, &c.operator, 5).await;
     for round in 0..5 {
         let inquiry = eligible_inquiry(&c).await;
-        let a = draft(&c.app, &c.employer, draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT)).await;
-        let b = draft(&c.app, &c.employer, draft_body(&c.code, &[&inquiry], &id, "2026-03-09T08:00:00Z")).await;
-        let responses = join_all([confirm(&c.app, &c.employer, &a), confirm(&c.app, &c.employer, &b)]).await;
+        let a = draft(
+            &c.app,
+            &c.employer,
+            draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+        )
+        .await;
+        let b = draft(
+            &c.app,
+            &c.employer,
+            draft_body(&c.code, &[&inquiry], &id, "2026-03-09T08:00:00Z"),
+        )
+        .await;
+        let responses = join_all([
+            confirm(&c.app, &c.employer, &a),
+            confirm(&c.app, &c.employer, &b),
+        ])
+        .await;
         let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
-        assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "round {round}: {statuses:?}");
-        let refused = responses.iter().find(|r| r.status == 409).expect("one refused");
-        assert_eq!(refused.json()["type"], problem_type("inquiry-on-another-appointment"));
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "round {round}: {statuses:?}"
+        );
+        let refused = responses
+            .iter()
+            .find(|r| r.status == 409)
+            .expect("one refused");
+        assert_eq!(
+            refused.json()["type"],
+            problem_type("inquiry-on-another-appointment")
+        );
     }
-    assert_eq!(count(&c.app, "SELECT coalesce(sum(taken), 0)::bigint AS n FROM slot_seats"), 5);
+    assert_eq!(
+        count(
+            &c.app,
+            "SELECT coalesce(sum(taken), 0)::bigint AS n FROM slot_seats"
+        ),
+        5
+    );
 }

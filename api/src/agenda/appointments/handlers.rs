@@ -35,7 +35,10 @@ impl TryFrom<AppointmentView> for Appointment {
             notification_channels: row
                 .channels
                 .iter()
-                .map(|c| c.parse::<inps_domain::notification::Channel>().map(Into::into))
+                .map(|c| {
+                    c.parse::<inps_domain::notification::Channel>()
+                        .map(Into::into)
+                })
                 .collect::<Result<_, _>>()
                 .map_err(|e| parse("channels", e))?,
             history: v
@@ -100,11 +103,21 @@ pub async fn create_appointment(
         point_id: b.consultation_point_id,
         slot_start: b.slot_start,
         note: b.note,
-        channels: b.notification_channels.into_iter().map(Into::into).collect(),
+        channels: b
+            .notification_channels
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     };
     let (now, ttl) = (state.clock.now(), state.settings.appointment_draft_ttl);
     let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::create_appointment(conn, &caller.actor(), cmd, ttl, now)?)
+        Ok(use_cases::create_appointment(
+            conn,
+            &caller.actor(),
+            cmd,
+            ttl,
+            now,
+        )?)
     })
     .await?;
     respond(view, true)
@@ -155,7 +168,12 @@ pub async fn confirm_appointment(
 ) -> Result<HttpResponse, ApiError> {
     let (id, now) = (id.into_inner(), state.clock.now());
     let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::confirm_appointment(conn, &caller.actor(), id, now)?)
+        Ok(use_cases::confirm_appointment(
+            conn,
+            &caller.actor(),
+            id,
+            now,
+        )?)
     })
     .await?;
     respond(view, false)

@@ -2,12 +2,12 @@
 //! reschedule, read.
 
 use diesel::PgConnection;
-use inps_domain::agenda::{
-    AppointmentFacts, AppointmentState, Change, DraftError, DraftRequest, FreeSlot,
-    InquiryOnDraft, Schedule, Slot, Transition, TransitionRefusal, draft_expires_at,
-    nearest_free, slot_at, transition, validate_draft,
-};
 use inps_domain::agenda::slots::NEAREST_SLOTS;
+use inps_domain::agenda::{
+    AppointmentFacts, AppointmentState, Change, DraftError, DraftRequest, FreeSlot, InquiryOnDraft,
+    Schedule, Slot, Transition, TransitionRefusal, draft_expires_at, nearest_free, slot_at,
+    transition, validate_draft,
+};
 use inps_domain::delegation::{Scope, Service};
 use inps_domain::employment::EmploymentCode;
 use inps_domain::identity::Role;
@@ -172,7 +172,10 @@ pub fn create_appointment(
         ));
     }
     let code = EmploymentCode::parse(&cmd.employment_code).map_err(|_| {
-        Refusal::invalid_field("employment_code", Text::new("codice non valido", "invalid code"))
+        Refusal::invalid_field(
+            "employment_code",
+            Text::new("codice non valido", "invalid code"),
+        )
     })?;
     let id = uuid::Uuid::new_v4();
     let resource = format!("/v1/appointments/{id}");
@@ -185,7 +188,10 @@ pub fn create_appointment(
     let point = repo::point(conn, cmd.point_id, false)?.ok_or_else(|| {
         Refusal::invalid_field(
             "consultation_point_id",
-            Text::new("punto di consulenza sconosciuto", "unknown consultation point"),
+            Text::new(
+                "punto di consulenza sconosciuto",
+                "unknown consultation point",
+            ),
         )
     })?;
     let schedule = schedule_of(conn, &point)?;
@@ -220,7 +226,11 @@ pub fn create_appointment(
         slot_end: slot.end,
         state: AppointmentState::Draft.as_str().to_owned(),
         note: valid.note,
-        channels: valid.channels.iter().map(|c| c.as_str().to_owned()).collect(),
+        channels: valid
+            .channels
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect(),
         booked_by: me.clone(),
         managed_by: delegation.map(|_| me.clone()),
         delegation_id: delegation,
@@ -231,8 +241,19 @@ pub fn create_appointment(
         updated_at: now,
     };
     repo::insert_appointment(conn, &row, &valid.inquiries)?;
-    history(conn, &row, inps_domain::agenda::HistoryKind::Created, &me, None, now)?;
-    let mut event = actor.audit("appointment.create", &resource, Some(employment.employer.as_str()));
+    history(
+        conn,
+        &row,
+        inps_domain::agenda::HistoryKind::Created,
+        &me,
+        None,
+        now,
+    )?;
+    let mut event = actor.audit(
+        "appointment.create",
+        &resource,
+        Some(employment.employer.as_str()),
+    );
     event.delegation_id = delegation;
     inps_persistence::audit::append(conn, event, now)?;
     view(conn, row)
@@ -278,7 +299,9 @@ fn visible_appointment(
     if draft && actor.tax_code.as_deref() != Some(row.booked_by.as_str()) {
         return Err(Refusal::not_found());
     }
-    if actor.is_operator() && actor.person().map(TaxCode::as_str) != Some(row.employer_tax_code.as_str()) {
+    if actor.is_operator()
+        && actor.person().map(TaxCode::as_str) != Some(row.employer_tax_code.as_str())
+    {
         if !reach(conn, actor)?.covers(row.point_id) {
             return Err(Refusal::not_found());
         }
@@ -397,7 +420,9 @@ fn record(
         &resource,
         Some(&row.employer_tax_code),
     );
-    event.delegation_id = row.delegation_id.filter(|_| row.managed_by.as_deref() == Some(who.as_str()));
+    event.delegation_id = row
+        .delegation_id
+        .filter(|_| row.managed_by.as_deref() == Some(who.as_str()));
     inps_persistence::audit::append(conn, event, now)?;
     Ok(changed)
 }
@@ -412,7 +437,14 @@ pub fn confirm_appointment(
     id: uuid::Uuid,
     now: OffsetDateTime,
 ) -> Result<AppointmentView, Refusal> {
-    let row = visible_appointment(conn, actor, id, Scope::Appointments, "appointment.confirm", now)?;
+    let row = visible_appointment(
+        conn,
+        actor,
+        id,
+        Scope::Appointments,
+        "appointment.confirm",
+        now,
+    )?;
     let t = transition(&facts(&row)?, Change::Confirm, now).map_err(|e| transition_refusal(&e))?;
     let employer = employer_of(&row)?;
     let requested = repo::inquiries_of(conn, id)?;

@@ -69,7 +69,10 @@ pub async fn create_consultation_point(
     })
     .await?;
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/v1/consultation-points/{}", view.row.id)))
+        .insert_header((
+            "Location",
+            format!("/v1/consultation-points/{}", view.row.id),
+        ))
         .json(ConsultationPoint::from(view)))
 }
 
@@ -96,7 +99,13 @@ pub async fn set_consultation_point_opening_hours(
 ) -> Result<HttpResponse, ApiError> {
     let (id, hours, now) = (id.into_inner(), body.value, state.clock.now());
     let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::set_opening_hours(conn, &caller.actor(), id, hours, now)?)
+        Ok(use_cases::set_opening_hours(
+            conn,
+            &caller.actor(),
+            id,
+            hours,
+            now,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ConsultationPoint::from(view)))
@@ -180,7 +189,14 @@ async fn set_operator(
     let tax_code = TaxCode::parse(&tax_code).map_err(|_| ApiError::not_found())?;
     let now = state.clock.now();
     let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::set_operator(conn, &caller.actor(), id, &tax_code, assign, now)?)
+        Ok(use_cases::set_operator(
+            conn,
+            &caller.actor(),
+            id,
+            &tax_code,
+            assign,
+            now,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ConsultationPoint::from(view)))
@@ -188,7 +204,8 @@ async fn set_operator(
 
 /// List a point's free slots
 ///
-/// The slots of Italian dates `from..=to` (at most 62 days) that start after now and have a
+/// The slots of Italian dates `from..=to` (at most 62 days; by default the two weeks from
+/// today) that start after now and have a
 /// seat left, with the seats remaining. Slots are computed in Europe/Rome time from the opening
 /// hours, without national holidays and closures; across a clock change they follow elapsed
 /// time (the missing hour has none, the repeated hour has its own).
@@ -204,7 +221,8 @@ pub async fn list_consultation_point_slots(
     id: web::Path<uuid::Uuid>,
     query: web::Query<SlotQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, from, to, now) = (id.into_inner(), query.from, query.to, state.clock.now());
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let (from, to) = query.range(now);
     let slots = db::read_as(&state, caller, move |conn, _| {
         Ok(use_cases::free_slots(conn, id, from, to, now)?)
     })

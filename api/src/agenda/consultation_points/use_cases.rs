@@ -150,7 +150,13 @@ pub fn create_point(
     central_only(conn, actor)?;
     let text = |field: &'static str, value: &str| {
         inps_domain::text::clean_text(value, 300).map_err(|e| {
-            Refusal::invalid_field(field, Text::new(format!("testo non valido ({e})"), format!("invalid text ({e})")))
+            Refusal::invalid_field(
+                field,
+                Text::new(
+                    format!("testo non valido ({e})"),
+                    format!("invalid text ({e})"),
+                ),
+            )
         })
     };
     let row = PointRow {
@@ -162,7 +168,13 @@ pub fn create_point(
         updated_at: now,
     };
     repo::insert_point(conn, &row)?;
-    audit(conn, actor, "consultation_point.create", &format!("/v1/consultation-points/{}", row.id), now)?;
+    audit(
+        conn,
+        actor,
+        "consultation_point.create",
+        &format!("/v1/consultation-points/{}", row.id),
+        now,
+    )?;
     view(conn, actor, row)
 }
 
@@ -171,7 +183,10 @@ pub fn schedule_of(conn: &mut PgConnection, row: &PointRow) -> Result<Schedule, 
     let (weekly, exceptions) = stored_hours(row)?
         .to_domain()
         .map_err(|e| Refusal::internal(format!("consultation point {}: {e}", row.id)))?;
-    let closures = repo::closures(conn, row.id)?.iter().map(Into::into).collect();
+    let closures = repo::closures(conn, row.id)?
+        .iter()
+        .map(Into::into)
+        .collect();
     Schedule::new(weekly, exceptions, closures)
         .map_err(|e| Refusal::internal(format!("consultation point {}: {e}", row.id)))
 }
@@ -190,7 +205,13 @@ pub fn set_opening_hours(
     Schedule::new(weekly, exceptions, closures).map_err(|e| plan_refusal(&e))?;
     let json = serde_json::to_value(&hours).map_err(Refusal::internal)?;
     let row = repo::set_opening_hours(conn, id, &json, now)?;
-    audit(conn, actor, "consultation_point.opening_hours", &format!("/v1/consultation-points/{id}/opening-hours"), now)?;
+    audit(
+        conn,
+        actor,
+        "consultation_point.opening_hours",
+        &format!("/v1/consultation-points/{id}/opening-hours"),
+        now,
+    )?;
     view(conn, actor, row)
 }
 
@@ -203,24 +224,42 @@ pub fn add_closure(
     now: OffsetDateTime,
 ) -> Result<PointView, Refusal> {
     let row = managed_point(conn, actor, id)?;
-    let (from_time, to_time): (Option<Time>, Option<Time>) = cmd.hours.map(|h| (h.start, h.end)).unzip();
+    let (from_time, to_time): (Option<Time>, Option<Time>) =
+        cmd.hours.map(|h| (h.start, h.end)).unzip();
     let closure = ClosureRow {
         id: uuid::Uuid::new_v4(),
         point_id: id,
         date: cmd.date,
         from_time,
         to_time,
-        reason: cmd.reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()),
+        reason: cmd
+            .reason
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty()),
         created_at: now,
     };
-    let (weekly, exceptions) = stored_hours(&row)?.to_domain().map_err(|e| plan_refusal(&e))?;
+    let (weekly, exceptions) = stored_hours(&row)?
+        .to_domain()
+        .map_err(|e| plan_refusal(&e))?;
     let mut closures: Vec<_> = repo::closures(conn, id)?.iter().map(Into::into).collect();
     closures.push((&closure).into());
     Schedule::new(weekly, exceptions, closures).map_err(|e| {
-        Refusal::invalid_field("hours", Text::new(format!("chiusura non valida: {e}"), format!("invalid closure: {e}")))
+        Refusal::invalid_field(
+            "hours",
+            Text::new(
+                format!("chiusura non valida: {e}"),
+                format!("invalid closure: {e}"),
+            ),
+        )
     })?;
     repo::insert_closure(conn, &closure)?;
-    audit(conn, actor, "consultation_point.closure", &format!("/v1/consultation-points/{id}/closures/{}", closure.id), now)?;
+    audit(
+        conn,
+        actor,
+        "consultation_point.closure",
+        &format!("/v1/consultation-points/{id}/closures/{}", closure.id),
+        now,
+    )?;
     view(conn, actor, row)
 }
 
@@ -236,22 +275,40 @@ pub fn set_operator(
 ) -> Result<PointView, Refusal> {
     central_only(conn, actor)?;
     let row = repo::point(conn, id, true)?.ok_or_else(Refusal::not_found)?;
-    let resource = format!("/v1/consultation-points/{id}/operators/{}", operator.as_str());
+    let resource = format!(
+        "/v1/consultation-points/{id}/operators/{}",
+        operator.as_str()
+    );
     if assign {
         let roles = inps_persistence::persons::roles_of(conn, operator.as_str())?;
         if !roles.iter().any(|r| r == "operator") {
             return Err(Refusal::invalid_field(
                 "tax_code",
-                Text::new("la persona non è un operatore", "the person is not an operator"),
+                Text::new(
+                    "la persona non è un operatore",
+                    "the person is not an operator",
+                ),
             ));
         }
         repo::assign_operator(conn, id, operator.as_str(), now)?;
-        audit(conn, actor, "consultation_point.operator_assign", &resource, now)?;
+        audit(
+            conn,
+            actor,
+            "consultation_point.operator_assign",
+            &resource,
+            now,
+        )?;
     } else {
         if !repo::unassign_operator(conn, id, operator.as_str())? {
             return Err(Refusal::not_found());
         }
-        audit(conn, actor, "consultation_point.operator_unassign", &resource, now)?;
+        audit(
+            conn,
+            actor,
+            "consultation_point.operator_unassign",
+            &resource,
+            now,
+        )?;
     }
     view(conn, actor, row)
 }
@@ -266,7 +323,13 @@ pub fn slots_with_seats(
     to: Date,
 ) -> Result<Vec<FreeSlot>, Refusal> {
     let slots: Vec<Slot> = list_slots(schedule, from, to).map_err(|e| {
-        Refusal::invalid_field("to", Text::new(format!("intervallo non valido: {e}"), format!("invalid range: {e}")))
+        Refusal::invalid_field(
+            "to",
+            Text::new(
+                format!("intervallo non valido: {e}"),
+                format!("invalid range: {e}"),
+            ),
+        )
     })?;
     let (Some(first), Some(last)) = (slots.first(), slots.last()) else {
         return Ok(Vec::new());

@@ -2,8 +2,7 @@
 //! is), a closure, a free slot.
 
 use inps_domain::agenda::{
-    DayPlan, Exception as DException, FreeSlot as DFreeSlot, Opening,
-    PlanError, WeeklyPlan,
+    DayPlan, Exception as DException, FreeSlot as DFreeSlot, Opening, PlanError, WeeklyPlan,
 };
 use inps_persistence::agenda::{ClosureRow, PointRow};
 use serde::{Deserialize, Serialize};
@@ -165,7 +164,10 @@ impl OpeningHours {
 pub fn plan_refusal(e: &PlanError) -> Refusal {
     Refusal::invalid_field(
         "opening_hours",
-        Text::new(format!("piano non valido: {e}"), format!("invalid plan: {e}")),
+        Text::new(
+            format!("piano non valido: {e}"),
+            format!("invalid plan: {e}"),
+        ),
     )
 }
 
@@ -221,7 +223,10 @@ impl From<ClosureRow> for Closure {
         Self {
             id: r.id,
             date: r.date,
-            hours: r.from_time.zip(r.to_time).map(|(start, end)| Hours { start, end }),
+            hours: r
+                .from_time
+                .zip(r.to_time)
+                .map(|(start, end)| Hours { start, end }),
             reason: r.reason,
         }
     }
@@ -253,22 +258,36 @@ pub struct ConsultationPointList {
 
 /// The point's stored opening hours (a row the contract wrote; unreadable: internal error).
 pub fn stored_hours(row: &PointRow) -> Result<OpeningHours, Refusal> {
-    serde_json::from_value(row.opening_hours.clone())
-        .map_err(|e| Refusal::internal(format!("consultation point {}: opening hours: {e}", row.id)))
+    serde_json::from_value(row.opening_hours.clone()).map_err(|e| {
+        Refusal::internal(format!("consultation point {}: opening hours: {e}", row.id))
+    })
 }
 
 /// The range of slots asked for: Italian dates, both included, at most 62 days.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SlotQuery {
-    /// First date.
-    #[serde(with = "crate::wire::iso_date")]
-    #[param(value_type = String, format = Date, example = "2026-03-09")]
-    pub from: Date,
-    /// Last date (at most 61 days after `from`).
-    #[serde(with = "crate::wire::iso_date")]
-    #[param(value_type = String, format = Date, example = "2026-03-13")]
-    pub to: Date,
+    /// First date (default: today in Italy).
+    #[serde(default, with = "crate::wire::iso_date::option")]
+    #[param(value_type = Option<String>, format = Date, example = "2026-03-09")]
+    pub from: Option<Date>,
+    /// Last date, at most 61 days after `from` (default: 13 days after `from`, two weeks).
+    #[serde(default, with = "crate::wire::iso_date::option")]
+    #[param(value_type = Option<String>, format = Date, example = "2026-03-13")]
+    pub to: Option<Date>,
+}
+
+impl SlotQuery {
+    /// The dates asked for, defaults filled in at `now`.
+    pub fn range(&self, now: OffsetDateTime) -> (Date, Date) {
+        let from = self
+            .from
+            .unwrap_or_else(|| inps_domain::rome_time::rome_date(now));
+        let to = self
+            .to
+            .unwrap_or_else(|| from.checked_add(time::Duration::days(13)).unwrap_or(from));
+        (from, to)
+    }
 }
 
 /// A free slot: when, and how many of its seats are left.
