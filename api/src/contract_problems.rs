@@ -126,6 +126,16 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
             Problem::InquiryOnAnotherAppointment,
         ],
     ),
+    (
+        "cancel_appointment",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
+    ("close_appointment", &[Problem::StateConflict]),
+    (
+        "reschedule_appointment",
+        &[Problem::StateConflict, Problem::SlotUnavailable],
+    ),
+    ("download_appointment_calendar", &[Problem::StateConflict]),
     ("close_support_ticket", &[Problem::StateConflict]),
 ];
 

@@ -91,6 +91,16 @@ named_enum! {
         SupportTicketAnswered = "support_ticket_answered",
         /// An operator closed a support ticket (to the requester).
         SupportTicketClosed = "support_ticket_closed",
+        /// The office cancelled an appointment (to the employer and the managing intermediary).
+        AppointmentCancelledByOffice = "appointment_cancelled_by_office",
+        /// The office moved an appointment to another slot (to the employer and the managing
+        /// intermediary).
+        AppointmentRescheduled = "appointment_rescheduled",
+        /// The office closed an appointment as resolved (to the employer and the managing
+        /// intermediary).
+        AppointmentClosed = "appointment_closed",
+        /// An appointment starts in 24 hours (to the employer and the managing intermediary).
+        AppointmentReminder = "appointment_reminder",
     }
 }
 
@@ -100,6 +110,10 @@ impl EventType {
     pub fn delegated_scope(self) -> Option<(Service, Scope)> {
         match self {
             Self::InquiryAnswered => Some((Service::DomesticWork, Scope::Inquiries)),
+            Self::AppointmentCancelledByOffice
+            | Self::AppointmentRescheduled
+            | Self::AppointmentClosed
+            | Self::AppointmentReminder => Some((Service::DomesticWork, Scope::Appointments)),
             _ => None,
         }
     }
@@ -403,6 +417,22 @@ impl EventType {
             Self::SupportTicketClosed => (
                 "La tua richiesta di assistenza è stata chiusa",
                 "Your support ticket was closed",
+            ),
+            Self::AppointmentCancelledByOffice => (
+                "Un appuntamento è stato cancellato dalla sede",
+                "An appointment was cancelled by the office",
+            ),
+            Self::AppointmentRescheduled => (
+                "Un appuntamento è stato spostato",
+                "An appointment was rescheduled",
+            ),
+            Self::AppointmentClosed => (
+                "Un appuntamento è stato chiuso e definito",
+                "An appointment was closed as resolved",
+            ),
+            Self::AppointmentReminder => (
+                "Promemoria: appuntamento tra 24 ore",
+                "Reminder: appointment in 24 hours",
             ),
         }
     }

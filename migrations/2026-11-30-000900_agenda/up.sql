@@ -92,3 +92,10 @@ CREATE TABLE appointment_history (
     reason         text
 );
 CREATE INDEX appointment_history_by_appointment ON appointment_history (appointment_id, at, id);
+
+-- The 24-hour reminder of an appointment is a scheduled job of its own kind, due at an instant
+-- (`due_at`) within its Italian civil day (`due_on`).
+ALTER TABLE scheduled_jobs DROP CONSTRAINT scheduled_jobs_kind_check;
+ALTER TABLE scheduled_jobs ADD CONSTRAINT scheduled_jobs_kind_check
+    CHECK (kind IN ('delegation_expiring', 'appointment_reminder'));
+ALTER TABLE scheduled_jobs ADD COLUMN due_at timestamptz;

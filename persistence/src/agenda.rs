@@ -438,9 +438,10 @@ pub fn history_of(conn: &mut PgConnection, id: uuid::Uuid) -> QueryResult<Vec<Hi
 /// The filters of an appointment search, applied in the query before paging.
 #[derive(Debug, Clone, Default)]
 pub struct AppointmentQuery<'a> {
-    /// Only this employer's (a citizen), or none for every employer (operators).
+    /// This employer's (with `include_intermediary_managed`: also those an intermediary
+    /// manages) ...
     pub employer: Option<&'a str>,
-    /// Only those booked through a delegation by this intermediary.
+    /// ... or those this intermediary manages. Neither: every appointment (operators).
     pub managed_by: Option<&'a str>,
     /// With `employer`, whether also those an intermediary manages are listed.
     pub include_intermediary_managed: bool,
@@ -470,8 +471,9 @@ pub fn search(
     let (after_at, after_id) = q.after.unzip();
     diesel::sql_query(
         "SELECT a.* FROM appointments a
-         WHERE ($1::text IS NULL OR (a.employer_tax_code = $1 AND ($3 OR a.managed_by IS NULL)))
-           AND ($2::text IS NULL OR a.managed_by = $2)
+         WHERE (($1::text IS NULL AND $2::text IS NULL)
+                OR (a.employer_tax_code = $1 AND ($3 OR a.managed_by IS NULL))
+                OR a.managed_by = $2)
            AND ($4::uuid[] IS NULL OR a.point_id = ANY($4))
            AND ($5::text IS NULL OR a.employment_code = $5)
            AND ($6::text IS NULL OR a.state = $6)

@@ -173,6 +173,7 @@ diesel::table! {
         created_at -> Timestamptz,
         done_at -> Nullable<Timestamptz>,
         outcome -> Nullable<Text>,
+        due_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -1,22 +1,36 @@
 //! The HTTP operations of appointments.
 
 use actix_web::{HttpResponse, get, post, web};
+use utoipa::ToSchema;
 
-use super::use_cases::{self, AppointmentView, NewDraft};
-use super::wire::{Appointment, HistoryEntry, NewAppointment};
-use crate::auth::{Bearer, Caller};
+use super::use_cases::{self, AppointmentView, Filter, NewDraft};
+use super::wire::{
+    Appointment, AppointmentList, AppointmentQuery, CancellationInput, HistoryEntry,
+    NewAppointment, RescheduleInput,
+};
+use crate::auth::{Bearer, Caller, Operator};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::ValidatedJson;
+use crate::extract::{PageQuery, ValidatedJson, page_of, time_id_cursor};
 use crate::refusal::Refusal;
 use crate::state::AppState;
 
 /// Mounts the operations of appointments.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
     cfg.service(create_appointment)
+        .service(list_appointments)
         .service(show_appointment)
-        .service(confirm_appointment);
+        .service(appointment_calendar)
+        .service(confirm_appointment)
+        .service(cancel_appointment)
+        .service(close_appointment)
+        .service(reschedule_appointment);
 }
+
+/// An iCalendar file (RFC 5545).
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String)]
+pub struct CalendarFile(pub String);
 
 impl TryFrom<AppointmentView> for Appointment {
     type Error = Refusal;
@@ -172,6 +186,199 @@ pub async fn confirm_appointment(
             conn,
             &caller.actor(),
             id,
+            now,
+        )?)
+    })
+    .await?;
+    respond(view, false)
+}
+
+/// List appointments
+///
+/// Latest slot first, keyset pages of `limit`, every filter applied in the query before paging.
+/// An operator sees the appointments of the points within reach (every point for a central
+/// operator). With `employment_code`, that employment's appointments, for whoever may read it
+/// (the employer, a delegate, 404 otherwise). Otherwise the caller's own as employer (also
+/// those an intermediary manages unless `include_intermediary_managed=false`) and those they
+/// manage as intermediary. Drafts are listed to their author only.
+#[utoipa::path(tag = "appointments", operation_id = "list_appointments",
+    params(AppointmentQuery, PageQuery),
+    responses((status = 200, description = "The appointments.", body = AppointmentList)),
+    security(("bearer" = [])))]
+#[get("/appointments")]
+pub async fn list_appointments(
+    state: web::Data<AppState>,
+    caller: Bearer,
+    query: web::Query<AppointmentQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = page.limit()?;
+    let after = page.cursor()?.map(|c| time_id_cursor(&c)).transpose()?;
+    let q = query.into_inner();
+    let filter = Filter {
+        employment_code: q.employment_code,
+        state: q.state.map(Into::into),
+        from: q.from,
+        to: q.to,
+        include_intermediary_managed: q.include_intermediary_managed,
+    };
+    let now = state.clock.now();
+    let views = db::read_as(&state, caller, move |conn, caller| {
+        Ok(use_cases::appointments(
+            conn,
+            &caller.actor(),
+            &filter,
+            after,
+            limit + 1,
+            now,
+        )?)
+    })
+    .await?;
+    let (views, next_cursor) = page_of(views, limit, |v| {
+        format!("{}/{}", v.row.slot_start.unix_timestamp_nanos(), v.row.id)
+    });
+    let items = views
+        .into_iter()
+        .map(Appointment::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(AppointmentList { items, next_cursor }))
+}
+
+/// An appointment's calendar file
+///
+/// The appointment as an iCalendar event (RFC 5545, times in UTC): the UID never changes and
+/// SEQUENCE grows with every change, so a calendar that imported it updates its copy; a
+/// cancelled appointment has `STATUS:CANCELLED`. For whoever may see the appointment; a draft
+/// has no calendar (409).
+#[utoipa::path(tag = "appointments", operation_id = "download_appointment_calendar",
+    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
+    responses((status = 200, description = "The calendar file.", content((CalendarFile = "text/calendar"))),
+              (status = 404, description = "Unknown or not visible."),
+              (status = 409, description = "A draft.")),
+    security(("bearer" = [])))]
+#[get("/appointments/{id}/calendar.ics")]
+pub async fn appointment_calendar(
+    state: web::Data<AppState>,
+    caller: Bearer,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let base = &state.settings.notification_link_base;
+    let host = base
+        .split_once("://")
+        .map_or(base.as_str(), |(_, rest)| rest)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("inps.example")
+        .to_owned();
+    let file = db::read_as(&state, caller, move |conn, caller| {
+        Ok(use_cases::calendar(conn, &caller.actor(), id, &host, now)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"appuntamento.ics\"",
+        ))
+        .body(file))
+}
+
+/// Cancel an appointment
+///
+/// The employer or a delegate with the `appointments` scope cancels a `confirmed` appointment
+/// before it starts (`cancelled_by` `user`, the reason optional). An operator whose reach covers
+/// the point cancels a `confirmed` one, also once started, with a required `reason`
+/// (`cancelled_by` `office`); the employer and the managing intermediary are notified
+/// (`appointment_cancelled_by_office`). The seat is given back.
+#[utoipa::path(tag = "appointments", operation_id = "cancel_appointment",
+    request_body = CancellationInput,
+    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
+    responses((status = 200, description = "Cancelled.", body = Appointment),
+              (status = 404, description = "Unknown or not visible."),
+              (status = 409, description = "Not confirmed, or already started (user).")),
+    security(("bearer" = [])))]
+#[post("/appointments/{id}/cancellation")]
+pub async fn cancel_appointment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    body: ValidatedJson<CancellationInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, now, reason) = (id.into_inner(), state.clock.now(), body.value.reason);
+    let view = db::transaction(&state, move |conn| {
+        Ok(use_cases::cancel_appointment(
+            conn,
+            &caller.actor(),
+            id,
+            reason.as_deref(),
+            now,
+        )?)
+    })
+    .await?;
+    respond(view, false)
+}
+
+/// Close an appointment as resolved
+///
+/// Operators only (whose reach covers the point). A `confirmed` appointment becomes
+/// `closed_resolved` (Chiuso e Definito); the employer and the managing intermediary are
+/// notified (`appointment_closed`).
+#[utoipa::path(tag = "appointments", operation_id = "close_appointment",
+    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
+    responses((status = 200, description = "Closed.", body = Appointment),
+              (status = 403, description = "Not an operator."),
+              (status = 404, description = "Unknown, a draft, or out of the operator's reach."),
+              (status = 409, description = "Not confirmed.")),
+    security(("bearer" = [])))]
+#[post("/appointments/{id}/closure")]
+pub async fn close_appointment(
+    state: web::Data<AppState>,
+    Operator(caller): Operator,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let view = db::transaction(&state, move |conn| {
+        Ok(use_cases::close_appointment(
+            conn,
+            &caller.actor(),
+            id,
+            now,
+        )?)
+    })
+    .await?;
+    respond(view, false)
+}
+
+/// Reschedule an appointment
+///
+/// Operators only (whose reach covers the point). A `confirmed` appointment moves to another
+/// slot of the same point, in the future: the seat moves atomically (409 `slot-unavailable`
+/// with `nearest_free_slots` when the new slot is full or not offered), it stays `confirmed`,
+/// the 24-hour reminder moves, and the employer and the managing intermediary are notified
+/// (`appointment_rescheduled`).
+#[utoipa::path(tag = "appointments", operation_id = "reschedule_appointment",
+    request_body = RescheduleInput,
+    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
+    responses((status = 200, description = "Rescheduled.", body = Appointment),
+              (status = 403, description = "Not an operator."),
+              (status = 404, description = "Unknown, a draft, or out of the operator's reach."),
+              (status = 409, description = "Not confirmed, a slot in the past, or the slot unavailable.")),
+    security(("bearer" = [])))]
+#[post("/appointments/{id}/reschedule")]
+pub async fn reschedule_appointment(
+    state: web::Data<AppState>,
+    Operator(caller): Operator,
+    id: web::Path<uuid::Uuid>,
+    body: ValidatedJson<RescheduleInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, now, start) = (id.into_inner(), state.clock.now(), body.value.slot_start);
+    let view = db::transaction(&state, move |conn| {
+        Ok(use_cases::reschedule_appointment(
+            conn,
+            &caller.actor(),
+            id,
+            start,
             now,
         )?)
     })

@@ -5,14 +5,14 @@ use diesel::PgConnection;
 use inps_domain::agenda::slots::NEAREST_SLOTS;
 use inps_domain::agenda::{
     AppointmentFacts, AppointmentState, Change, DraftError, DraftRequest, FreeSlot, InquiryOnDraft,
-    Schedule, Slot, Transition, TransitionRefusal, draft_expires_at, nearest_free, slot_at,
-    transition, validate_draft,
+    Schedule, Slot, Transition, TransitionRefusal, draft_expires_at, nearest_free, reminder_at,
+    slot_at, transition, validate_draft,
 };
 use inps_domain::delegation::{Scope, Service};
 use inps_domain::employment::EmploymentCode;
 use inps_domain::identity::Role;
 use inps_domain::inquiry::Inquiry;
-use inps_domain::notification::Channel;
+use inps_domain::notification::{Channel, EventType};
 use inps_domain::rome_time::rome_date;
 use inps_domain::tax_code::TaxCode;
 use inps_persistence::agenda::{
@@ -26,6 +26,7 @@ use crate::agenda::consultation_points::wire::FreeSlot as WireFreeSlot;
 use crate::auth::Actor;
 use crate::cassetto::employments::use_cases::visible_employment;
 use crate::error::Text;
+use crate::notifications::outbox::{Event, notify_on_chosen_channels};
 use crate::problems::Problem;
 use crate::refusal::Refusal;
 
@@ -474,5 +475,307 @@ pub fn confirm_appointment(
     let point = repo::point(conn, row.point_id, false)?.ok_or_else(Refusal::not_found)?;
     let slot = take_seat(conn, &point, row.slot_start, now)?;
     let changed = record(conn, actor, &row, &t, slot.end, now)?;
+    schedule_reminder(conn, &changed, now)?;
     view(conn, changed)
+}
+
+/// The job kind of the 24-hour reminder of an appointment.
+pub const APPOINTMENT_REMINDER: &str = "appointment_reminder";
+
+/// Schedules the reminder of confirmed appointment `row` 24 hours before its start (none when
+/// that is already past: the appointment was booked less than a day ahead).
+fn schedule_reminder(
+    conn: &mut PgConnection,
+    row: &AppointmentRow,
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
+    let at = reminder_at(row.slot_start);
+    if at > now {
+        inps_persistence::scheduled_jobs::schedule_at(
+            conn,
+            APPOINTMENT_REMINDER,
+            row.id,
+            rome_date(at),
+            at,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// The people an appointment's events go to: the employer and the managing intermediary.
+/// Whoever booked it gets them on the channels chosen at booking.
+fn notify_people(
+    conn: &mut PgConnection,
+    row: &AppointmentRow,
+    event_type: EventType,
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
+    let employer = employer_of(row)?;
+    let mut recipients = vec![employer.clone()];
+    if let Some(manager) = row.managed_by.as_deref() {
+        recipients.push(TaxCode::parse(manager).map_err(Refusal::internal)?);
+    }
+    let booker = TaxCode::parse(&row.booked_by).map_err(Refusal::internal)?;
+    let channels: Vec<Channel> = row
+        .channels
+        .iter()
+        .map(|c| c.parse())
+        .collect::<Result<_, _>>()
+        .map_err(Refusal::internal)?;
+    let event = Event {
+        event_type,
+        subject: employer,
+        recipients,
+        payload: serde_json::json!({
+            "appointment_id": row.id,
+            "employment_code": row.employment_code,
+            "consultation_point_id": row.point_id,
+            "slot_start": row.slot_start.format(&time::format_description::well_known::Rfc3339).map_err(Refusal::internal)?,
+            "state": row.state,
+        }),
+        link: format!("/v1/appointments/{}", row.id),
+    };
+    notify_on_chosen_channels(conn, event, &booker, &channels, now)
+}
+
+/// Writes the reminder of appointment `id` when it is still confirmed and starts within 24
+/// hours (the worker, for a job of kind [`APPOINTMENT_REMINDER`]); whether it was written.
+pub fn remind(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<bool, Refusal> {
+    let Some(row) = repo::appointment(conn, id, false)? else {
+        return Ok(false);
+    };
+    let due = state_of(&row)? == AppointmentState::Confirmed
+        && reminder_at(row.slot_start) <= now
+        && now < row.slot_start;
+    if due {
+        notify_people(conn, &row, EventType::AppointmentReminder, now)?;
+    }
+    Ok(due)
+}
+
+/// Appointment `id` for an operator who may act on it (its point within their reach; 403 for a
+/// user, 404 for an appointment out of reach or a draft), locked.
+fn office_appointment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+) -> Result<AppointmentRow, Refusal> {
+    if !actor.is_operator() {
+        return Err(Refusal::operators_only());
+    }
+    let row = repo::appointment(conn, id, true)?.ok_or_else(Refusal::not_found)?;
+    if state_of(&row)? == AppointmentState::Draft || !reach(conn, actor)?.covers(row.point_id) {
+        return Err(Refusal::not_found());
+    }
+    Ok(row)
+}
+
+/// Cancels appointment `id`: the user (the employer or a delegate with the `appointments`
+/// scope) a confirmed one before it starts, the reason optional; an operator a confirmed one
+/// with a reason, notifying the employer and the managing intermediary. The seat is given back.
+pub fn cancel_appointment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    reason: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<AppointmentView, Refusal> {
+    let by_office = actor.is_operator() && !is_own(actor, conn, id)?;
+    let (row, change) = if by_office {
+        let row = office_appointment(conn, actor, id)?;
+        (
+            row,
+            Change::CancelByOffice {
+                reason: reason.unwrap_or(""),
+            },
+        )
+    } else {
+        let row = visible_appointment(
+            conn,
+            actor,
+            id,
+            Scope::Appointments,
+            "appointment.cancel",
+            now,
+        )?;
+        (row, Change::CancelByUser { reason })
+    };
+    let t = transition(&facts(&row)?, change, now).map_err(|e| transition_refusal(&e))?;
+    repo::release_seat(conn, row.point_id, row.slot_start)?;
+    let changed = record(conn, actor, &row, &t, row.slot_end, now)?;
+    if by_office {
+        notify_people(conn, &changed, EventType::AppointmentCancelledByOffice, now)?;
+    }
+    view(conn, changed)
+}
+
+/// Whether the acting operator is the appointment's employer (an operator booking for
+/// themselves cancels as a user).
+fn is_own(actor: &Actor, conn: &mut PgConnection, id: uuid::Uuid) -> Result<bool, Refusal> {
+    let Some(me) = actor.person() else {
+        return Ok(false);
+    };
+    Ok(repo::appointment(conn, id, false)?.is_some_and(|r| r.employer_tax_code == me.as_str()))
+}
+
+/// An operator closes appointment `id` as resolved (Chiuso e Definito), notifying the employer
+/// and the managing intermediary.
+pub fn close_appointment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<AppointmentView, Refusal> {
+    let row = office_appointment(conn, actor, id)?;
+    let t = transition(&facts(&row)?, Change::Close, now).map_err(|e| transition_refusal(&e))?;
+    let changed = record(conn, actor, &row, &t, row.slot_end, now)?;
+    notify_people(conn, &changed, EventType::AppointmentClosed, now)?;
+    view(conn, changed)
+}
+
+/// An operator moves appointment `id` to the slot of the same point starting at `start`: the
+/// old seat is given back and a new one taken atomically (409 `slot-unavailable` with the
+/// nearest free slots when full or not offered); the employer and the managing intermediary are
+/// notified and the reminder moves.
+pub fn reschedule_appointment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    start: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<AppointmentView, Refusal> {
+    let row = office_appointment(conn, actor, id)?;
+    let t = transition(&facts(&row)?, Change::Reschedule { start }, now)
+        .map_err(|e| transition_refusal(&e))?;
+    let point = repo::point(conn, row.point_id, false)?.ok_or_else(Refusal::not_found)?;
+    repo::release_seat(conn, row.point_id, row.slot_start)?;
+    let slot = take_seat(conn, &point, start, now)?;
+    let changed = record(conn, actor, &row, &t, slot.end, now)?;
+    schedule_reminder(conn, &changed, now)?;
+    notify_people(conn, &changed, EventType::AppointmentRescheduled, now)?;
+    view(conn, changed)
+}
+
+/// The filters of [`appointments`].
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only about this employment (the caller must be able to read it).
+    pub employment_code: Option<String>,
+    /// Only in this state.
+    pub state: Option<AppointmentState>,
+    /// Starting at or after.
+    pub from: Option<OffsetDateTime>,
+    /// Starting before.
+    pub to: Option<OffsetDateTime>,
+    /// For an employer: also those an intermediary manages (default true).
+    pub include_intermediary_managed: Option<bool>,
+}
+
+/// Up to `limit` appointments after `after` (slot start, id), latest first, filtered in the
+/// query: an operator's are those of the points within reach; with `employment_code`, that
+/// employment's (for whoever may read it); otherwise the caller's own as employer (with or
+/// without those an intermediary manages) and those they manage as intermediary. Drafts are
+/// listed to their author only.
+pub fn appointments(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    filter: &Filter,
+    after: Option<(OffsetDateTime, uuid::Uuid)>,
+    limit: i64,
+    now: OffsetDateTime,
+) -> Result<Vec<AppointmentView>, Refusal> {
+    let me = by(actor);
+    let code = filter
+        .employment_code
+        .as_deref()
+        .map(EmploymentCode::parse)
+        .transpose()
+        .map_err(|_| {
+            Refusal::invalid_field(
+                "employment_code",
+                Text::new("codice non valido", "invalid code"),
+            )
+        })?;
+    let office = if actor.is_operator() {
+        Some(reach(conn, actor)?)
+    } else {
+        None
+    };
+    let employer = match (&code, &office) {
+        (Some(code), None) => {
+            let resource = format!("/v1/employments/{code}");
+            let audited = Audited {
+                action: "appointment.search",
+                resource: &resource,
+            };
+            let (employment, _) = visible_employment(conn, actor, code, Scope::Read, audited, now)?;
+            Some(employment.employer.as_str().to_owned())
+        }
+        (None, None) => Some(me.clone()),
+        (_, Some(_)) => None,
+    };
+    let own = code.is_none() && office.is_none();
+    let query = repo::AppointmentQuery {
+        employer: employer.as_deref(),
+        managed_by: own.then_some(me.as_str()),
+        include_intermediary_managed: filter.include_intermediary_managed.unwrap_or(true),
+        points: office.as_ref().and_then(|o| o.points()),
+        employment_code: code.as_ref().map(EmploymentCode::as_str),
+        state: filter.state.map(AppointmentState::as_str),
+        drafts_of: Some(me.as_str()),
+        from: filter.from,
+        to: filter.to,
+        after,
+        limit,
+    };
+    repo::search(conn, &query)?
+        .into_iter()
+        .map(|row| {
+            Ok(AppointmentView {
+                inquiries: Vec::new(),
+                history: Vec::new(),
+                row,
+            })
+        })
+        .collect()
+}
+
+/// The calendar file (RFC 5545) of appointment `id`, for an actor who may see it: a stable UID
+/// and a SEQUENCE that grows with every change. A draft has none (409).
+pub fn calendar(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    host: &str,
+    now: OffsetDateTime,
+) -> Result<String, Refusal> {
+    use inps_domain::agenda::ics;
+    let view = show_appointment(conn, actor, id, now)?;
+    let row = &view.row;
+    let status = ics::EventStatus::of(state_of(row)?).ok_or_else(|| {
+        Refusal::new(Problem::StateConflict).with_detail(
+            "Una bozza non ha calendario: va prima confermata.",
+            "A draft has no calendar: confirm it first.",
+        )
+    })?;
+    let point = repo::point(conn, row.point_id, false)?.ok_or_else(Refusal::not_found)?;
+    let location = format!("{}, {}", point.name, point.address);
+    let id_text = row.id.to_string();
+    Ok(ics::render(&ics::CalendarEvent {
+        appointment_id: &id_text,
+        host,
+        sequence: ics::sequence(view.history.len()),
+        stamp: now,
+        start: row.slot_start,
+        end: row.slot_end,
+        summary: "Appuntamento INPS - lavoro domestico",
+        description: Some(&row.note),
+        location: Some(&location),
+        status,
+    }))
 }

@@ -39,6 +39,14 @@ crate::wire::wire_enum! {
         SupportTicketAnswered,
         /// An operator closed the recipient's support ticket.
         SupportTicketClosed,
+        /// The office cancelled an appointment of the recipient.
+        AppointmentCancelledByOffice,
+        /// The office moved an appointment of the recipient to another slot.
+        AppointmentRescheduled,
+        /// The office closed an appointment of the recipient as resolved (Chiuso e Definito).
+        AppointmentClosed,
+        /// An appointment of the recipient starts in 24 hours.
+        AppointmentReminder,
     }
 }
 
