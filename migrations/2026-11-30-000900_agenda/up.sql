@@ -89,9 +89,11 @@ CREATE TABLE appointment_history (
     at             timestamptz NOT NULL,
     by_tax_code    text NOT NULL,
     slot_start     timestamptz NOT NULL,
-    reason         text
+    reason         text,
+    -- The order of the changes (several may share an instant).
+    seq            bigint GENERATED ALWAYS AS IDENTITY
 );
-CREATE INDEX appointment_history_by_appointment ON appointment_history (appointment_id, at, id);
+CREATE INDEX appointment_history_by_appointment ON appointment_history (appointment_id, seq);
 
 -- The 24-hour reminder of an appointment is a scheduled job of its own kind, due at an instant
 -- (`due_at`) within its Italian civil day (`due_on`).

@@ -430,7 +430,7 @@ pub fn insert_history(conn: &mut PgConnection, row: &HistoryRow) -> QueryResult<
 pub fn history_of(conn: &mut PgConnection, id: uuid::Uuid) -> QueryResult<Vec<HistoryRow>> {
     appointment_history::table
         .filter(appointment_history::appointment_id.eq(id))
-        .order((appointment_history::at, appointment_history::id))
+        .order(appointment_history::seq)
         .select(HistoryRow::as_select())
         .load(conn)
 }

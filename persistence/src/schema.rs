@@ -535,6 +535,7 @@ diesel::table! {
         by_tax_code -> Text,
         slot_start -> Timestamptz,
         reason -> Nullable<Text>,
+        seq -> Int8,
     }
 }
 

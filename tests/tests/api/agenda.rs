@@ -531,3 +531,384 @@ async fn two_confirmations_of_drafts_sharing_a_quesito_confirm_one() {
         5
     );
 }
+
+/// A confirmed appointment of the cassetto's employer at `point`, starting at `start`; its id.
+async fn confirmed(c: &Cassetto, point: &str, start: &str) -> String {
+    let inquiry = eligible_inquiry(c).await;
+    let id = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], point, start),
+    )
+    .await;
+    let res = confirm(&c.app, &c.employer, &id).await;
+    assert_eq!(res.status, 200, "confirm: {}", res.text());
+    id
+}
+
+async fn act(
+    c: &Cassetto,
+    token: &str,
+    id: &str,
+    action: &str,
+    body: Option<Value>,
+) -> inps_tests::TestResponse {
+    c.app
+        .call(
+            "POST",
+            &format!("{APPOINTMENTS}/{id}/{action}"),
+            Some(token),
+            body,
+        )
+        .await
+}
+
+/// Seats left in the slot of `point` starting at `start` on 9 March.
+async fn remaining(c: &Cassetto, point: &str, start: &str) -> Option<i64> {
+    slots(&c.app, &c.employer, point, "2026-03-09", "2026-03-09")
+        .await
+        .iter()
+        .find(|s| s["start"] == start)
+        .map(|s| s["remaining"].as_i64().unwrap_or(-1))
+}
+
+#[actix_web::test]
+async fn the_user_cancels_a_confirmed_appointment_before_it_starts_and_gets_the_seat_back() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    assert_eq!(remaining(&c, &point, FIRST_SLOT).await, Some(1));
+    let res = act(
+        &c,
+        &c.employer,
+        &id,
+        "cancellation",
+        Some(json!({"reason": "Impegno sopravvenuto."})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let body = res.json();
+    assert_eq!(body["state"], "cancelled");
+    assert_eq!(body["cancelled_by"], "user");
+    assert_eq!(remaining(&c, &point, FIRST_SLOT).await, Some(2));
+    // Once cancelled, never again; and the quesito is free for another appointment.
+    let res = act(&c, &c.employer, &id, "cancellation", Some(json!({}))).await;
+    assert_eq!(res.status, 409);
+    // Once started, the user can no longer cancel.
+    let later = confirmed(&c, &point, "2026-03-09T08:00:00Z").await;
+    c.app.advance(time::Duration::days(7));
+    let token = c.app.login(&inps_tests::personas::employer()).await;
+    let res = act(&c, &token, &later, "cancellation", Some(json!({}))).await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    // The user does not close nor reschedule.
+    assert_eq!(act(&c, &token, &later, "closure", None).await.status, 403);
+}
+
+#[actix_web::test]
+async fn office_changes_need_a_reason_to_cancel_and_notify_the_employer_and_the_managing_intermediary()
+ {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let agent = intermediary();
+    c.app.register_intermediary(&agent).await;
+    let agent_token = c.app.login(&agent).await;
+    let terms = delegation_terms(
+        &agent.tax_code,
+        "domestic_work",
+        &["read", "appointments"],
+        "2026-03-02",
+        "2027-03-01",
+    );
+    c.app
+        .active_delegation(&c.employer, &agent_token, terms)
+        .await;
+    let inquiry = eligible_inquiry(&c).await;
+    let id = draft(
+        &c.app,
+        &agent_token,
+        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
+    )
+    .await;
+    assert_eq!(confirm(&c.app, &agent_token, &id).await.status, 200);
+    let res = act(&c, &c.operator, &id, "cancellation", Some(json!({}))).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["errors"][0]["field"], "reason");
+    let res = act(
+        &c,
+        &c.operator,
+        &id,
+        "cancellation",
+        Some(json!({"reason": "Sede chiusa per sciopero."})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["cancelled_by"], "office");
+    let history: Vec<Value> = res.json()["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| h["kind"].clone())
+        .collect();
+    assert_eq!(
+        history,
+        [
+            json!("created"),
+            json!("confirmed"),
+            json!("cancelled_by_office")
+        ]
+    );
+    for token in [&c.employer, &agent_token] {
+        let seen = c
+            .app
+            .items(
+                token,
+                "/v1/notifications?type=appointment_cancelled_by_office",
+            )
+            .await;
+        assert_eq!(seen.len(), 1, "{seen:?}");
+    }
+}
+
+#[actix_web::test]
+async fn the_office_closes_and_reschedules_within_its_reach() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let elsewhere = self::point(&c.app, &c.operator, 2).await;
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    // An office operator of another point does not see it.
+    let office = other_operator();
+    c.app.login(&office).await;
+    c.app.grant_role(&office, "operator").await;
+    let path = format!("{POINTS}/{elsewhere}/operators/{}", office.tax_code);
+    assert_eq!(
+        c.app
+            .call("PUT", &path, Some(&c.operator), None)
+            .await
+            .status,
+        200
+    );
+    let office_token = c.app.login(&office).await;
+    assert_eq!(
+        act(&c, &office_token, &id, "closure", None).await.status,
+        404
+    );
+    assert_eq!(
+        c.app
+            .get_as(&office_token, &format!("{APPOINTMENTS}/{id}"))
+            .await
+            .status,
+        404
+    );
+    // Rescheduled: the seat moves.
+    let later = "2026-03-09T09:00:00Z";
+    let res = act(
+        &c,
+        &c.operator,
+        &id,
+        "reschedule",
+        Some(json!({"slot_start": later})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["slot_start"], later);
+    assert_eq!(remaining(&c, &point, FIRST_SLOT).await, Some(2));
+    assert_eq!(remaining(&c, &point, later).await, Some(1));
+    // Into a time with no slot: 409 with the nearest free slots.
+    let res = act(
+        &c,
+        &c.operator,
+        &id,
+        "reschedule",
+        Some(json!({"slot_start": "2026-03-09T09:10:00Z"})),
+    )
+    .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    assert_eq!(res.json()["type"], problem_type("slot-unavailable"));
+    assert_eq!(
+        res.json()["nearest_free_slots"][0]["start"],
+        "2026-03-09T09:00:00Z"
+    );
+    let res = act(&c, &c.operator, &id, "closure", None).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["state"], "closed_resolved");
+    assert_eq!(act(&c, &c.operator, &id, "closure", None).await.status, 409);
+    for kind in ["appointment_rescheduled", "appointment_closed"] {
+        let seen = c
+            .app
+            .items(&c.employer, &format!("/v1/notifications?type={kind}"))
+            .await;
+        assert_eq!(seen.len(), 1, "{kind}: {seen:?}");
+    }
+}
+
+#[actix_web::test]
+async fn concurrent_reschedules_into_a_nearly_full_slot_take_its_last_seat_once() {
+    const MOVES: usize = 20;
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 3).await;
+    let target = "2026-03-10T07:30:00Z";
+    // The target slot has 2 of 3 seats taken.
+    for _ in 0..2 {
+        confirmed(&c, &point, target).await;
+    }
+    let mut moving = Vec::new();
+    for i in 0..MOVES {
+        // Spread over the Monday slots, 3 seats each.
+        let start =
+            time::OffsetDateTime::parse(FIRST_SLOT, &time::format_description::well_known::Rfc3339)
+                .expect("start")
+                + time::Duration::minutes(30 * (i / 3) as i64);
+        let start = start
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("format");
+        moving.push(confirmed(&c, &point, &start).await);
+    }
+    let body = json!({"slot_start": target});
+    let responses = join_all(
+        moving
+            .iter()
+            .map(|id| act(&c, &c.operator, id, "reschedule", Some(body.clone()))),
+    )
+    .await;
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| matches!(s, 200 | 409)),
+        "{statuses:?}"
+    );
+    let taken = inps_tests::fixtures::count_with(
+        &c.app,
+        "SELECT taken::bigint AS n FROM slot_seats WHERE start = $1::timestamptz",
+        target,
+    );
+    assert_eq!(taken, 3);
+    assert_eq!(
+        count(
+            &c.app,
+            "SELECT coalesce(sum(taken), 0)::bigint AS n FROM slot_seats"
+        ),
+        22
+    );
+}
+
+#[actix_web::test]
+async fn a_reminder_goes_out_24_hours_before_the_start() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    confirmed(&c, &point, FIRST_SLOT).await;
+    assert_eq!(c.app.run_reminders(), 0);
+    // 8 March 07:29 UTC: not yet.
+    c.app.advance(time::Duration::minutes(6 * 24 * 60 - 91));
+    assert_eq!(c.app.run_reminders(), 0);
+    c.app.advance(time::Duration::minutes(2));
+    assert_eq!(c.app.run_reminders(), 1);
+    assert_eq!(c.app.run_reminders(), 0, "once");
+    let token = c.app.login(&inps_tests::personas::employer()).await;
+    let seen = c
+        .app
+        .items(&token, "/v1/notifications?type=appointment_reminder")
+        .await;
+    assert_eq!(seen.len(), 1);
+}
+
+#[actix_web::test]
+async fn appointments_are_searched_with_filters_and_keyset_pages_and_have_a_calendar_file() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let first = confirmed(&c, &point, FIRST_SLOT).await;
+    let second = confirmed(&c, &point, "2026-03-10T07:30:00Z").await;
+    let inquiry = eligible_inquiry(&c).await;
+    let pending = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
+    )
+    .await;
+    let ids = |items: Vec<Value>| items.iter().map(id_of).collect::<Vec<_>>();
+    assert_eq!(
+        ids(c.app.items(&c.employer, APPOINTMENTS).await),
+        [second.clone(), pending.clone(), first.clone()]
+    );
+    assert_eq!(
+        ids(c
+            .app
+            .items(
+                &c.employer,
+                &format!("{APPOINTMENTS}?state=confirmed&from=2026-03-10T00:00:00Z")
+            )
+            .await),
+        [second.clone()]
+    );
+    // The operator sees the confirmed ones, not the draft.
+    assert_eq!(
+        ids(c.app.items(&c.operator, APPOINTMENTS).await),
+        [second.clone(), first.clone()]
+    );
+    // Pages of one.
+    let res = c
+        .app
+        .get_as(
+            &c.employer,
+            &format!("{APPOINTMENTS}?limit=1&state=confirmed"),
+        )
+        .await;
+    let cursor = res.json()["next_cursor"]
+        .as_str()
+        .expect("cursor")
+        .to_owned();
+    assert_eq!(
+        ids(res.json()["items"].as_array().expect("items").clone()),
+        [second.clone()]
+    );
+    let next = c
+        .app
+        .items(
+            &c.employer,
+            &format!("{APPOINTMENTS}?limit=1&state=confirmed&cursor={cursor}"),
+        )
+        .await;
+    assert_eq!(ids(next), [first.clone()]);
+    // The calendar file: stable UID, SEQUENCE growing with each change.
+    let path = format!("{APPOINTMENTS}/{first}/calendar.ics");
+    let res = c.app.get_as(&c.employer, &path).await;
+    assert_eq!(res.status, 200);
+    assert!(
+        res.header("content-type")
+            .is_some_and(|t| t.starts_with("text/calendar"))
+    );
+    let ics = res.text();
+    assert!(
+        ics.contains(&format!("UID:{first}@api.inps.example\r\n")),
+        "{ics}"
+    );
+    assert!(ics.contains("SEQUENCE:1\r\n"), "{ics}");
+    assert!(ics.contains("DTSTART:20260309T073000Z\r\n"), "{ics}");
+    let res = act(
+        &c,
+        &c.operator,
+        &first,
+        "reschedule",
+        Some(json!({"slot_start": "2026-03-09T08:00:00Z"})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let ics = c.app.get_as(&c.employer, &path).await.text();
+    assert!(
+        ics.contains("SEQUENCE:2\r\n") && ics.contains(&format!("UID:{first}@")),
+        "{ics}"
+    );
+    assert_eq!(
+        c.app
+            .get_as(
+                &c.employer,
+                &format!("{APPOINTMENTS}/{pending}/calendar.ics")
+            )
+            .await
+            .status,
+        409
+    );
+}
