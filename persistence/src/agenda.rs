@@ -217,7 +217,6 @@ pub fn take_seat(
     #[derive(QueryableByName)]
     struct Taken {
         #[diesel(sql_type = Integer)]
-        #[allow(dead_code)]
         taken: i32,
     }
     diesel::sql_query(
@@ -230,7 +229,7 @@ pub fn take_seat(
     .bind::<Timestamptz, _>(start)
     .bind::<Integer, _>(seats)
     .get_results::<Taken>(conn)
-    .map(|rows| !rows.is_empty())
+    .map(|rows| rows.iter().any(|row| row.taken > 0))
 }
 
 /// Gives back one seat of the slot of point `id` starting at `start`.

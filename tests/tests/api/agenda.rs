@@ -831,7 +831,7 @@ async fn appointments_are_searched_with_filters_and_keyset_pages_and_have_a_cale
     let ids = |items: Vec<Value>| items.iter().map(id_of).collect::<Vec<_>>();
     assert_eq!(
         ids(c.app.items(&c.employer, APPOINTMENTS).await),
-        [second.clone(), pending.clone(), first.clone()]
+        [second.as_str(), pending.as_str(), first.as_str()]
     );
     assert_eq!(
         ids(c
@@ -841,12 +841,12 @@ async fn appointments_are_searched_with_filters_and_keyset_pages_and_have_a_cale
                 &format!("{APPOINTMENTS}?state=confirmed&from=2026-03-10T00:00:00Z")
             )
             .await),
-        [second.clone()]
+        [second.as_str()]
     );
     // The operator sees the confirmed ones, not the draft.
     assert_eq!(
         ids(c.app.items(&c.operator, APPOINTMENTS).await),
-        [second.clone(), first.clone()]
+        [second.as_str(), first.as_str()]
     );
     // Pages of one.
     let res = c
@@ -862,7 +862,7 @@ async fn appointments_are_searched_with_filters_and_keyset_pages_and_have_a_cale
         .to_owned();
     assert_eq!(
         ids(res.json()["items"].as_array().expect("items").clone()),
-        [second.clone()]
+        [second.as_str()]
     );
     let next = c
         .app
@@ -871,7 +871,7 @@ async fn appointments_are_searched_with_filters_and_keyset_pages_and_have_a_cale
             &format!("{APPOINTMENTS}?limit=1&state=confirmed&cursor={cursor}"),
         )
         .await;
-    assert_eq!(ids(next), [first.clone()]);
+    assert_eq!(ids(next), [first.as_str()]);
     // The calendar file: stable UID, SEQUENCE growing with each change.
     let path = format!("{APPOINTMENTS}/{first}/calendar.ics");
     let res = c.app.get_as(&c.employer, &path).await;

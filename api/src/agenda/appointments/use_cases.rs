@@ -376,10 +376,10 @@ fn take_seat(
     now: OffsetDateTime,
 ) -> Result<Slot, Refusal> {
     let schedule = schedule_of(conn, point)?;
-    if let Some(slot) = slot_at(&schedule, start) {
-        if repo::take_seat(conn, point.id, start, i32::from(slot.seats))? {
-            return Ok(slot);
-        }
+    if let Some(slot) = slot_at(&schedule, start)
+        && repo::take_seat(conn, point.id, start, i32::from(slot.seats))?
+    {
+        return Ok(slot);
     }
     Err(slot_unavailable(conn, point.id, &schedule, start, now)?)
 }
