@@ -295,6 +295,24 @@ async fn a_draft_holds_no_seat_and_its_confirmation_takes_one() {
     );
     let shown = c.app.show_inquiry(&c.employer, &inquiry).await;
     assert_eq!(shown["eligible_for_appointment"], false, "{shown}");
+    assert_eq!(
+        shown["eligibility_reason"], "already_on_appointment",
+        "{shown}"
+    );
+    // The selection in the query agrees.
+    let path = |eligible: bool| {
+        format!(
+            "/v1/employments/{}/inquiries?eligible_for_appointment={eligible}",
+            c.code
+        )
+    };
+    let eligible = c.app.items(&c.employer, &path(true)).await;
+    let not_eligible = c.app.items(&c.employer, &path(false)).await;
+    assert!(eligible.is_empty(), "{eligible:?}");
+    assert_eq!(
+        not_eligible.iter().map(id_of).collect::<Vec<_>>(),
+        [inquiry.as_str()]
+    );
     // Audited.
     let events = c.app.audit_events(&c.operator, "").await;
     let confirmed = events
@@ -825,7 +843,7 @@ async fn appointments_are_searched_with_filters_and_keyset_pages_and_have_a_cale
     let pending = draft(
         &c.app,
         &c.employer,
-        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
+        draft_body(&c.code, &[&inquiry], &point, "2026-03-09T08:00:00Z"),
     )
     .await;
     let ids = |items: Vec<Value>| items.iter().map(id_of).collect::<Vec<_>>();

@@ -75,9 +75,21 @@ impl From<Hours> for Opening {
 
 /// How a point opens on one day: 1-6 non-overlapping openings, each filled exactly by slots of
 /// `slot_minutes` (5-240), each slot receiving `seats` people (1-100).
+fn day_plan(openings: &[Hours], slot_minutes: u16, seats: u16) -> DayPlan {
+    DayPlan {
+        openings: openings.iter().copied().map(Opening::from).collect(),
+        slot_minutes,
+        seats,
+    }
+}
+
+/// A weekday's opening in the weekly plan: 1-6 non-overlapping openings, each filled exactly by
+/// slots of `slot_minutes` (5-240), each slot receiving `seats` people (1-100).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DayOpening {
+pub struct WeeklyDay {
+    /// The weekday.
+    pub weekday: Weekday,
     /// The openings.
     #[schema(min_items = 1, max_items = 6)]
     pub openings: Vec<Hours>,
@@ -89,28 +101,8 @@ pub struct DayOpening {
     pub seats: u16,
 }
 
-impl From<&DayOpening> for DayPlan {
-    fn from(d: &DayOpening) -> Self {
-        Self {
-            openings: d.openings.iter().copied().map(Opening::from).collect(),
-            slot_minutes: d.slot_minutes,
-            seats: d.seats,
-        }
-    }
-}
-
-/// A weekday's opening in the weekly plan.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WeeklyDay {
-    /// The weekday.
-    pub weekday: Weekday,
-    /// How the point opens that day.
-    #[serde(flatten)]
-    pub opening: DayOpening,
-}
-
-/// Extra openings on one date, on top of the weekly plan (even on a national holiday).
+/// Extra openings on one date, on top of the weekly plan (even on a national holiday), by the
+/// same rules as a weekday's.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExceptionDay {
@@ -118,9 +110,15 @@ pub struct ExceptionDay {
     #[serde(with = "crate::wire::iso_date")]
     #[schema(value_type = String, format = Date, example = "2026-03-07")]
     pub date: Date,
-    /// How the point opens that date.
-    #[serde(flatten)]
-    pub opening: DayOpening,
+    /// The openings.
+    #[schema(min_items = 1, max_items = 6)]
+    pub openings: Vec<Hours>,
+    /// Length of a slot, in minutes.
+    #[schema(minimum = 5, maximum = 240)]
+    pub slot_minutes: u16,
+    /// People received in one slot.
+    #[schema(minimum = 1, maximum = 100)]
+    pub seats: u16,
 }
 
 /// The opening hours of a point (orario di apertura): the weekly plan and the dated exceptions.
@@ -143,17 +141,18 @@ pub struct OpeningHours {
 impl OpeningHours {
     /// The weekly plan and exceptions, checked by `inps_domain::agenda::plan`.
     pub fn to_domain(&self) -> Result<(WeeklyPlan, Vec<DException>), PlanError> {
-        let weekly = WeeklyPlan::new(
-            self.days
-                .iter()
-                .map(|d| (d.weekday.into(), DayPlan::from(&d.opening))),
-        )?;
+        let weekly = WeeklyPlan::new(self.days.iter().map(|d| {
+            (
+                d.weekday.into(),
+                day_plan(&d.openings, d.slot_minutes, d.seats),
+            )
+        }))?;
         let exceptions = self
             .exceptions
             .iter()
             .map(|e| DException {
                 date: e.date,
-                plan: DayPlan::from(&e.opening),
+                plan: day_plan(&e.openings, e.slot_minutes, e.seats),
             })
             .collect();
         Ok((weekly, exceptions))
