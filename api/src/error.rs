@@ -139,7 +139,7 @@ impl ApiError {
         let detail = if spec.status >= 500 && details.problem != Problem::ServiceUnavailable {
             None
         } else {
-            details.detail.as_ref().map(|d| d.get(lang).to_owned())
+            details.detail.as_ref().map(|d| clip(d.get(lang), 4096))
         };
         ProblemDocument {
             problem_type: spec.type_uri(),
@@ -151,12 +151,21 @@ impl ApiError {
                 .errors
                 .iter()
                 .map(|e| ProblemFieldError {
-                    field: e.field.clone(),
-                    reason: e.reason.get(lang).to_owned(),
+                    field: clip(&e.field, 256),
+                    reason: clip(e.reason.get(lang), 1024),
                 })
                 .collect(),
             extensions: details.extensions.clone(),
         }
+    }
+}
+
+/// `text` cut to at most `max` characters (an ellipsis marks the cut), so that a message
+/// quoting the input (a long URL, a long value) keeps the length the contract states.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max.saturating_sub(1)) {
+        Some((end, _)) if text.chars().count() > max => format!("{}…", &text[..end]),
+        _ => text.to_owned(),
     }
 }
 
@@ -235,6 +244,17 @@ pub struct ProblemFieldError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_quoting_the_input_keep_the_contracts_lengths() {
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("abcd", 3), "ab…");
+        assert_eq!(clip("èèèè", 3).chars().count(), 3);
+        let long = "x".repeat(5000);
+        let problem = ApiError::invalid_field("url", Text::new(long.clone(), long))
+            .to_problem(Lang::It, "/v1/webhook-subscriptions");
+        assert_eq!(problem.errors[0].reason.chars().count(), 1024);
+    }
 
     #[test]
     fn server_errors_hide_their_cause() {

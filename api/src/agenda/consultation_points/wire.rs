@@ -131,10 +131,10 @@ pub struct OpeningHours {
     #[schema(max_items = 7)]
     #[validate(length(max = 7))]
     pub days: Vec<WeeklyDay>,
-    /// Dated exceptions, at most one per date.
+    /// Dated exceptions, at most one per date, at most 100 (they fit the JSON body limit).
     #[serde(default)]
-    #[schema(max_items = 1000)]
-    #[validate(length(max = 1000))]
+    #[schema(max_items = 100)]
+    #[validate(length(max = 100))]
     pub exceptions: Vec<ExceptionDay>,
 }
 
