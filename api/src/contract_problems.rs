@@ -131,6 +131,7 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         &[Problem::ScopeNotGranted, Problem::StateConflict],
     ),
     ("close_appointment", &[Problem::StateConflict]),
+    ("list_appointments", &[Problem::NotFound]),
     (
         "reschedule_appointment",
         &[Problem::StateConflict, Problem::SlotUnavailable],

@@ -203,7 +203,8 @@ pub async fn confirm_appointment(
 /// manage as intermediary. Drafts are listed to their author only.
 #[utoipa::path(tag = "appointments", operation_id = "list_appointments",
     params(AppointmentQuery, PageQuery),
-    responses((status = 200, description = "The appointments.", body = AppointmentList)),
+    responses((status = 200, description = "The appointments.", body = AppointmentList),
+              (status = 404, description = "An `employment_code` the caller may not read.")),
     security(("bearer" = [])))]
 #[get("/appointments")]
 pub async fn list_appointments(
