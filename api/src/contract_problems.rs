@@ -133,6 +133,20 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
     ("close_appointment", &[Problem::StateConflict]),
     ("list_appointments", &[Problem::NotFound]),
     (
+        "add_appointment_attachments",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::StateConflict,
+            Problem::AttachmentsTooLarge,
+            Problem::TooManyAttachments,
+            Problem::UnsupportedAttachmentType,
+        ],
+    ),
+    (
+        "remove_appointment_attachment",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
+    (
         "reschedule_appointment",
         &[Problem::StateConflict, Problem::SlotUnavailable],
     ),

@@ -531,3 +531,21 @@ pub fn mark_on_confirmed(
     }
     Ok(())
 }
+
+/// Deletes file `id` of the `owner_kind` resource `owner_id`; whether it was there.
+pub fn delete_attachment(
+    conn: &mut PgConnection,
+    owner_kind: &str,
+    owner_id: uuid::Uuid,
+    id: uuid::Uuid,
+) -> QueryResult<bool> {
+    use crate::schema::attachments;
+    diesel::delete(
+        attachments::table
+            .filter(attachments::owner_kind.eq(owner_kind))
+            .filter(attachments::owner_id.eq(owner_id))
+            .filter(attachments::id.eq(id)),
+    )
+    .execute(conn)
+    .map(|n| n > 0)
+}

@@ -930,3 +930,85 @@ async fn appointments_are_searched_with_filters_and_keyset_pages_and_have_a_cale
         409
     );
 }
+
+#[actix_web::test]
+async fn a_draft_takes_up_to_three_files_recognised_from_their_bytes_and_only_while_a_draft() {
+    use inps_tests::fixtures::{pdf, pdf_of, png};
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let inquiry = eligible_inquiry(&c).await;
+    let id = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
+    )
+    .await;
+    let path = format!("{APPOINTMENTS}/{id}/attachments");
+    let (pdf, png) = (pdf(), png());
+    let files: [(&str, &str, &[u8]); 2] = [
+        ("attachments", "buste-paga.pdf", &pdf),
+        ("attachments", "ricevuta.png", &png),
+    ];
+    let res = c.app.post_multipart(&c.employer, &path, &[], &files).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let body = res.json();
+    let attached = body["attachments"].as_array().expect("attachments").clone();
+    assert_eq!(attached.len(), 2);
+    // Byte for byte, with its media type.
+    let by_type = |media_type: &str| {
+        let found = attached.iter().find(|a| a["media_type"] == media_type);
+        id_of(found.expect("attached"))
+    };
+    let (first, second) = (by_type("application/pdf"), by_type("image/png"));
+    let res = c.app.get_as(&c.employer, &format!("{path}/{first}")).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.body.as_ref(), pdf.as_slice());
+    assert_eq!(res.header("content-type"), Some("application/pdf"));
+    // Not a PDF whatever its name: 415; a fourth file: 422; over 3 MiB: 413. Nothing stored.
+    let fake: [(&str, &str, &[u8]); 1] = [("attachments", "finto.pdf", b"not a pdf at all")];
+    let res = c.app.post_multipart(&c.employer, &path, &[], &fake).await;
+    assert_eq!(res.status, 415, "{}", res.text());
+    let two: [(&str, &str, &[u8]); 2] = [
+        ("attachments", "a.pdf", &pdf),
+        ("attachments", "b.pdf", &pdf),
+    ];
+    let res = c.app.post_multipart(&c.employer, &path, &[], &two).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["type"], problem_type("too-many-attachments"));
+    let big = pdf_of(3 * 1024 * 1024);
+    let large: [(&str, &str, &[u8]); 1] = [("attachments", "grande.pdf", &big)];
+    let res = c.app.post_multipart(&c.employer, &path, &[], &large).await;
+    assert_eq!(res.status, 413, "{}", res.text());
+    let stored = inps_tests::fixtures::count_with(
+        &c.app,
+        "SELECT count(*) AS n FROM attachments WHERE owner_id = $1::uuid",
+        &id,
+    );
+    assert_eq!(stored, 2);
+    // Removed while a draft; once confirmed, files no longer change.
+    let res = c
+        .app
+        .call(
+            "DELETE",
+            &format!("{path}/{first}"),
+            Some(&c.employer),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["attachments"].as_array().map(Vec::len), Some(1));
+    assert_eq!(confirm(&c.app, &c.employer, &id).await.status, 200);
+    let one: [(&str, &str, &[u8]); 1] = [("attachments", "c.pdf", &pdf)];
+    let res = c.app.post_multipart(&c.employer, &path, &[], &one).await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    // Others do not see them.
+    let stranger = c.app.login(&inps_tests::personas::other_person()).await;
+    let second = id_of(&attached[1]);
+    assert_eq!(
+        c.app
+            .get_as(&stranger, &format!("{path}/{second}"))
+            .await
+            .status,
+        404
+    );
+}

@@ -38,6 +38,7 @@ struct Data {
     ticket_attachment_id: String,
     consultation_point_id: String,
     appointment_id: String,
+    appointment_attachment_id: String,
 }
 
 impl Data {
@@ -60,6 +61,7 @@ impl Data {
             ticket_attachment_id: uuid::Uuid::new_v4().to_string(),
             consultation_point_id: uuid::Uuid::new_v4().to_string(),
             appointment_id: uuid::Uuid::new_v4().to_string(),
+            appointment_attachment_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 }
@@ -90,6 +92,7 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         // A point is no one's data: anyone lists its slots, operators manage it.
         ("consultation-points", "id") => reference(&data.consultation_point_id),
         ("appointments", "id") => subject(&data.appointment_id),
+        ("attachments", "appointment_attachment_id") => subject(&data.appointment_attachment_id),
         ("inquiry-topics", "code") => reference("mav"),
         // The seeded public manual and FAQ entry (migration 2026-11-30-000700_assistance).
         ("manuals", "id") => reference("6f1c2a40-0001-4000-8000-000000000001"),
@@ -272,7 +275,7 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         .await;
     assert_eq!(res.status, 201, "open ticket: {}", res.text());
     let ticket = res.json();
-    let (consultation_point_id, appointment_id) =
+    let (consultation_point_id, appointment_id, appointment_attachment_id) =
         confirmed_appointment(app, &token, &employment_code).await;
     Data {
         employer_tax_code: owner.tax_code.clone(),
@@ -288,16 +291,18 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         ticket_attachment_id: id_of(&ticket["attachments"][0]),
         consultation_point_id,
         appointment_id,
+        appointment_attachment_id,
     }
 }
 
-/// A consultation point open on weekdays and a confirmed appointment of the owner of `token`
-/// there, about a quesito of `employment_code` answered negatively: `(point, appointment)`.
+/// A consultation point open on Mondays and a confirmed appointment of the owner of `token`
+/// there, about a quesito of `employment_code` answered negatively, with a PDF attached while
+/// it was a draft: `(point, appointment, attachment)`.
 async fn confirmed_appointment(
     app: &TestApp,
     token: &str,
     employment_code: &str,
-) -> (String, String) {
+) -> (String, String, String) {
     let operator = app.login_operator().await;
     let res = app
         .post_as(
@@ -326,6 +331,11 @@ async fn confirmed_appointment(
     let res = app.post_as(token, "/v1/appointments", body).await;
     assert_eq!(res.status, 201, "draft: {}", res.text());
     let appointment = id_of(&res.json());
+    let files: [(&str, &str, &[u8]); 1] = [("attachments", "buste-paga.pdf", &pdf())];
+    let path = format!("/v1/appointments/{appointment}/attachments");
+    let res = app.post_multipart(token, &path, &[], &files).await;
+    assert_eq!(res.status, 201, "attach: {}", res.text());
+    let attachment = id_of(&res.json()["attachments"][0]);
     let res = app
         .call(
             "POST",
@@ -335,7 +345,7 @@ async fn confirmed_appointment(
         )
         .await;
     assert_eq!(res.status, 200, "confirm: {}", res.text());
-    (point, appointment)
+    (point, appointment, attachment)
 }
 
 /// What a stranger's writes must leave as it was.

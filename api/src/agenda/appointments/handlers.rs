@@ -1,19 +1,22 @@
 //! The HTTP operations of appointments.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use utoipa::ToSchema;
 
 use super::use_cases::{self, AppointmentView, Filter, NewDraft};
+use super::wire::AppointmentAttachmentForm;
 use super::wire::{
     Appointment, AppointmentList, AppointmentQuery, CancellationInput, HistoryEntry,
     NewAppointment, RescheduleInput,
 };
 use crate::auth::{Bearer, Caller, Operator};
+use crate::cassetto::inquiries::wire::FileContent;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{PageQuery, ValidatedJson, page_of, time_id_cursor};
 use crate::refusal::Refusal;
 use crate::state::AppState;
+use crate::upload::{FormRules, download, read_form};
 
 /// Mounts the operations of appointments.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
@@ -24,7 +27,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(confirm_appointment)
         .service(cancel_appointment)
         .service(close_appointment)
-        .service(reschedule_appointment);
+        .service(reschedule_appointment)
+        .service(add_appointment_attachments)
+        .service(download_appointment_attachment)
+        .service(remove_appointment_attachment);
 }
 
 /// An iCalendar file (RFC 5545).
@@ -55,6 +61,7 @@ impl TryFrom<AppointmentView> for Appointment {
                 })
                 .collect::<Result<_, _>>()
                 .map_err(|e| parse("channels", e))?,
+            attachments: v.attachments.into_iter().map(Into::into).collect(),
             history: v
                 .history
                 .into_iter()
@@ -380,6 +387,117 @@ pub async fn reschedule_appointment(
             &caller.actor(),
             id,
             start,
+            now,
+        )?)
+    })
+    .await?;
+    respond(view, false)
+}
+
+/// Attach files to a draft
+///
+/// The draft's author (the employer, or the delegate with the `appointments` scope who booked
+/// it). A multipart form with up to 3 `attachments` per appointment, PDF, JPEG, PNG or TIFF
+/// recognised from their bytes (415 otherwise), 3 MiB in total (413 as soon as the limit is
+/// passed, before the rest is read; 422 `too-many-attachments` past 3 files); nothing is stored
+/// when one is refused. Files change only while the appointment is a draft (409 afterwards).
+#[utoipa::path(tag = "appointments", operation_id = "add_appointment_attachments",
+    request_body(content = AppointmentAttachmentForm, content_type = "multipart/form-data"),
+    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
+    responses((status = 201, description = "Attached; the appointment.", body = Appointment),
+              (status = 404, description = "Unknown or not visible."),
+              (status = 409, description = "Not a draft."),
+              (status = 413, description = "Attachments over 3 MiB in total."),
+              (status = 415, description = "Not multipart, or a file that is not PDF, JPEG, PNG or TIFF.")),
+    security(("bearer" = [])))]
+#[post("/appointments/{id}/attachments")]
+pub async fn add_appointment_attachments(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let actor = caller.actor();
+    let (existing_files, existing_bytes) = db::transaction(&state, move |conn| {
+        Ok(use_cases::attachment_room(conn, &actor, id, now)?)
+    })
+    .await?;
+    let rules = FormRules {
+        text_fields: &[],
+        file_field: "attachments",
+        existing_files,
+        existing_bytes,
+    };
+    let form = read_form(&req, payload, rules).await?;
+    let view = db::transaction(&state, move |conn| {
+        Ok(use_cases::add_attachments(
+            conn,
+            &caller.actor(),
+            id,
+            &form.files,
+            now,
+        )?)
+    })
+    .await?;
+    respond(view, true)
+}
+
+/// Download an appointment's file
+///
+/// The file as stored, byte for byte, with its media type and a safe `Content-Disposition`; for
+/// whoever may see the appointment.
+#[utoipa::path(tag = "appointments", operation_id = "download_appointment_attachment",
+    params(("id" = uuid::Uuid, Path, description = "Appointment id."),
+           ("appointment_attachment_id" = uuid::Uuid, Path, description = "Attachment id.")),
+    responses((status = 200, description = "The file.", content(
+                  (FileContent = "application/pdf"), (FileContent = "image/jpeg"), (FileContent = "image/png"), (FileContent = "image/tiff"))),
+              (status = 404, description = "Unknown or not visible.")),
+    security(("bearer" = [])))]
+#[get("/appointments/{id}/attachments/{appointment_attachment_id}")]
+pub async fn download_appointment_attachment(
+    state: web::Data<AppState>,
+    caller: Bearer,
+    path: web::Path<(uuid::Uuid, uuid::Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let ((id, attachment_id), now) = (path.into_inner(), state.clock.now());
+    let (meta, content) = db::read_as(&state, caller, move |conn, caller| {
+        Ok(use_cases::attachment(
+            conn,
+            &caller.actor(),
+            id,
+            attachment_id,
+            now,
+        )?)
+    })
+    .await?;
+    Ok(download(&meta.file_name, &meta.media_type, content))
+}
+
+/// Remove a file from a draft
+///
+/// The draft's author, while it is a draft (409 afterwards).
+#[utoipa::path(tag = "appointments", operation_id = "remove_appointment_attachment",
+    params(("id" = uuid::Uuid, Path, description = "Appointment id."),
+           ("appointment_attachment_id" = uuid::Uuid, Path, description = "Attachment id.")),
+    responses((status = 200, description = "Removed; the appointment.", body = Appointment),
+              (status = 404, description = "Unknown or not visible."),
+              (status = 409, description = "Not a draft.")),
+    security(("bearer" = [])))]
+#[delete("/appointments/{id}/attachments/{appointment_attachment_id}")]
+pub async fn remove_appointment_attachment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(uuid::Uuid, uuid::Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let ((id, attachment_id), now) = (path.into_inner(), state.clock.now());
+    let view = db::transaction(&state, move |conn| {
+        Ok(use_cases::remove_attachment(
+            conn,
+            &caller.actor(),
+            id,
+            attachment_id,
             now,
         )?)
     })

@@ -29,6 +29,10 @@ use crate::error::Text;
 use crate::notifications::outbox::{Event, notify_on_chosen_channels};
 use crate::problems::Problem;
 use crate::refusal::Refusal;
+use crate::upload::{UploadedFile, store_file};
+use inps_domain::agenda::{AttachmentRefusal, check_attachment_upload, check_attachments_editable};
+use inps_domain::attachment::AttachmentError;
+use inps_persistence::inquiries::AttachmentMeta;
 
 /// An appointment as shown: its row, quesiti and history.
 #[derive(Debug)]
@@ -39,6 +43,8 @@ pub struct AppointmentView {
     pub inquiries: Vec<uuid::Uuid>,
     /// Its history (empty in lists).
     pub history: Vec<HistoryRow>,
+    /// Its files (empty in lists).
+    pub attachments: Vec<AttachmentMeta>,
 }
 
 /// A new draft: the command of [`create_appointment`].
@@ -62,9 +68,13 @@ fn view(conn: &mut PgConnection, row: AppointmentRow) -> Result<AppointmentView,
     Ok(AppointmentView {
         inquiries: repo::inquiries_of(conn, row.id)?,
         history: repo::history_of(conn, row.id)?,
+        attachments: inps_persistence::inquiries::attachments_of(conn, OWNER, row.id)?,
         row,
     })
 }
+
+/// Owner kind of an appointment's files among the attachments.
+const OWNER: &str = "appointment";
 
 fn state_of(row: &AppointmentRow) -> Result<AppointmentState, Refusal> {
     row.state
@@ -739,6 +749,7 @@ pub fn appointments(
             Ok(AppointmentView {
                 inquiries: Vec::new(),
                 history: Vec::new(),
+                attachments: Vec::new(),
                 row,
             })
         })
@@ -778,4 +789,143 @@ pub fn calendar(
         location: Some(&location),
         status,
     }))
+}
+
+/// A refused attachment change, as its registry row.
+fn attachment_refusal(e: &AttachmentRefusal) -> Refusal {
+    let reason = e.to_string();
+    let problem = match e {
+        AttachmentRefusal::NotDraft { .. } => Problem::StateConflict,
+        AttachmentRefusal::Attachment(AttachmentError::TooLarge { .. }) => {
+            Problem::AttachmentsTooLarge
+        }
+        AttachmentRefusal::Attachment(AttachmentError::TooMany { .. }) => {
+            Problem::TooManyAttachments
+        }
+        AttachmentRefusal::Attachment(_) => Problem::ValidationFailed,
+    };
+    Refusal::new(problem).with_detail(reason.clone(), reason)
+}
+
+/// Draft `id`, for its author who may act on it, with the files it has (`lock`: to change them).
+fn editable_draft(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    lock: bool,
+    now: OffsetDateTime,
+) -> Result<(AppointmentRow, Vec<AttachmentMeta>), Refusal> {
+    let row = if lock {
+        visible_appointment(
+            conn,
+            actor,
+            id,
+            Scope::Appointments,
+            "appointment_attachment.create",
+            now,
+        )?
+    } else {
+        visible_appointment(
+            conn,
+            actor,
+            id,
+            Scope::Read,
+            "appointment_attachment.create",
+            now,
+        )?
+    };
+    check_attachments_editable(state_of(&row)?).map_err(|e| attachment_refusal(&e))?;
+    let files = inps_persistence::inquiries::attachments_of(conn, OWNER, id)?;
+    Ok((row, files))
+}
+
+fn total_bytes(files: &[AttachmentMeta]) -> u64 {
+    files
+        .iter()
+        .map(|f| u64::try_from(f.size_bytes).unwrap_or(0))
+        .sum()
+}
+
+/// How many files, and bytes, draft `id` already has: read before its upload is, so that the
+/// upload is refused as soon as a limit is passed (409 when it is not a draft of the caller).
+pub fn attachment_room(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<(usize, u64), Refusal> {
+    let (_, files) = editable_draft(conn, actor, id, false, now)?;
+    Ok((files.len(), total_bytes(&files)))
+}
+
+/// Stores `files` on draft `id` (its author; at most 3 files and 3 MiB in total, checked again
+/// with the draft locked), audited.
+pub fn add_attachments(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    files: &[UploadedFile],
+    now: OffsetDateTime,
+) -> Result<AppointmentView, Refusal> {
+    let (row, existing) = editable_draft(conn, actor, id, true, now)?;
+    let (mut count, mut bytes) = (existing.len(), total_bytes(&existing));
+    for file in files {
+        let adding = u64::try_from(file.bytes.len()).unwrap_or(u64::MAX);
+        check_attachment_upload(AppointmentState::Draft, count, bytes, adding)
+            .map_err(|e| attachment_refusal(&e))?;
+        store_file(conn, OWNER, id, file, now)?;
+        count += 1;
+        bytes = bytes.saturating_add(adding);
+    }
+    let resource = format!("/v1/appointments/{id}/attachments");
+    let event = actor.audit(
+        "appointment_attachment.create",
+        &resource,
+        Some(&row.employer_tax_code),
+    );
+    inps_persistence::audit::append(conn, event, now)?;
+    view(conn, row)
+}
+
+/// File `attachment_id` of appointment `id` with its bytes, for an actor who may see it.
+pub fn attachment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    attachment_id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<(AttachmentMeta, Vec<u8>), Refusal> {
+    visible_appointment(
+        conn,
+        actor,
+        id,
+        Scope::Read,
+        "appointment_attachment.read",
+        now,
+    )?;
+    inps_persistence::inquiries::attachment_content(conn, OWNER, id, attachment_id)?
+        .ok_or_else(Refusal::not_found)
+}
+
+/// Removes file `attachment_id` from draft `id` (its author), audited: 404 for a file it does
+/// not have, 409 once it is no longer a draft.
+pub fn remove_attachment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    attachment_id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<AppointmentView, Refusal> {
+    let action = "appointment_attachment.delete";
+    let row = visible_appointment(conn, actor, id, Scope::Appointments, action, now)?;
+    let files = inps_persistence::inquiries::attachments_of(conn, OWNER, id)?;
+    if !files.iter().any(|f| f.id == attachment_id) {
+        return Err(Refusal::not_found());
+    }
+    check_attachments_editable(state_of(&row)?).map_err(|e| attachment_refusal(&e))?;
+    repo::delete_attachment(conn, OWNER, id, attachment_id)?;
+    let resource = format!("/v1/appointments/{id}/attachments/{attachment_id}");
+    let event = actor.audit(action, &resource, Some(&row.employer_tax_code));
+    inps_persistence::audit::append(conn, event, now)?;
+    view(conn, row)
 }

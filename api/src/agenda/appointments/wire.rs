@@ -177,6 +177,17 @@ pub struct Appointment {
     pub draft_expires_at: OffsetDateTime,
     /// Every change, oldest first (empty in lists).
     pub history: Vec<HistoryEntry>,
+    /// Its files (empty in lists).
+    pub attachments: Vec<crate::cassetto::inquiries::wire::Attachment>,
+}
+
+/// Files for a draft: at most 3 per appointment, PDF, JPEG, PNG or TIFF (recognised from their
+/// content), 3 MiB in total.
+#[derive(Debug, ToSchema)]
+pub struct AppointmentAttachmentForm {
+    /// The files.
+    #[schema(value_type = Vec<String>, format = Binary, min_items = 1, max_items = 3)]
+    pub attachments: Vec<Vec<u8>>,
 }
 
 /// A page of appointments.
