@@ -1003,7 +1003,6 @@ async fn a_draft_takes_up_to_three_files_recognised_from_their_bytes_and_only_wh
     assert_eq!(res.status, 409, "{}", res.text());
     // Others do not see them.
     let stranger = c.app.login(&inps_tests::personas::other_person()).await;
-    let second = id_of(&attached[1]);
     assert_eq!(
         c.app
             .get_as(&stranger, &format!("{path}/{second}"))
