@@ -964,6 +964,9 @@ async fn a_draft_takes_up_to_three_files_recognised_from_their_bytes_and_only_wh
     assert_eq!(res.status, 200);
     assert_eq!(res.body.as_ref(), pdf.as_slice());
     assert_eq!(res.header("content-type"), Some("application/pdf"));
+    // No file: 422.
+    let res = c.app.post_multipart(&c.employer, &path, &[], &[]).await;
+    assert_eq!(res.status, 422, "{}", res.text());
     // Not a PDF whatever its name: 415; a fourth file: 422; over 3 MiB: 413. Nothing stored.
     let fake: [(&str, &str, &[u8]); 1] = [("attachments", "finto.pdf", b"not a pdf at all")];
     let res = c.app.post_multipart(&c.employer, &path, &[], &fake).await;

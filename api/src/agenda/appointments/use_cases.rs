@@ -868,6 +868,12 @@ pub fn add_attachments(
     now: OffsetDateTime,
 ) -> Result<AppointmentView, Refusal> {
     let (row, existing) = editable_draft(conn, actor, id, true, now)?;
+    if files.is_empty() {
+        return Err(Refusal::invalid_field(
+            "attachments",
+            Text::new("almeno un file", "at least one file"),
+        ));
+    }
     let (mut count, mut bytes) = (existing.len(), total_bytes(&existing));
     for file in files {
         let adding = u64::try_from(file.bytes.len()).unwrap_or(u64::MAX);

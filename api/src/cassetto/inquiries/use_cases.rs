@@ -150,7 +150,19 @@ pub fn send_inquiry(
     };
     let (employment, access) =
         visible_employment(conn, actor, code, Scope::Inquiries, audited, now)?;
-    let Some(topic) = repo::topic(conn, &cmd.topic)? else {
+    // A topic code is a short lower-case ASCII slug: anything else (a NUL byte, which
+    // PostgreSQL cannot even compare) is unknown without asking the database.
+    let plausible = (1..=32).contains(&cmd.topic.len())
+        && cmd
+            .topic
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let found = if plausible {
+        repo::topic(conn, &cmd.topic)?
+    } else {
+        None
+    };
+    let Some(topic) = found else {
         return Err(Refusal::invalid_field(
             "topic",
             Text::new("argomento sconosciuto", "unknown topic"),
