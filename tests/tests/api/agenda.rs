@@ -1014,3 +1014,64 @@ async fn a_draft_takes_up_to_three_files_recognised_from_their_bytes_and_only_wh
         404
     );
 }
+
+#[actix_web::test]
+async fn slots_follow_the_clock_changes_and_skip_25_april_and_2_june() {
+    let c = Cassetto::new().await;
+    let id = point(&c.app, &c.operator, 1).await;
+    let night = |date: &str| {
+        json!({"date": date, "openings": [{"start": "01:00", "end": "04:00"}],
+               "slot_minutes": 60, "seats": 1})
+    };
+    let mut plan = weekdays(1);
+    plan["days"].as_array_mut().expect("days").push(
+        json!({"weekday": "saturday", "openings": [{"start": "09:00", "end": "10:00"}],
+                     "slot_minutes": 60, "seats": 1}),
+    );
+    plan["exceptions"] = json!([night("2026-03-29"), night("2026-10-25")]);
+    let res = c
+        .app
+        .put_as(&c.operator, &format!("{POINTS}/{id}/opening-hours"), plan)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let starts = |slots: Vec<Value>| {
+        slots
+            .iter()
+            .map(|s| s["start"].as_str().unwrap_or("").to_owned())
+            .collect::<Vec<_>>()
+    };
+    // Last Sunday of March: 02:00-03:00 never happens, so 01:00 CET and 03:00 CEST.
+    let march = slots(&c.app, &c.employer, &id, "2026-03-29", "2026-03-29").await;
+    assert_eq!(
+        starts(march),
+        ["2026-03-29T00:00:00Z", "2026-03-29T01:00:00Z"]
+    );
+    // Last Sunday of October: 02:00-03:00 happens twice, each with its slot.
+    let october = slots(&c.app, &c.employer, &id, "2026-10-25", "2026-10-25").await;
+    assert_eq!(
+        starts(october),
+        [
+            "2026-10-24T23:00:00Z",
+            "2026-10-25T00:00:00Z",
+            "2026-10-25T01:00:00Z",
+            "2026-10-25T02:00:00Z"
+        ]
+    );
+    // 25 April 2026 is a Saturday the point opens on, and a national holiday; so is 2 June.
+    assert!(
+        slots(&c.app, &c.employer, &id, "2026-04-25", "2026-04-25")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        slots(&c.app, &c.employer, &id, "2026-04-18", "2026-04-18")
+            .await
+            .len(),
+        1
+    );
+    assert!(
+        slots(&c.app, &c.employer, &id, "2026-06-02", "2026-06-02")
+            .await
+            .is_empty()
+    );
+}
