@@ -1075,3 +1075,54 @@ async fn slots_follow_the_clock_changes_and_skip_25_april_and_2_june() {
             .is_empty()
     );
 }
+
+#[actix_web::test]
+async fn crossing_reschedules_swap_seats_without_a_deadlock() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 1).await;
+    let (early, late) = (FIRST_SLOT, "2026-03-09T08:00:00Z");
+    for round in 0..5 {
+        // Each slot has one seat, taken: the moves are refused or one of them succeeds, never a
+        // server error, and the seats never go over.
+        let a = confirmed(&c, &point, early).await;
+        let b = confirmed(&c, &point, late).await;
+        let responses = join_all([
+            act(
+                &c,
+                &c.operator,
+                &a,
+                "reschedule",
+                Some(json!({"slot_start": late})),
+            ),
+            act(
+                &c,
+                &c.operator,
+                &b,
+                "reschedule",
+                Some(json!({"slot_start": early})),
+            ),
+        ])
+        .await;
+        let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
+        assert!(
+            statuses.iter().all(|s| matches!(s, 200 | 409)),
+            "round {round}: {statuses:?}"
+        );
+        assert_eq!(
+            count(&c.app, "SELECT max(taken)::bigint AS n FROM slot_seats"),
+            1,
+            "round {round}"
+        );
+        for id in [&a, &b] {
+            let res = act(
+                &c,
+                &c.operator,
+                id,
+                "cancellation",
+                Some(json!({"reason": "Prova."})),
+            )
+            .await;
+            assert_eq!(res.status, 200, "{}", res.text());
+        }
+    }
+}

@@ -663,8 +663,16 @@ pub fn reschedule_appointment(
     let t = transition(&facts(&row)?, Change::Reschedule { start }, now)
         .map_err(|e| transition_refusal(&e))?;
     let point = repo::point(conn, row.point_id, false)?.ok_or_else(Refusal::not_found)?;
-    repo::release_seat(conn, row.point_id, row.slot_start)?;
-    let slot = take_seat(conn, &point, start, now)?;
+    // The two seat rows are locked in start order, so that two reschedules crossing each other
+    // (one from A to B, the other from B to A) wait for each other instead of deadlocking.
+    let slot = if start < row.slot_start {
+        let slot = take_seat(conn, &point, start, now)?;
+        repo::release_seat(conn, row.point_id, row.slot_start)?;
+        slot
+    } else {
+        repo::release_seat(conn, row.point_id, row.slot_start)?;
+        take_seat(conn, &point, start, now)?
+    };
     let changed = record(conn, actor, &row, &t, slot.end, now)?;
     schedule_reminder(conn, &changed, now)?;
     notify_people(conn, &changed, EventType::AppointmentRescheduled, now)?;
