@@ -143,6 +143,10 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         ],
     ),
     (
+        "post_appointment_message",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
+    (
         "remove_appointment_attachment",
         &[Problem::ScopeNotGranted, Problem::StateConflict],
     ),

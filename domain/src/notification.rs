@@ -101,6 +101,9 @@ named_enum! {
         AppointmentClosed = "appointment_closed",
         /// An appointment starts in 24 hours (to the employer and the managing intermediary).
         AppointmentReminder = "appointment_reminder",
+        /// The office wrote about an appointment (to the employer and the managing
+        /// intermediary).
+        AppointmentMessage = "appointment_message",
     }
 }
 
@@ -113,7 +116,8 @@ impl EventType {
             Self::AppointmentCancelledByOffice
             | Self::AppointmentRescheduled
             | Self::AppointmentClosed
-            | Self::AppointmentReminder => Some((Service::DomesticWork, Scope::Appointments)),
+            | Self::AppointmentReminder
+            | Self::AppointmentMessage => Some((Service::DomesticWork, Scope::Appointments)),
             _ => None,
         }
     }
@@ -433,6 +437,10 @@ impl EventType {
             Self::AppointmentReminder => (
                 "Promemoria: appuntamento tra 24 ore",
                 "Reminder: appointment in 24 hours",
+            ),
+            Self::AppointmentMessage => (
+                "Un messaggio della sede su un appuntamento",
+                "A message from the office about an appointment",
             ),
         }
     }

@@ -1,3 +1,4 @@
+DROP TABLE appointment_messages;
 DELETE FROM scheduled_jobs WHERE kind = 'appointment_reminder';
 ALTER TABLE scheduled_jobs DROP COLUMN due_at;
 ALTER TABLE scheduled_jobs DROP CONSTRAINT scheduled_jobs_kind_check;

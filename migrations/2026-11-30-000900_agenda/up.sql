@@ -101,3 +101,15 @@ ALTER TABLE scheduled_jobs DROP CONSTRAINT scheduled_jobs_kind_check;
 ALTER TABLE scheduled_jobs ADD CONSTRAINT scheduled_jobs_kind_check
     CHECK (kind IN ('delegation_expiring', 'appointment_reminder'));
 ALTER TABLE scheduled_jobs ADD COLUMN due_at timestamptz;
+
+-- Messages between the user and the office about an appointment.
+CREATE TABLE appointment_messages (
+    id             uuid PRIMARY KEY,
+    appointment_id uuid NOT NULL REFERENCES appointments (id),
+    author         text NOT NULL,
+    by_office      boolean NOT NULL,
+    text           text NOT NULL,
+    sent_at        timestamptz NOT NULL,
+    seq            bigint GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX appointment_messages_by_appointment ON appointment_messages (appointment_id, seq);

@@ -549,3 +549,39 @@ pub fn delete_attachment(
     .execute(conn)
     .map(|n| n > 0)
 }
+
+/// A message between the user and the office about an appointment.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::appointment_messages)]
+pub struct MessageRow {
+    /// Identifier.
+    pub id: uuid::Uuid,
+    /// The appointment.
+    pub appointment_id: uuid::Uuid,
+    /// Who wrote it.
+    pub author: String,
+    /// Whether the office (an operator) wrote it.
+    pub by_office: bool,
+    /// The text.
+    pub text: String,
+    /// When.
+    pub sent_at: OffsetDateTime,
+}
+
+/// Stores a message.
+pub fn insert_message(conn: &mut PgConnection, row: &MessageRow) -> QueryResult<()> {
+    diesel::insert_into(crate::schema::appointment_messages::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The messages of appointment `id`, oldest first.
+pub fn messages_of(conn: &mut PgConnection, id: uuid::Uuid) -> QueryResult<Vec<MessageRow>> {
+    use crate::schema::appointment_messages as m;
+    m::table
+        .filter(m::appointment_id.eq(id))
+        .order(m::seq)
+        .select(MessageRow::as_select())
+        .load(conn)
+}

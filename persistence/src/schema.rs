@@ -539,6 +539,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    appointment_messages (id) {
+        id -> Uuid,
+        appointment_id -> Uuid,
+        author -> Text,
+        by_office -> Bool,
+        text -> Text,
+        sent_at -> Timestamptz,
+        seq -> Int8,
+    }
+}
+
+diesel::joinable!(appointment_messages -> appointments (appointment_id));
 diesel::joinable!(consultation_point_closures -> consultation_points (point_id));
 diesel::joinable!(consultation_point_operators -> consultation_points (point_id));
 diesel::joinable!(slot_seats -> consultation_points (point_id));
@@ -588,4 +601,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     appointments,
     appointment_inquiries,
     appointment_history,
+    appointment_messages,
 );

@@ -1126,3 +1126,78 @@ async fn crossing_reschedules_swap_seats_without_a_deadlock() {
         }
     }
 }
+
+#[actix_web::test]
+async fn the_user_and_the_office_write_about_a_confirmed_appointment() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let res = act(
+        &c,
+        &c.employer,
+        &id,
+        "messages",
+        Some(json!({"text": "Porterò le buste paga."})),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = act(
+        &c,
+        &c.operator,
+        &id,
+        "messages",
+        Some(json!({"text": "Va bene, porti anche il contratto."})),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let messages = res.json()["messages"].clone();
+    assert_eq!(messages[0]["by_office"], false);
+    assert_eq!(messages[1]["by_office"], true);
+    let seen = c
+        .app
+        .items(&c.employer, "/v1/notifications?type=appointment_message")
+        .await;
+    assert_eq!(seen.len(), 1, "only the office's message is notified");
+    assert_eq!(
+        act(
+            &c,
+            &c.employer,
+            &id,
+            "messages",
+            Some(json!({"text": "   "}))
+        )
+        .await
+        .status,
+        422
+    );
+    let stranger = c.app.login(&inps_tests::personas::other_person()).await;
+    assert_eq!(
+        act(
+            &c,
+            &stranger,
+            &id,
+            "messages",
+            Some(json!({"text": "Ciao."}))
+        )
+        .await
+        .status,
+        404
+    );
+    // Not on a draft.
+    let inquiry = eligible_inquiry(&c).await;
+    let pending = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
+    )
+    .await;
+    let res = act(
+        &c,
+        &c.employer,
+        &pending,
+        "messages",
+        Some(json!({"text": "Ciao."})),
+    )
+    .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+}

@@ -4,11 +4,11 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use utoipa::ToSchema;
 
 use super::use_cases::{self, AppointmentView, Filter, NewDraft};
-use super::wire::AppointmentAttachmentForm;
 use super::wire::{
     Appointment, AppointmentList, AppointmentQuery, CancellationInput, HistoryEntry,
     NewAppointment, RescheduleInput,
 };
+use super::wire::{AppointmentAttachmentForm, MessageInput};
 use crate::auth::{Bearer, Caller, Operator};
 use crate::cassetto::inquiries::wire::FileContent;
 use crate::db;
@@ -30,7 +30,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(reschedule_appointment)
         .service(add_appointment_attachments)
         .service(download_appointment_attachment)
-        .service(remove_appointment_attachment);
+        .service(remove_appointment_attachment)
+        .service(post_appointment_message);
 }
 
 /// An iCalendar file (RFC 5545).
@@ -62,6 +63,7 @@ impl TryFrom<AppointmentView> for Appointment {
                 .collect::<Result<_, _>>()
                 .map_err(|e| parse("channels", e))?,
             attachments: v.attachments.into_iter().map(Into::into).collect(),
+            messages: v.messages.into_iter().map(Into::into).collect(),
             history: v
                 .history
                 .into_iter()
@@ -503,4 +505,39 @@ pub async fn remove_appointment_attachment(
     })
     .await?;
     respond(view, false)
+}
+
+/// Write about an appointment
+///
+/// Between the user and the office, about an appointment that is not a draft (409): the
+/// employer, a delegate with the `appointments` scope (403 `scope-not-granted` otherwise), or an
+/// operator whose reach covers the point, whose message is the office's and is notified to the
+/// employer and the managing intermediary (`appointment_message`). The messages are on the
+/// appointment (`GET /appointments/{id}`).
+#[utoipa::path(tag = "appointments", operation_id = "post_appointment_message",
+    request_body = MessageInput,
+    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
+    responses((status = 201, description = "Written; the appointment with its messages.", body = Appointment),
+              (status = 404, description = "Unknown or not visible."),
+              (status = 409, description = "A draft.")),
+    security(("bearer" = [])))]
+#[post("/appointments/{id}/messages")]
+pub async fn post_appointment_message(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    body: ValidatedJson<MessageInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, now, text) = (id.into_inner(), state.clock.now(), body.value.text);
+    let view = db::transaction(&state, move |conn| {
+        Ok(use_cases::post_message(
+            conn,
+            &caller.actor(),
+            id,
+            &text,
+            now,
+        )?)
+    })
+    .await?;
+    respond(view, true)
 }

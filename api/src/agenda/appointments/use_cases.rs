@@ -45,6 +45,8 @@ pub struct AppointmentView {
     pub history: Vec<HistoryRow>,
     /// Its files (empty in lists).
     pub attachments: Vec<AttachmentMeta>,
+    /// Its messages, oldest first (empty in lists).
+    pub messages: Vec<repo::MessageRow>,
 }
 
 /// A new draft: the command of [`create_appointment`].
@@ -69,6 +71,7 @@ fn view(conn: &mut PgConnection, row: AppointmentRow) -> Result<AppointmentView,
         inquiries: repo::inquiries_of(conn, row.id)?,
         history: repo::history_of(conn, row.id)?,
         attachments: inps_persistence::inquiries::attachments_of(conn, OWNER, row.id)?,
+        messages: repo::messages_of(conn, row.id)?,
         row,
     })
 }
@@ -758,6 +761,7 @@ pub fn appointments(
                 inquiries: Vec::new(),
                 history: Vec::new(),
                 attachments: Vec::new(),
+                messages: Vec::new(),
                 row,
             })
         })
@@ -941,5 +945,68 @@ pub fn remove_attachment(
     let resource = format!("/v1/appointments/{id}/attachments/{attachment_id}");
     let event = actor.audit(action, &resource, Some(&row.employer_tax_code));
     inps_persistence::audit::append(conn, event, now)?;
+    view(conn, row)
+}
+
+/// The longest message, in characters (trimmed).
+const MAX_MESSAGE_CHARS: usize = 4000;
+
+/// Writes `text` about appointment `id` (not a draft): the user (the employer, or a delegate
+/// with the `appointments` scope) or an operator whose reach covers the point, whose message is
+/// the office's and is notified to the employer and the managing intermediary.
+pub fn post_message(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    text: &str,
+    now: OffsetDateTime,
+) -> Result<AppointmentView, Refusal> {
+    let by_office = actor.is_operator() && !is_own(actor, conn, id)?;
+    let row = if by_office {
+        office_appointment(conn, actor, id)?
+    } else {
+        visible_appointment(
+            conn,
+            actor,
+            id,
+            Scope::Appointments,
+            "appointment.message",
+            now,
+        )?
+    };
+    if state_of(&row)? == AppointmentState::Draft {
+        return Err(Refusal::new(Problem::StateConflict).with_detail(
+            "Si scrive alla sede su un appuntamento confermato.",
+            "Messages are about a confirmed appointment, not a draft.",
+        ));
+    }
+    let text = inps_domain::text::clean_text(text, MAX_MESSAGE_CHARS).map_err(|e| {
+        Refusal::invalid_field(
+            "text",
+            Text::new(
+                format!("testo obbligatorio, al massimo {MAX_MESSAGE_CHARS} caratteri ({e})"),
+                format!("required text, at most {MAX_MESSAGE_CHARS} characters ({e})"),
+            ),
+        )
+    })?;
+    let message = repo::MessageRow {
+        id: uuid::Uuid::new_v4(),
+        appointment_id: id,
+        author: by(actor),
+        by_office,
+        text,
+        sent_at: now,
+    };
+    repo::insert_message(conn, &message)?;
+    let resource = format!("/v1/appointments/{id}/messages/{}", message.id);
+    let event = actor.audit(
+        "appointment.message",
+        &resource,
+        Some(&row.employer_tax_code),
+    );
+    inps_persistence::audit::append(conn, event, now)?;
+    if by_office {
+        notify_people(conn, &row, EventType::AppointmentMessage, now)?;
+    }
     view(conn, row)
 }

@@ -179,6 +179,47 @@ pub struct Appointment {
     pub history: Vec<HistoryEntry>,
     /// Its files (empty in lists).
     pub attachments: Vec<crate::cassetto::inquiries::wire::Attachment>,
+    /// The messages between the user and the office, oldest first (empty in lists).
+    pub messages: Vec<AppointmentMessage>,
+}
+
+/// A message between the user and the office.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppointmentMessage {
+    /// Identifier.
+    pub id: uuid::Uuid,
+    /// Who wrote it (codice fiscale).
+    pub author: String,
+    /// Whether the office wrote it.
+    pub by_office: bool,
+    /// The text.
+    pub text: String,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub sent_at: OffsetDateTime,
+}
+
+impl From<inps_persistence::agenda::MessageRow> for AppointmentMessage {
+    fn from(m: inps_persistence::agenda::MessageRow) -> Self {
+        Self {
+            id: m.id,
+            author: m.author,
+            by_office: m.by_office,
+            text: m.text,
+            sent_at: m.sent_at,
+        }
+    }
+}
+
+/// A message to write.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"text": "Porterò le buste paga dell'ultimo anno."}))]
+pub struct MessageInput {
+    /// The text (1 to 4000 characters once trimmed).
+    #[schema(min_length = 1, max_length = 4000)]
+    #[validate(length(max = 16000))]
+    pub text: String,
 }
 
 /// Files for a draft: at most 3 per appointment, PDF, JPEG, PNG or TIFF (recognised from their

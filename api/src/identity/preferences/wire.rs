@@ -47,6 +47,8 @@ crate::wire::wire_enum! {
         AppointmentClosed,
         /// An appointment of the recipient starts in 24 hours.
         AppointmentReminder,
+        /// The office wrote about an appointment of the recipient.
+        AppointmentMessage,
     }
 }
 
