@@ -223,12 +223,17 @@ pub struct MessageInput {
 }
 
 /// Files for a draft: at most 3 per appointment, PDF, JPEG, PNG or TIFF (recognised from their
-/// content), 3 MiB in total.
-#[derive(Debug, ToSchema)]
+/// content), 3 MiB in total (no other fields are accepted).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[expect(
+    dead_code,
+    reason = "documents the multipart form; the body is read by upload::read_form"
+)]
 pub struct AppointmentAttachmentForm {
     /// The files.
     #[schema(value_type = Vec<String>, format = Binary, min_items = 1, max_items = 3)]
-    pub attachments: Vec<Vec<u8>>,
+    attachments: Vec<Vec<u8>>,
 }
 
 /// A page of appointments.
