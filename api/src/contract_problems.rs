@@ -111,6 +111,51 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
     ),
     ("list_support_tickets", &[Problem::NotFound]),
     ("take_support_ticket", &[Problem::StateConflict]),
+    (
+        "create_appointment",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::InquiryOnAnotherAppointment,
+        ],
+    ),
+    (
+        "confirm_appointment",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::StateConflict,
+            Problem::SlotUnavailable,
+            Problem::InquiryOnAnotherAppointment,
+        ],
+    ),
+    (
+        "cancel_appointment",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
+    ("close_appointment", &[Problem::StateConflict]),
+    ("list_appointments", &[Problem::NotFound]),
+    (
+        "add_appointment_attachments",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::StateConflict,
+            Problem::AttachmentsTooLarge,
+            Problem::TooManyAttachments,
+            Problem::UnsupportedAttachmentType,
+        ],
+    ),
+    (
+        "post_appointment_message",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
+    (
+        "remove_appointment_attachment",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
+    (
+        "reschedule_appointment",
+        &[Problem::StateConflict, Problem::SlotUnavailable],
+    ),
+    ("download_appointment_calendar", &[Problem::StateConflict]),
     ("close_support_ticket", &[Problem::StateConflict]),
     (
         "register_worker",

@@ -296,7 +296,131 @@ fn seed(conn: &mut PgConnection, settings: &Settings, now: OffsetDateTime) -> Re
         }
     }
     support_tickets_for_demo(conn, &rows, operator.tax_code, now)?;
-    occasional::seed(conn, &current_versions(settings), now)
+    occasional::seed(conn, &current_versions(settings), now)?;
+    agenda_for_demo(conn, settings, &rows, consultant, operator.tax_code, now)
+}
+
+/// Two consultation points (Rome: weekday mornings and Thursday afternoon, 2 seats, closed on
+/// 29 June; Milan: Monday and Wednesday mornings, 1 seat) and, about a quesito of the first
+/// employment left unanswered past its deadline, an appointment in every state: a draft, one
+/// confirmed, one booked by the labour consultant and closed as resolved by the office, one
+/// cancelled by the office.
+fn agenda_for_demo(
+    conn: &mut PgConnection,
+    settings: &Settings,
+    rows: &[Employment],
+    consultant: &str,
+    operator: &str,
+    now: OffsetDateTime,
+) -> Result<(), ApiError> {
+    use crate::agenda::appointments::use_cases::{
+        NewDraft, cancel_appointment, close_appointment, confirm_appointment, create_appointment,
+    };
+    use crate::agenda::consultation_points::use_cases::{
+        add_closure, create_point, free_slots, set_opening_hours,
+    };
+    use crate::agenda::consultation_points::wire::{NewClosure, NewConsultationPoint};
+    let office = as_persona(operator, &[Role::Operator])?;
+    let morning = |weekday: &str, start: &str, end: &str, minutes: u16, seats: u16| {
+        serde_json::json!({"weekday": weekday, "openings": [{"start": start, "end": end}],
+                           "slot_minutes": minutes, "seats": seats})
+    };
+    let points = [
+        (
+            "INPS Roma Eur - Sportello lavoro domestico",
+            "Viale Aldo Ballarin 42, 00142 Roma",
+            serde_json::json!({"days": [
+                morning("monday", "08:30", "12:30", 30, 2),
+                morning("tuesday", "08:30", "12:30", 30, 2),
+                morning("wednesday", "08:30", "12:30", 30, 2),
+                {"weekday": "thursday", "openings": [{"start": "08:30", "end": "12:30"},
+                    {"start": "14:00", "end": "16:00"}], "slot_minutes": 30, "seats": 2},
+                morning("friday", "08:30", "12:30", 30, 2),
+            ]}),
+        ),
+        (
+            "INPS Milano Nord - Sportello lavoro domestico",
+            "Via Melchiorre Gioia 22, 20124 Milano",
+            serde_json::json!({"days": [
+                morning("monday", "09:00", "13:00", 20, 1),
+                morning("wednesday", "09:00", "13:00", 20, 1),
+            ]}),
+        ),
+    ];
+    let mut rome = None;
+    for (name, address, hours) in points {
+        let cmd = NewConsultationPoint {
+            name: name.to_owned(),
+            address: address.to_owned(),
+        };
+        let point = create_point(conn, &office, cmd, now)?.row.id;
+        let hours = serde_json::from_value(hours).map_err(ApiError::internal)?;
+        set_opening_hours(conn, &office, point, hours, now)?;
+        rome.get_or_insert(point);
+    }
+    let rome = rome.ok_or_else(|| ApiError::internal("no demo consultation point"))?;
+    let patron = Date::from_calendar_date(rome_date(now).year(), time::Month::June, 29)
+        .map_err(ApiError::internal)?;
+    let closure = NewClosure {
+        date: patron,
+        hours: None,
+        reason: Some("Santi Pietro e Paolo, patroni di Roma".to_owned()),
+    };
+    add_closure(conn, &office, rome, closure, now)?;
+    let row = rows
+        .first()
+        .ok_or_else(|| ApiError::internal("no demo employment"))?;
+    let employer = as_persona(row.employer.as_str(), &[Role::Employer])?;
+    let cmd = SendInquiry {
+        topic: "contributions".to_owned(),
+        text: "Il conguaglio dei contributi dell'anno scorso non torna con le buste paga: \
+               chiedo un appuntamento per verificarlo insieme."
+            .to_owned(),
+        files: Vec::new(),
+    };
+    let inquiry = send_inquiry(conn, &employer, &row.code, cmd, now - Duration::days(40))?
+        .inquiry
+        .id;
+    let today = rome_date(now);
+    let slots = free_slots(conn, rome, today, today + Duration::days(13), now)?;
+    let (ttl, agent) = (
+        settings.appointment_draft_ttl,
+        as_persona(consultant, &[Role::Intermediary])?,
+    );
+    let mut book = |who: &Actor, index: usize, note: &str| {
+        let slot = slots
+            .get(index * 3)
+            .ok_or_else(|| ApiError::internal("too few demo slots"))?;
+        let cmd = NewDraft {
+            employment_code: row.code.as_str().to_owned(),
+            inquiry_ids: vec![inquiry],
+            point_id: rome,
+            slot_start: slot.slot.start,
+            note: note.to_owned(),
+            channels: Vec::new(),
+        };
+        Ok::<_, ApiError>(create_appointment(conn, who, cmd, ttl, now)?.row.id)
+    };
+    // The draft first: a draft is checked against confirmed appointments again when confirmed.
+    book(&employer, 3, "Bozza: conguaglio dei contributi.")?;
+    let closed = book(
+        &agent,
+        0,
+        "Verifica del conguaglio per conto del datore di lavoro.",
+    )?;
+    let cancelled = book(&employer, 1, "Conguaglio dei contributi dell'anno scorso.")?;
+    let confirmed = book(
+        &employer,
+        2,
+        "Conguaglio dei contributi: porto le buste paga.",
+    )?;
+    confirm_appointment(conn, &agent, closed, now)?;
+    close_appointment(conn, &office, closed, now)?;
+    confirm_appointment(conn, &employer, cancelled, now)?;
+    let reason = "Sportello chiuso per assemblea del personale.";
+    cancel_appointment(conn, &office, cancelled, Some(reason), now)?;
+    confirm_appointment(conn, &employer, confirmed, now)?;
+    Ok(())
 }
 
 /// Two support tickets: the first employer's about a missing payment, taken in charge and

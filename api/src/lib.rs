@@ -3,6 +3,7 @@
 //! case in one transaction off the worker thread, and map the result to a response DTO.
 
 pub mod access;
+pub mod agenda;
 pub mod app;
 pub mod assistance;
 pub mod audit;

@@ -234,6 +234,14 @@ registry! {
     DelegationAlreadyActive => (409, "delegation-already-active", "Delega già attiva", "Delegation already active",
         "Per il lavoro domestico un datore ha al massimo una delega attiva (msg. INPS 465/2017).",
         "For domestic work an employer has at most one active delegation (INPS msg. 465/2017)."),
+    /// The appointment's slot is full or no longer offered.
+    SlotUnavailable => (409, "slot-unavailable", "Fascia oraria non disponibile", "Slot not available",
+        "La fascia oraria scelta non ha più posti o non è più offerta dal punto di consulenza: il campo nearest_free_slots propone le 3 fasce libere più vicine (msg. INPS 2651/2019, Agenda Appuntamenti).",
+        "The chosen slot has no seat left or is no longer offered by the consultation point: the nearest_free_slots member offers the 3 nearest free slots (INPS message 2651/2019, Agenda Appuntamenti)."),
+    /// A quesito of the appointment is already on another confirmed appointment.
+    InquiryOnAnotherAppointment => (409, "inquiry-on-another-appointment", "Quesito già in un altro appuntamento", "Inquiry already on another appointment",
+        "Un quesito si discute in un solo appuntamento confermato alla volta.",
+        "An inquiry is discussed at one confirmed appointment at a time."),
     /// The pagoPA notice was already recorded for a payment.
     PaymentAlreadyRecorded => (409, "payment-already-recorded", "Versamento già registrato", "Payment already recorded",
         "Un avviso pagoPA corrisponde a un solo versamento.",

@@ -169,6 +169,10 @@ pub const CONSTRAINTS: &[(&str, Problem)] = &[
     ),
     ("pending_actions_open_once", Problem::ConcurrentUpdate),
     ("manuals_one_version", Problem::ConcurrentUpdate),
+    (
+        "appointment_inquiries_one_confirmed",
+        Problem::InquiryOnAnotherAppointment,
+    ),
 ];
 
 /// The row of a named constraint, if listed.

@@ -12,4 +12,5 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
     crate::notifications::configure(cfg);
     crate::assistance::configure(cfg);
     crate::occasional::configure(cfg);
+    crate::agenda::configure(cfg);
 }

@@ -61,6 +61,8 @@ pub struct Settings {
     pub session_idle_timeout: time::Duration,
     /// `SESSION_ABSOLUTE_TIMEOUT_SECONDS`: a session ends this long after login, used or not.
     pub session_absolute_timeout: time::Duration,
+    /// `APPOINTMENT_DRAFT_TTL_SECONDS`: how long an appointment draft stays confirmable (24 h).
+    pub appointment_draft_ttl: time::Duration,
     /// `IDENTITY_AUDIENCE`: the `aud` identity assertions must carry.
     pub identity_audience: String,
     /// `IDENTITY_JWKS_FILE`: the trusted assertion keys (JWKS); required in production.
@@ -384,6 +386,12 @@ impl Settings {
             session_absolute_timeout: time::Duration::seconds(r.parsed(
                 "SESSION_ABSOLUTE_TIMEOUT_SECONDS",
                 8 * 3600,
+                "a positive number of seconds",
+                |v: &i64| *v > 0,
+            )?),
+            appointment_draft_ttl: time::Duration::seconds(r.parsed(
+                "APPOINTMENT_DRAFT_TTL_SECONDS",
+                inps_domain::agenda::DEFAULT_DRAFT_TTL.whole_seconds(),
                 "a positive number of seconds",
                 |v: &i64| *v > 0,
             )?),

@@ -98,6 +98,19 @@ named_enum! {
         /// An occasional-work total reached 80 % or 95 % of its annual limit (to the worker and
         /// the client of the service that reached it).
         OccasionalLimitWarning = "occasional_limit_warning",
+        /// The office cancelled an appointment (to the employer and the managing intermediary).
+        AppointmentCancelledByOffice = "appointment_cancelled_by_office",
+        /// The office moved an appointment to another slot (to the employer and the managing
+        /// intermediary).
+        AppointmentRescheduled = "appointment_rescheduled",
+        /// The office closed an appointment as resolved (to the employer and the managing
+        /// intermediary).
+        AppointmentClosed = "appointment_closed",
+        /// An appointment starts in 24 hours (to the employer and the managing intermediary).
+        AppointmentReminder = "appointment_reminder",
+        /// The office wrote about an appointment (to the employer and the managing
+        /// intermediary).
+        AppointmentMessage = "appointment_message",
     }
 }
 
@@ -107,6 +120,11 @@ impl EventType {
     pub fn delegated_scope(self) -> Option<(Service, Scope)> {
         match self {
             Self::InquiryAnswered => Some((Service::DomesticWork, Scope::Inquiries)),
+            Self::AppointmentCancelledByOffice
+            | Self::AppointmentRescheduled
+            | Self::AppointmentClosed
+            | Self::AppointmentReminder
+            | Self::AppointmentMessage => Some((Service::DomesticWork, Scope::Appointments)),
             _ => None,
         }
     }
@@ -422,6 +440,26 @@ impl EventType {
             Self::OccasionalLimitWarning => (
                 "Un limite annuo delle prestazioni occasionali è quasi raggiunto",
                 "An annual limit of occasional work is nearly reached",
+            ),
+            Self::AppointmentCancelledByOffice => (
+                "Un appuntamento è stato cancellato dalla sede",
+                "An appointment was cancelled by the office",
+            ),
+            Self::AppointmentRescheduled => (
+                "Un appuntamento è stato spostato",
+                "An appointment was rescheduled",
+            ),
+            Self::AppointmentClosed => (
+                "Un appuntamento è stato chiuso e definito",
+                "An appointment was closed as resolved",
+            ),
+            Self::AppointmentReminder => (
+                "Promemoria: appuntamento tra 24 ore",
+                "Reminder: appointment in 24 hours",
+            ),
+            Self::AppointmentMessage => (
+                "Un messaggio della sede su un appuntamento",
+                "A message from the office about an appointment",
             ),
         }
     }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::str::FromStr as _;
 
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable};
 use inps_domain::employment::EmploymentCode;
 use inps_domain::inquiry::{Answer, DeadlineBound, EligibilitySelection, Inquiry, InquiryOutcome};
 use inps_domain::tax_code::TaxCode;
@@ -179,6 +180,8 @@ impl TryFrom<InquiryRow> for Inquiry<uuid::Uuid> {
             delegation: row.delegation_id,
             answer,
             answer_deadline: row.answer_deadline,
+            // The row alone does not say it: [`crate::agenda::mark_on_confirmed`] fills it.
+            on_active_appointment: false,
         })
     }
 }
@@ -251,18 +254,28 @@ pub fn of_employment(
         .filter(inquiries::employment_code.eq(code))
         .into_boxed();
     if let Some(selection) = selected {
+        use crate::schema::appointment_inquiries as ai;
+        let on_appointment = diesel::dsl::exists(
+            ai::table
+                .filter(ai::inquiry_id.eq(inquiries::id))
+                .filter(ai::confirmed),
+        );
         let answered = inquiries::outcome.eq(selection.answered.as_str());
-        query = match selection.unanswered_deadline {
-            DeadlineBound::Before(day) => query.filter(
-                answered.or(inquiries::outcome
-                    .is_null()
-                    .and(inquiries::answer_deadline.lt(day))),
-            ),
-            DeadlineBound::OnOrAfter(day) => query.filter(
-                answered.or(inquiries::outcome
-                    .is_null()
-                    .and(inquiries::answer_deadline.ge(day))),
-            ),
+        let unanswered = inquiries::outcome.is_null();
+        let by_answer: Box<
+            dyn BoxableExpression<inquiries::table, diesel::pg::Pg, SqlType = Nullable<Bool>>,
+        > = match selection.unanswered_deadline {
+            DeadlineBound::Before(day) => {
+                Box::new(answered.or(unanswered.and(inquiries::answer_deadline.lt(day))))
+            }
+            DeadlineBound::OnOrAfter(day) => {
+                Box::new(answered.or(unanswered.and(inquiries::answer_deadline.ge(day))))
+            }
+        };
+        query = if selection.on_active_appointment {
+            query.filter(on_appointment.or(by_answer))
+        } else {
+            query.filter(diesel::dsl::not(on_appointment).and(by_answer))
         };
     }
     if let Some((at, id)) = cursor {

@@ -4,6 +4,7 @@
 //! Repository functions take `&mut PgConnection`; the caller (a use case in the API crate) owns
 //! the transaction, so one use case is one transaction.
 
+pub mod agenda;
 pub mod assistance;
 pub mod audit;
 pub mod bootstrap;

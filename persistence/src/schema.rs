@@ -173,6 +173,7 @@ diesel::table! {
         created_at -> Timestamptz,
         done_at -> Nullable<Timestamptz>,
         outcome -> Nullable<Text>,
+        due_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -558,6 +559,110 @@ diesel::table! {
 
 diesel::joinable!(support_ticket_messages -> support_tickets (ticket_id));
 
+diesel::table! {
+    consultation_points (id) {
+        id -> Uuid,
+        name -> Text,
+        address -> Text,
+        opening_hours -> Jsonb,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    consultation_point_closures (id) {
+        id -> Uuid,
+        point_id -> Uuid,
+        date -> Date,
+        from_time -> Nullable<Time>,
+        to_time -> Nullable<Time>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    consultation_point_operators (point_id, operator_tax_code) {
+        point_id -> Uuid,
+        operator_tax_code -> Text,
+        assigned_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    slot_seats (point_id, start) {
+        point_id -> Uuid,
+        start -> Timestamptz,
+        taken -> Int4,
+    }
+}
+
+diesel::table! {
+    appointments (id) {
+        id -> Uuid,
+        employer_tax_code -> Text,
+        employment_code -> Text,
+        point_id -> Uuid,
+        slot_start -> Timestamptz,
+        slot_end -> Timestamptz,
+        state -> Text,
+        note -> Text,
+        channels -> Array<Text>,
+        booked_by -> Text,
+        managed_by -> Nullable<Text>,
+        delegation_id -> Nullable<Uuid>,
+        cancelled_by -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        draft_expires_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    appointment_inquiries (appointment_id, inquiry_id) {
+        appointment_id -> Uuid,
+        inquiry_id -> Uuid,
+        position -> Int4,
+        confirmed -> Bool,
+    }
+}
+
+diesel::table! {
+    appointment_history (id) {
+        id -> Uuid,
+        appointment_id -> Uuid,
+        kind -> Text,
+        at -> Timestamptz,
+        by_tax_code -> Text,
+        slot_start -> Timestamptz,
+        reason -> Nullable<Text>,
+        seq -> Int8,
+    }
+}
+
+diesel::table! {
+    appointment_messages (id) {
+        id -> Uuid,
+        appointment_id -> Uuid,
+        author -> Text,
+        by_office -> Bool,
+        text -> Text,
+        sent_at -> Timestamptz,
+        seq -> Int8,
+    }
+}
+
+diesel::joinable!(appointment_messages -> appointments (appointment_id));
+diesel::joinable!(consultation_point_closures -> consultation_points (point_id));
+diesel::joinable!(consultation_point_operators -> consultation_points (point_id));
+diesel::joinable!(slot_seats -> consultation_points (point_id));
+diesel::joinable!(appointments -> consultation_points (point_id));
+diesel::joinable!(appointment_inquiries -> appointments (appointment_id));
+diesel::joinable!(appointment_inquiries -> inquiries (inquiry_id));
+diesel::joinable!(appointment_history -> appointments (appointment_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     contact_verifications,
     persons,
@@ -597,4 +702,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     occasional_clients,
     occasional_services,
     occasional_fundings,
+    consultation_points,
+    consultation_point_closures,
+    consultation_point_operators,
+    slot_seats,
+    appointments,
+    appointment_inquiries,
+    appointment_history,
+    appointment_messages,
 );

@@ -42,7 +42,25 @@ pub struct Event {
 /// Writes `event` to the outbox with one notification per recipient (named or covered
 /// delegate, each once), in the caller's transaction.
 pub fn notify(conn: &mut PgConnection, event: Event, now: OffsetDateTime) -> Result<(), Refusal> {
-    write(conn, event, &[], now)
+    write(conn, event, &[], None, now)
+}
+
+/// As [`notify`], except that `chooser` gets the event at once on the `channels` they chose
+/// for this matter (an appointment's channels chosen at booking) instead of their preferences;
+/// a channel whose contact is no longer on file and verified is left out.
+pub fn notify_on_chosen_channels(
+    conn: &mut PgConnection,
+    event: Event,
+    chooser: &TaxCode,
+    channels: &[Channel],
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
+    let chosen = Preference {
+        event_type: event.event_type,
+        channels: channels.to_vec(),
+        frequency: inps_domain::notification::Frequency::Immediate,
+    };
+    write(conn, event, &[], Some((chooser, chosen)), now)
 }
 
 /// Writes the security notice `event` (an [`EventType::is_security_notice`] type, so
@@ -55,13 +73,14 @@ pub fn notify_security_notice(
     addresses: &[(Channel, String)],
     now: OffsetDateTime,
 ) -> Result<(), Refusal> {
-    write(conn, event, addresses, now)
+    write(conn, event, addresses, None, now)
 }
 
 fn write(
     conn: &mut PgConnection,
     event: Event,
     addresses: &[(Channel, String)],
+    chosen: Option<(&TaxCode, Preference)>,
     now: OffsetDateTime,
 ) -> Result<(), Refusal> {
     let mut recipients: Vec<TaxCode> = Vec::new();
@@ -95,11 +114,14 @@ fn write(
     };
     repo::insert_event(conn, &new)?;
     for recipient in &recipients {
-        let preferences = profile::preferences_of(conn, recipient.as_str())?
-            .into_iter()
-            .map(Preference::try_from)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(Refusal::internal)?;
+        let preferences = match &chosen {
+            Some((chooser, choice)) if *chooser == recipient => vec![choice.clone()],
+            _ => profile::preferences_of(conn, recipient.as_str())?
+                .into_iter()
+                .map(Preference::try_from)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(Refusal::internal)?,
+        };
         let contacts = Contacts::from(profile::contacts_of(conn, recipient.as_str())?);
         let (channels, frequency) = delivery_for(event.event_type, &preferences, &contacts);
         let id = repo::insert_notification(conn, &new, recipient, &channels, frequency)?;

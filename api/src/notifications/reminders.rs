@@ -1,8 +1,9 @@
 //! Scheduled reminders through the outbox: a job per subject and due day
 //! (`inps_persistence::scheduled_jobs`), claimed with `FOR UPDATE SKIP LOCKED` by the
 //! notification worker, which writes the reminder with [`notify`] when it is still worth
-//! sending. Today: a delegation's parties hear a week before its last day that it ends. The
-//! agenda's 24-hour reminder and the occasional-work deadlines will be jobs of their own kind.
+//! sending. A delegation's parties hear a week before its last day that it ends
+//! ([`DELEGATION_EXPIRING`]); the people an appointment concerns hear 24 hours before it starts
+//! (`appointment_reminder`, `crate::agenda::appointments::use_cases::remind`).
 
 use diesel::{Connection as _, PgConnection};
 use inps_domain::delegation::{self as rules, EXPIRY_REMINDER_DAYS};
@@ -13,6 +14,7 @@ use inps_persistence::scheduled_jobs;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::outbox::{Event, notify};
+use crate::agenda::appointments::use_cases::{APPOINTMENT_REMINDER, remind as remind_appointment};
 use crate::clock::Clock;
 use crate::refusal::Refusal;
 
@@ -41,10 +43,14 @@ pub fn run_due(conn: &mut PgConnection, clock: &dyn Clock, batch: i64) -> Result
     loop {
         let now = clock.now();
         let (claimed, written) = conn.transaction(|conn| {
-            let jobs = scheduled_jobs::claim_due(conn, rome_date(now), batch)?;
+            let jobs = scheduled_jobs::claim_due(conn, rome_date(now), now, batch)?;
             let mut written = 0;
             for job in &jobs {
-                let outcome = if remind(conn, job.subject_id, job.due_on, now)? {
+                let due = match job.kind.as_str() {
+                    APPOINTMENT_REMINDER => remind_appointment(conn, job.subject_id, now)?,
+                    _ => remind(conn, job.subject_id, job.due_on, now)?,
+                };
+                let outcome = if due {
                     written += 1;
                     "sent"
                 } else {

@@ -49,6 +49,9 @@ pub struct Inquiry<Id> {
     pub answer: Option<Answer>,
     /// The last day INPS is in time to answer, fixed when it was sent.
     pub answer_deadline: Date,
+    /// Whether a confirmed appointment lists it (the agenda's `appointment_inquiries`, loaded by
+    /// the store with the quesito).
+    pub on_active_appointment: bool,
 }
 
 impl<Id> Inquiry<Id> {
@@ -57,8 +60,7 @@ impl<Id> Inquiry<Id> {
         InquiryFacts {
             sent_at: self.sent_at,
             answer: self.answer.as_ref().map(|a| (a.outcome, a.at)),
-            // Appointments (the agenda) do not exist yet: no quesito is on one.
-            on_active_appointment: false,
+            on_active_appointment: self.on_active_appointment,
         }
     }
 
@@ -83,19 +85,31 @@ pub enum DeadlineBound {
 }
 
 /// The stored quesiti that are, or are not, eligible for an appointment on a day: those answered
-/// with `answered`, and the unanswered ones whose deadline lies within `unanswered_deadline`.
-/// (No quesito is on an appointment yet.)
+/// with `answered`, and the unanswered ones whose deadline lies within `unanswered_deadline`;
+/// a quesito on a confirmed appointment is selected exactly when `on_active_appointment` is
+/// (it is never eligible, whatever its answer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EligibilitySelection {
     /// The outcome of the answered quesiti selected.
     pub answered: InquiryOutcome,
     /// The deadline of the unanswered quesiti selected.
     pub unanswered_deadline: DeadlineBound,
+    /// Whether the quesiti on a confirmed appointment are selected (all of them), or none.
+    pub on_active_appointment: bool,
 }
 
 impl EligibilitySelection {
-    /// Whether a quesito with this answer outcome and deadline is selected.
-    pub fn matches(&self, outcome: Option<InquiryOutcome>, deadline: Date) -> bool {
+    /// Whether a quesito with this answer outcome and deadline, on a confirmed appointment or
+    /// not, is selected.
+    pub fn matches(
+        &self,
+        outcome: Option<InquiryOutcome>,
+        deadline: Date,
+        on_active_appointment: bool,
+    ) -> bool {
+        if on_active_appointment {
+            return self.on_active_appointment;
+        }
         match (outcome, self.unanswered_deadline) {
             (Some(outcome), _) => outcome == self.answered,
             (None, DeadlineBound::Before(day)) => deadline < day,
@@ -113,11 +127,13 @@ pub fn eligibility_selection(eligible: bool, now: OffsetDateTime) -> Eligibility
         EligibilitySelection {
             answered: InquiryOutcome::Negative,
             unanswered_deadline: DeadlineBound::Before(today),
+            on_active_appointment: false,
         }
     } else {
         EligibilitySelection {
             answered: InquiryOutcome::Positive,
             unanswered_deadline: DeadlineBound::OnOrAfter(today),
+            on_active_appointment: true,
         }
     }
 }

@@ -273,6 +273,7 @@ async fn the_demo_covers_every_type_and_inquiry_state() {
     assert_eq!(
         reasons,
         [
+            "already_on_appointment",
             "awaiting_answer",
             "negative_answer",
             "no_answer_in_time",
@@ -291,7 +292,7 @@ async fn seeding_twice_changes_nothing_and_prints_the_personas_again() {
     let before = counts(&app);
     assert_eq!(
         (before.payments, before.inquiries, before.attachments),
-        (55, 5, 1),
+        (55, 6, 1),
         "{before:?}"
     );
     assert_eq!(
@@ -387,4 +388,50 @@ async fn the_demo_worker_sees_services_recorded_and_revoked_for_both_instruments
     let limits = app.get_as(&token, &path).await.json();
     assert_eq!(limits["total"]["used"]["amount"], "80.00");
     assert_eq!(limits["pairs"].as_array().unwrap().len(), 2);
+}
+
+#[actix_web::test]
+async fn the_demo_has_consultation_points_and_an_appointment_in_every_state() {
+    let app = TestApp::new();
+    let report = seed_demo(&settings(&app), app.clock.now()).unwrap();
+    let operator = app
+        .login_with(&persona(&report, |p| p.kind == "operator").assertion)
+        .await;
+    let points = app.items(&operator, "/v1/consultation-points").await;
+    assert_eq!(points.len(), 2);
+    let rome = points
+        .iter()
+        .find(|p| p["name"].as_str().is_some_and(|n| n.contains("Roma")))
+        .expect("the Rome point");
+    let free = app
+        .items(
+            &operator,
+            &format!(
+                "/v1/consultation-points/{}/slots",
+                rome["id"].as_str().unwrap()
+            ),
+        )
+        .await;
+    assert!(!free.is_empty());
+    let states: BTreeSet<String> = app
+        .items(&operator, "/v1/appointments")
+        .await
+        .iter()
+        .map(|a| a["state"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        states,
+        ["cancelled", "closed_resolved", "confirmed"]
+            .map(str::to_owned)
+            .into_iter()
+            .collect()
+    );
+    // The employer also sees their draft, and the one the consultant manages.
+    let employer = app
+        .login_with(&persona(&report, |p| p.tax_code == "RSSMRA85T10A562S").assertion)
+        .await;
+    let own = app.items(&employer, "/v1/appointments").await;
+    assert_eq!(own.len(), 4, "{own:?}");
+    assert!(own.iter().any(|a| a["state"] == "draft"));
+    assert!(own.iter().any(|a| !a["managed_by"].is_null()));
 }

@@ -39,6 +39,9 @@ struct Data {
     client_id: String,
     funding_id: String,
     service_id: String,
+    consultation_point_id: String,
+    appointment_id: String,
+    appointment_attachment_id: String,
 }
 
 impl Data {
@@ -62,6 +65,9 @@ impl Data {
             client_id: uuid::Uuid::new_v4().to_string(),
             funding_id: uuid::Uuid::new_v4().to_string(),
             service_id: uuid::Uuid::new_v4().to_string(),
+            consultation_point_id: uuid::Uuid::new_v4().to_string(),
+            appointment_id: uuid::Uuid::new_v4().to_string(),
+            appointment_attachment_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 }
@@ -92,6 +98,10 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         ("attachments", "attachment_id") => subject(&data.attachment_id),
         ("support-tickets", "id") => subject(&data.ticket_id),
         ("attachments", "ticket_attachment_id") => subject(&data.ticket_attachment_id),
+        // A point is no one's data: anyone lists its slots, operators manage it.
+        ("consultation-points", "id") => reference(&data.consultation_point_id),
+        ("appointments", "id") => subject(&data.appointment_id),
+        ("attachments", "appointment_attachment_id") => subject(&data.appointment_attachment_id),
         ("inquiry-topics", "code") => reference("mav"),
         // The seeded public manual and FAQ entry (migration 2026-11-30-000700_assistance).
         ("manuals", "id") => reference("6f1c2a40-0001-4000-8000-000000000001"),
@@ -281,6 +291,8 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         .await;
     assert_eq!(res.status, 201, "open ticket: {}", res.text());
     let ticket = res.json();
+    let (consultation_point_id, appointment_id, appointment_attachment_id) =
+        confirmed_appointment(app, &token, &employment_code).await;
     Data {
         employer_tax_code: owner.tax_code.clone(),
         intermediary_tax_code: delegate.tax_code.clone(),
@@ -296,7 +308,63 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         client_id,
         funding_id,
         service_id,
+        consultation_point_id,
+        appointment_id,
+        appointment_attachment_id,
     }
+}
+
+/// A consultation point open on Mondays and a confirmed appointment of the owner of `token`
+/// there, about a quesito of `employment_code` answered negatively, with a PDF attached while
+/// it was a draft: `(point, appointment, attachment)`.
+async fn confirmed_appointment(
+    app: &TestApp,
+    token: &str,
+    employment_code: &str,
+) -> (String, String, String) {
+    let operator = app.login_operator().await;
+    let res = app
+        .post_as(
+            &operator,
+            "/v1/consultation-points",
+            json!({"name": "INPS Roma", "address": "Via Ciro il Grande 21"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "point: {}", res.text());
+    let point = id_of(&res.json());
+    let plan = json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "12:30"}], "slot_minutes": 30, "seats": 5}]});
+    let res = app
+        .put_as(
+            &operator,
+            &format!("/v1/consultation-points/{point}/opening-hours"),
+            plan,
+        )
+        .await;
+    assert_eq!(res.status, 200, "plan: {}", res.text());
+    let inquiry = id_of(&app.sent_inquiry(token, employment_code, "mav").await);
+    let res = app.answer_inquiry(&operator, &inquiry, "negative").await;
+    assert_eq!(res.status, 200, "answer: {}", res.text());
+    let body = json!({"employment_code": employment_code, "inquiry_ids": [inquiry],
+        "consultation_point_id": point, "slot_start": "2026-03-09T07:30:00Z",
+        "note": "Chiarimenti.", "notification_channels": []});
+    let res = app.post_as(token, "/v1/appointments", body).await;
+    assert_eq!(res.status, 201, "draft: {}", res.text());
+    let appointment = id_of(&res.json());
+    let files: [(&str, &str, &[u8]); 1] = [("attachments", "buste-paga.pdf", &pdf())];
+    let path = format!("/v1/appointments/{appointment}/attachments");
+    let res = app.post_multipart(token, &path, &[], &files).await;
+    assert_eq!(res.status, 201, "attach: {}", res.text());
+    let attachment = id_of(&res.json()["attachments"][0]);
+    let res = app
+        .call(
+            "POST",
+            &format!("/v1/appointments/{appointment}/confirmation"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "confirm: {}", res.text());
+    (point, appointment, attachment)
 }
 
 /// What a stranger's writes must leave as it was.
@@ -322,6 +390,11 @@ async fn state_of(app: &TestApp, owner: &str, data: &Data) -> Value {
             rows(app, "occasional_clients"),
             count(app, "SELECT count(*) AS n FROM occasional_fundings WHERE status = 'settled'"),
             count(app, "SELECT count(*) AS n FROM occasional_services WHERE status = 'revoked'"),
+            rows(app, "consultation_points"),
+            rows(app, "consultation_point_closures"),
+            rows(app, "consultation_point_operators"),
+            rows(app, "appointments"),
+            rows(app, "appointment_history"),
         ],
     })
 }

@@ -270,3 +270,14 @@ async fn an_intermediary_sends_only_under_a_delegation_with_the_inquiries_scope_
     assert_eq!(event["resource"], format!("/v1/inquiries/{}", id_of(&own)));
     assert_eq!(event["delegation_id"], Value::Null);
 }
+
+#[actix_web::test]
+async fn a_topic_with_a_nul_byte_is_an_unknown_topic_not_a_server_error() {
+    let c = inps_tests::fixtures::Cassetto::new().await;
+    let res = c
+        .app
+        .send_inquiry(&c.employer, &c.code, "ma\0v", "Il MAV non è arrivato.", &[])
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["errors"][0]["field"], "topic");
+}

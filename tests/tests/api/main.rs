@@ -1,6 +1,7 @@
 //! Integration tests: the real application, in-process, each test on its own database.
 
 mod access;
+mod agenda;
 mod assistance;
 mod attachments;
 mod audit;

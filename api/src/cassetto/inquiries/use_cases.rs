@@ -67,9 +67,10 @@ fn inquiry_of(row: InquiryRow) -> Result<Inquiry<uuid::Uuid>, Refusal> {
 /// The views of `inquiries` at `now`, their attachments loaded in one query.
 fn views(
     conn: &mut PgConnection,
-    inquiries: Vec<Inquiry<uuid::Uuid>>,
+    mut inquiries: Vec<Inquiry<uuid::Uuid>>,
     now: OffsetDateTime,
 ) -> Result<Vec<InquiryView>, Refusal> {
+    inps_persistence::agenda::mark_on_confirmed(conn, &mut inquiries)?;
     let ids: Vec<uuid::Uuid> = inquiries.iter().map(|i| i.id).collect();
     let mut files = repo::attachments_of_owners(conn, OWNER, &ids)?;
     Ok(inquiries
@@ -149,7 +150,19 @@ pub fn send_inquiry(
     };
     let (employment, access) =
         visible_employment(conn, actor, code, Scope::Inquiries, audited, now)?;
-    let Some(topic) = repo::topic(conn, &cmd.topic)? else {
+    // A topic code is a short lower-case ASCII slug: anything else (a NUL byte, which
+    // PostgreSQL cannot even compare) is unknown without asking the database.
+    let plausible = (1..=32).contains(&cmd.topic.len())
+        && cmd
+            .topic
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let found = if plausible {
+        repo::topic(conn, &cmd.topic)?
+    } else {
+        None
+    };
+    let Some(topic) = found else {
         return Err(Refusal::invalid_field(
             "topic",
             Text::new("argomento sconosciuto", "unknown topic"),
@@ -175,6 +188,7 @@ pub fn send_inquiry(
         delegation,
         answer: None,
         answer_deadline: rules::answer_deadline(now, days),
+        on_active_appointment: false,
     };
     repo::insert(conn, &InquiryRow::of(&inquiry))?;
     for file in &cmd.files {

@@ -45,6 +45,16 @@ crate::wire::wire_enum! {
         WorkerPaymentMethodChanged,
         /// An occasional-work total of the recipient reached 80 % or 95 % of its annual limit.
         OccasionalLimitWarning,
+        /// The office cancelled an appointment of the recipient.
+        AppointmentCancelledByOffice,
+        /// The office moved an appointment of the recipient to another slot.
+        AppointmentRescheduled,
+        /// The office closed an appointment of the recipient as resolved (Chiuso e Definito).
+        AppointmentClosed,
+        /// An appointment of the recipient starts in 24 hours.
+        AppointmentReminder,
+        /// The office wrote about an appointment of the recipient.
+        AppointmentMessage,
     }
 }
 

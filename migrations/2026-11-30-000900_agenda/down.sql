@@ -1,0 +1,12 @@
+DROP TABLE appointment_messages;
+DELETE FROM scheduled_jobs WHERE kind = 'appointment_reminder';
+ALTER TABLE scheduled_jobs DROP COLUMN due_at;
+ALTER TABLE scheduled_jobs DROP CONSTRAINT scheduled_jobs_kind_check;
+ALTER TABLE scheduled_jobs ADD CONSTRAINT scheduled_jobs_kind_check CHECK (kind IN ('delegation_expiring'));
+DROP TABLE appointment_history;
+DROP TABLE appointment_inquiries;
+DROP TABLE appointments;
+DROP TABLE slot_seats;
+DROP TABLE consultation_point_operators;
+DROP TABLE consultation_point_closures;
+DROP TABLE consultation_points;

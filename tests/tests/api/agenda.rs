@@ -1,0 +1,1203 @@
+//! Agenda Appuntamenti: consultation points (opening hours, closures, office operators, free
+//! slots) and appointments (draft, confirmation taking a seat atomically), including the
+//! concurrency proofs: many confirmations at a slot with N seats, two confirmations of drafts
+//! sharing a quesito.
+
+use futures_util::future::join_all;
+use inps_tests::fixtures::{Cassetto, count, delegation_terms, id_of, problem_type};
+use inps_tests::personas::{intermediary, with_check_char};
+use inps_tests::{Persona, TestApp};
+use serde_json::{Value, json};
+
+const POINTS: &str = "/v1/consultation-points";
+const APPOINTMENTS: &str = "/v1/appointments";
+/// Monday 9 March 2026, 08:30 in Rome (UTC+1): the first slot of the week after the test start.
+const FIRST_SLOT: &str = "2026-03-09T07:30:00Z";
+
+/// Monday to Friday 08:30-12:30, slots of 30 minutes with `seats` seats.
+fn weekdays(seats: u16) -> Value {
+    let days: Vec<Value> = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+        .iter()
+        .map(|d| {
+            json!({"weekday": d, "openings": [{"start": "08:30", "end": "12:30"}],
+                   "slot_minutes": 30, "seats": seats})
+        })
+        .collect();
+    json!({"days": days, "exceptions": []})
+}
+
+/// A point created by `operator` with the weekday plan of `seats` seats; its id.
+async fn point(app: &TestApp, operator: &str, seats: u16) -> String {
+    let res = app
+        .post_as(
+            operator,
+            POINTS,
+            json!({"name": "INPS Roma Eur", "address": "Viale Ballarin 42"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "create point: {}", res.text());
+    let id = id_of(&res.json());
+    let res = app
+        .put_as(
+            operator,
+            &format!("{POINTS}/{id}/opening-hours"),
+            weekdays(seats),
+        )
+        .await;
+    assert_eq!(res.status, 200, "opening hours: {}", res.text());
+    id
+}
+
+/// The free slots of point `id` on `from..=to`.
+async fn slots(app: &TestApp, token: &str, id: &str, from: &str, to: &str) -> Vec<Value> {
+    let res = app
+        .get_as(token, &format!("{POINTS}/{id}/slots?from={from}&to={to}"))
+        .await;
+    assert_eq!(res.status, 200, "slots: {}", res.text());
+    res.json()["items"].as_array().expect("items").clone()
+}
+
+/// A quesito of the cassetto's employment answered negatively (eligible); its id.
+async fn eligible_inquiry(c: &Cassetto) -> String {
+    let inquiry = c.app.sent_inquiry(&c.employer, &c.code, "mav").await;
+    let id = id_of(&inquiry);
+    let res = c.app.answer_inquiry(&c.operator, &id, "negative").await;
+    assert_eq!(res.status, 200, "answer: {}", res.text());
+    id
+}
+
+fn draft_body(code: &str, inquiries: &[&str], point: &str, start: &str) -> Value {
+    json!({
+        "employment_code": code,
+        "inquiry_ids": inquiries,
+        "consultation_point_id": point,
+        "slot_start": start,
+        "note": "Vorrei chiarire il calcolo dei contributi.",
+        "notification_channels": []
+    })
+}
+
+/// A draft by `token` (asserting 201); its id.
+async fn draft(app: &TestApp, token: &str, body: Value) -> String {
+    let res = app.post_as(token, APPOINTMENTS, body).await;
+    assert_eq!(res.status, 201, "draft: {}", res.text());
+    assert_eq!(res.json()["state"], "draft");
+    id_of(&res.json())
+}
+
+async fn confirm(app: &TestApp, token: &str, id: &str) -> inps_tests::TestResponse {
+    app.call(
+        "POST",
+        &format!("{APPOINTMENTS}/{id}/confirmation"),
+        Some(token),
+        None,
+    )
+    .await
+}
+
+fn other_operator() -> Persona {
+    Persona {
+        tax_code: with_check_char("BNCLCU80A01H501"),
+        given_name: "Luca",
+        family_name: "Bianchi",
+    }
+}
+
+#[actix_web::test]
+async fn operators_manage_points_and_anyone_lists_the_free_slots() {
+    let c = Cassetto::new().await;
+    let id = point(&c.app, &c.operator, 2).await;
+    // A citizen sees the point but may not create one.
+    let res = c.app.get_as(&c.employer, POINTS).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.json()["items"][0]["id"], id.as_str());
+    let res = c
+        .app
+        .post_as(&c.employer, POINTS, json!({"name": "X", "address": "Y"}))
+        .await;
+    assert_eq!(res.status, 403);
+    // Monday 9 March: 8 slots of 30 minutes from 08:30 Rome time, 2 seats each.
+    let monday = slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await;
+    assert_eq!(monday.len(), 8);
+    assert_eq!(monday[0]["start"], FIRST_SLOT);
+    assert_eq!(monday[0]["remaining"], 2);
+    // Saturday and Sunday are closed; 2 June (Festa della Repubblica, a Tuesday) too.
+    assert!(
+        slots(&c.app, &c.employer, &id, "2026-03-14", "2026-03-15")
+            .await
+            .is_empty()
+    );
+    assert!(
+        slots(&c.app, &c.employer, &id, "2026-06-02", "2026-06-02")
+            .await
+            .is_empty()
+    );
+    // A closure of some hours removes the slots touching them.
+    let res = c
+        .app
+        .post_as(
+            &c.operator,
+            &format!("{POINTS}/{id}/closures"),
+            json!({"date": "2026-03-10", "hours": {"start": "08:30", "end": "10:30"}, "reason": "Assemblea"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "closure: {}", res.text());
+    assert_eq!(
+        slots(&c.app, &c.employer, &id, "2026-03-10", "2026-03-10")
+            .await
+            .len(),
+        4
+    );
+    // A range over 62 days is refused.
+    let res = c
+        .app
+        .get_as(
+            &c.employer,
+            &format!("{POINTS}/{id}/slots?from=2026-03-09&to=2026-06-09"),
+        )
+        .await;
+    assert_eq!(res.status, 422);
+}
+
+#[actix_web::test]
+async fn a_plan_breaking_a_rule_is_refused_naming_it() {
+    let c = Cassetto::new().await;
+    let id = point(&c.app, &c.operator, 2).await;
+    let path = format!("{POINTS}/{id}/opening-hours");
+    for (why, plan) in [
+        (
+            "slot does not divide",
+            json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "12:30"}], "slot_minutes": 50, "seats": 1}]}),
+        ),
+        (
+            "no seats",
+            json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "12:30"}], "slot_minutes": 30, "seats": 0}]}),
+        ),
+        (
+            "overlap",
+            json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "12:30"}, {"start": "12:00", "end": "13:00"}], "slot_minutes": 30, "seats": 1}]}),
+        ),
+        (
+            "weekday twice",
+            json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "09:30"}], "slot_minutes": 30, "seats": 1}, {"weekday": "monday", "openings": [{"start": "10:30", "end": "11:30"}], "slot_minutes": 30, "seats": 1}]}),
+        ),
+    ] {
+        let res = c.app.put_as(&c.operator, &path, plan).await;
+        assert_eq!(res.status, 422, "{why}: {}", res.text());
+        assert_eq!(res.json()["errors"][0]["field"], "opening_hours", "{why}");
+    }
+}
+
+#[actix_web::test]
+async fn an_office_operator_acts_on_their_points_only_and_only_central_operators_assign() {
+    let c = Cassetto::new().await;
+    let mine = point(&c.app, &c.operator, 2).await;
+    let other = point(&c.app, &c.operator, 2).await;
+    let office = other_operator();
+    c.app.login(&office).await;
+    // Only a person holding the operator role can be assigned.
+    let path = format!("{POINTS}/{mine}/operators/{}", office.tax_code);
+    let res = c.app.call("PUT", &path, Some(&c.operator), None).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    c.app.grant_role(&office, "operator").await;
+    let res = c.app.call("PUT", &path, Some(&c.operator), None).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["operators"][0], office.tax_code.as_str());
+    let token = c.app.login(&office).await;
+    // Their own point's plan they change; another point's they may not.
+    let res = c
+        .app
+        .put_as(
+            &token,
+            &format!("{POINTS}/{mine}/opening-hours"),
+            weekdays(3),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = c
+        .app
+        .put_as(
+            &token,
+            &format!("{POINTS}/{other}/opening-hours"),
+            weekdays(3),
+        )
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    // An office operator neither creates points nor assigns operators.
+    let res = c
+        .app
+        .post_as(&token, POINTS, json!({"name": "X", "address": "Y"}))
+        .await;
+    assert_eq!(res.status, 403);
+    let res = c.app.call("DELETE", &path, Some(&token), None).await;
+    assert_eq!(res.status, 403);
+    // Removed, they are central again.
+    let res = c.app.call("DELETE", &path, Some(&c.operator), None).await;
+    assert_eq!(res.status, 200);
+    let res = c.app.call("DELETE", &path, Some(&c.operator), None).await;
+    assert_eq!(res.status, 404);
+    let res = c
+        .app
+        .put_as(
+            &token,
+            &format!("{POINTS}/{other}/opening-hours"),
+            weekdays(3),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+}
+
+#[actix_web::test]
+async fn a_draft_holds_no_seat_and_its_confirmation_takes_one() {
+    let c = Cassetto::new().await;
+    let id = point(&c.app, &c.operator, 2).await;
+    let inquiry = eligible_inquiry(&c).await;
+    let appointment = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+    )
+    .await;
+    let first = |s: Vec<Value>| s[0].clone();
+    assert_eq!(
+        first(slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await)["remaining"],
+        2
+    );
+    let res = confirm(&c.app, &c.employer, &appointment).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let body = res.json();
+    assert_eq!(body["state"], "confirmed");
+    assert_eq!(body["history"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        first(slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await)["remaining"],
+        1
+    );
+    // Confirmed twice: 409, no second seat.
+    let res = confirm(&c.app, &c.employer, &appointment).await;
+    assert_eq!(res.status, 409);
+    assert_eq!(
+        count(&c.app, "SELECT taken::bigint AS n FROM slot_seats"),
+        1
+    );
+    // The quesito is now on a confirmed appointment: not eligible for another.
+    let res = c
+        .app
+        .post_as(
+            &c.employer,
+            APPOINTMENTS,
+            draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+        )
+        .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    assert_eq!(
+        res.json()["type"],
+        problem_type("inquiry-on-another-appointment")
+    );
+    let shown = c.app.show_inquiry(&c.employer, &inquiry).await;
+    assert_eq!(shown["eligible_for_appointment"], false, "{shown}");
+    assert_eq!(
+        shown["eligibility_reason"], "already_on_appointment",
+        "{shown}"
+    );
+    // The selection in the query agrees.
+    let path = |eligible: bool| {
+        format!(
+            "/v1/employments/{}/inquiries?eligible_for_appointment={eligible}",
+            c.code
+        )
+    };
+    let eligible = c.app.items(&c.employer, &path(true)).await;
+    let not_eligible = c.app.items(&c.employer, &path(false)).await;
+    assert!(eligible.is_empty(), "{eligible:?}");
+    assert_eq!(
+        not_eligible.iter().map(id_of).collect::<Vec<_>>(),
+        [inquiry.as_str()]
+    );
+    // Audited.
+    let events = c.app.audit_events(&c.operator, "").await;
+    let confirmed = events
+        .iter()
+        .filter(|e| e["action"] == "appointment.confirmed");
+    assert_eq!(confirmed.count(), 1, "{events:?}");
+}
+
+#[actix_web::test]
+async fn a_draft_breaking_a_rule_is_refused_naming_each_field() {
+    let c = Cassetto::new().await;
+    let id = point(&c.app, &c.operator, 2).await;
+    // Unanswered within its deadline: not eligible.
+    let pending = id_of(&c.app.sent_inquiry(&c.employer, &c.code, "mav").await);
+    let mut body = draft_body(&c.code, &[&pending], &id, FIRST_SLOT);
+    body["note"] = json!("   ");
+    body["notification_channels"] = json!(["sms"]);
+    let res = c.app.post_as(&c.employer, APPOINTMENTS, body).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    let fields: Vec<String> = res.json()["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+        .collect();
+    for field in ["inquiry_ids", "note", "notification_channels"] {
+        assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
+    }
+    // A time the point offers no slot at.
+    let inquiry = eligible_inquiry(&c).await;
+    let res = c
+        .app
+        .post_as(
+            &c.employer,
+            APPOINTMENTS,
+            draft_body(&c.code, &[&inquiry], &id, "2026-03-09T07:40:00Z"),
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["errors"][0]["field"], "slot_start");
+    // Operators do not book.
+    let res = c
+        .app
+        .post_as(
+            &c.operator,
+            APPOINTMENTS,
+            draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+        )
+        .await;
+    assert_eq!(res.status, 403);
+    assert_eq!(count(&c.app, "SELECT count(*) AS n FROM appointments"), 0);
+}
+
+#[actix_web::test]
+async fn a_draft_expires_after_its_time_to_live() {
+    let c = Cassetto::on(TestApp::with_env(&[(
+        "APPOINTMENT_DRAFT_TTL_SECONDS",
+        "3600",
+    )]))
+    .await;
+    let id = point(&c.app, &c.operator, 2).await;
+    let inquiry = eligible_inquiry(&c).await;
+    let appointment = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+    )
+    .await;
+    c.app.advance(time::Duration::minutes(61));
+    let token = c.app.login(&inps_tests::personas::employer()).await;
+    let res = confirm(&c.app, &token, &appointment).await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    assert_eq!(res.json()["type"], problem_type("state-conflict"));
+    assert_eq!(count(&c.app, "SELECT count(*) AS n FROM slot_seats"), 0);
+}
+
+#[actix_web::test]
+async fn a_delegate_with_the_appointments_scope_books_and_manages_the_appointment() {
+    let c = Cassetto::new().await;
+    let id = point(&c.app, &c.operator, 2).await;
+    let inquiry = eligible_inquiry(&c).await;
+    let agent = intermediary();
+    c.app.register_intermediary(&agent).await;
+    let agent_token = c.app.login(&agent).await;
+    let terms = delegation_terms(
+        &agent.tax_code,
+        "domestic_work",
+        &["read", "inquiries"],
+        "2026-03-02",
+        "2027-03-01",
+    );
+    let delegation = c
+        .app
+        .active_delegation(&c.employer, &agent_token, terms)
+        .await;
+    let body = draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT);
+    let res = c
+        .app
+        .post_as(&agent_token, APPOINTMENTS, body.clone())
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    assert_eq!(res.json()["type"], problem_type("scope-not-granted"));
+    // With the scope.
+    let res = c
+        .app
+        .delegation_action(&c.employer, &delegation, "revoke", None)
+        .await;
+    assert_eq!(res.status, 200, "revoke: {}", res.text());
+    let terms = delegation_terms(
+        &agent.tax_code,
+        "domestic_work",
+        &["read", "appointments"],
+        "2026-03-02",
+        "2027-03-01",
+    );
+    c.app
+        .active_delegation(&c.employer, &agent_token, terms)
+        .await;
+    let res = c.app.post_as(&agent_token, APPOINTMENTS, body).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let booked = res.json();
+    assert_eq!(booked["managed_by"], agent.tax_code.as_str());
+    assert_eq!(
+        booked["employer_tax_code"],
+        inps_tests::personas::employer().tax_code.as_str()
+    );
+    // The draft is its author's: the employer does not see it yet.
+    let path = format!("{APPOINTMENTS}/{}", id_of(&booked));
+    assert_eq!(c.app.get_as(&c.employer, &path).await.status, 404);
+    let res = confirm(&c.app, &agent_token, &id_of(&booked)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(c.app.get_as(&c.employer, &path).await.status, 200);
+}
+
+#[actix_web::test]
+async fn fifty_concurrent_confirmations_at_a_slot_of_three_seats_take_exactly_three() {
+    const SEATS: usize = 3;
+    const DRAFTS: usize = 50;
+    let c = Cassetto::new().await;
+    let id = point(&c.app, &c.operator, SEATS as u16).await;
+    let mut drafts = Vec::new();
+    for _ in 0..DRAFTS {
+        let inquiry = eligible_inquiry(&c).await;
+        drafts.push(
+            draft(
+                &c.app,
+                &c.employer,
+                draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+            )
+            .await,
+        );
+    }
+    let responses = join_all(drafts.iter().map(|d| confirm(&c.app, &c.employer, d))).await;
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        SEATS,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| matches!(s, 200 | 409)),
+        "{statuses:?}"
+    );
+    // Every refusal offers the nearest free slots, the full one not among them.
+    for refused in responses.iter().filter(|r| r.status == 409) {
+        let body = refused.json();
+        assert_eq!(body["type"], problem_type("slot-unavailable"), "{body}");
+        let nearest = body["nearest_free_slots"].as_array().expect("nearest");
+        assert_eq!(nearest.len(), 3, "{body}");
+        assert!(nearest.iter().all(|s| s["start"] != FIRST_SLOT), "{body}");
+        assert_eq!(nearest[0]["start"], "2026-03-09T08:00:00Z", "{body}");
+    }
+    assert_eq!(
+        count(&c.app, "SELECT taken::bigint AS n FROM slot_seats"),
+        SEATS as i64
+    );
+    assert_eq!(
+        count(
+            &c.app,
+            "SELECT count(*) AS n FROM appointments WHERE state = 'confirmed'"
+        ),
+        SEATS as i64
+    );
+    let first = slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await;
+    assert_ne!(
+        first[0]["start"], FIRST_SLOT,
+        "a full slot is not listed as free"
+    );
+}
+
+#[actix_web::test]
+async fn two_confirmations_of_drafts_sharing_a_quesito_confirm_one() {
+    let c = Cassetto::new().await;
+    let id = point(&c.app, &c.operator, 5).await;
+    for round in 0..5 {
+        let inquiry = eligible_inquiry(&c).await;
+        let a = draft(
+            &c.app,
+            &c.employer,
+            draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
+        )
+        .await;
+        let b = draft(
+            &c.app,
+            &c.employer,
+            draft_body(&c.code, &[&inquiry], &id, "2026-03-09T08:00:00Z"),
+        )
+        .await;
+        let responses = join_all([
+            confirm(&c.app, &c.employer, &a),
+            confirm(&c.app, &c.employer, &b),
+        ])
+        .await;
+        let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "round {round}: {statuses:?}"
+        );
+        let refused = responses
+            .iter()
+            .find(|r| r.status == 409)
+            .expect("one refused");
+        assert_eq!(
+            refused.json()["type"],
+            problem_type("inquiry-on-another-appointment")
+        );
+    }
+    assert_eq!(
+        count(
+            &c.app,
+            "SELECT coalesce(sum(taken), 0)::bigint AS n FROM slot_seats"
+        ),
+        5
+    );
+}
+
+/// A confirmed appointment of the cassetto's employer at `point`, starting at `start`; its id.
+async fn confirmed(c: &Cassetto, point: &str, start: &str) -> String {
+    let inquiry = eligible_inquiry(c).await;
+    let id = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], point, start),
+    )
+    .await;
+    let res = confirm(&c.app, &c.employer, &id).await;
+    assert_eq!(res.status, 200, "confirm: {}", res.text());
+    id
+}
+
+async fn act(
+    c: &Cassetto,
+    token: &str,
+    id: &str,
+    action: &str,
+    body: Option<Value>,
+) -> inps_tests::TestResponse {
+    c.app
+        .call(
+            "POST",
+            &format!("{APPOINTMENTS}/{id}/{action}"),
+            Some(token),
+            body,
+        )
+        .await
+}
+
+/// Seats left in the slot of `point` starting at `start` on 9 March.
+async fn remaining(c: &Cassetto, point: &str, start: &str) -> Option<i64> {
+    slots(&c.app, &c.employer, point, "2026-03-09", "2026-03-09")
+        .await
+        .iter()
+        .find(|s| s["start"] == start)
+        .map(|s| s["remaining"].as_i64().unwrap_or(-1))
+}
+
+#[actix_web::test]
+async fn the_user_cancels_a_confirmed_appointment_before_it_starts_and_gets_the_seat_back() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    assert_eq!(remaining(&c, &point, FIRST_SLOT).await, Some(1));
+    let res = act(
+        &c,
+        &c.employer,
+        &id,
+        "cancellation",
+        Some(json!({"reason": "Impegno sopravvenuto."})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let body = res.json();
+    assert_eq!(body["state"], "cancelled");
+    assert_eq!(body["cancelled_by"], "user");
+    assert_eq!(remaining(&c, &point, FIRST_SLOT).await, Some(2));
+    // Once cancelled, never again; and the quesito is free for another appointment.
+    let res = act(&c, &c.employer, &id, "cancellation", Some(json!({}))).await;
+    assert_eq!(res.status, 409);
+    // Once started, the user can no longer cancel.
+    let later = confirmed(&c, &point, "2026-03-09T08:00:00Z").await;
+    c.app.advance(time::Duration::days(7));
+    let token = c.app.login(&inps_tests::personas::employer()).await;
+    let res = act(&c, &token, &later, "cancellation", Some(json!({}))).await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    // The user does not close nor reschedule.
+    assert_eq!(act(&c, &token, &later, "closure", None).await.status, 403);
+}
+
+#[actix_web::test]
+async fn office_changes_need_a_reason_to_cancel_and_notify_the_employer_and_the_managing_intermediary()
+ {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let agent = intermediary();
+    c.app.register_intermediary(&agent).await;
+    let agent_token = c.app.login(&agent).await;
+    let terms = delegation_terms(
+        &agent.tax_code,
+        "domestic_work",
+        &["read", "appointments"],
+        "2026-03-02",
+        "2027-03-01",
+    );
+    c.app
+        .active_delegation(&c.employer, &agent_token, terms)
+        .await;
+    let inquiry = eligible_inquiry(&c).await;
+    let id = draft(
+        &c.app,
+        &agent_token,
+        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
+    )
+    .await;
+    assert_eq!(confirm(&c.app, &agent_token, &id).await.status, 200);
+    let res = act(&c, &c.operator, &id, "cancellation", Some(json!({}))).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["errors"][0]["field"], "reason");
+    let res = act(
+        &c,
+        &c.operator,
+        &id,
+        "cancellation",
+        Some(json!({"reason": "Sede chiusa per sciopero."})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["cancelled_by"], "office");
+    let history: Vec<Value> = res.json()["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| h["kind"].clone())
+        .collect();
+    assert_eq!(
+        history,
+        [
+            json!("created"),
+            json!("confirmed"),
+            json!("cancelled_by_office")
+        ]
+    );
+    for token in [&c.employer, &agent_token] {
+        let seen = c
+            .app
+            .items(
+                token,
+                "/v1/notifications?type=appointment_cancelled_by_office",
+            )
+            .await;
+        assert_eq!(seen.len(), 1, "{seen:?}");
+    }
+}
+
+#[actix_web::test]
+async fn the_office_closes_and_reschedules_within_its_reach() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let elsewhere = self::point(&c.app, &c.operator, 2).await;
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    // An office operator of another point does not see it.
+    let office = other_operator();
+    c.app.login(&office).await;
+    c.app.grant_role(&office, "operator").await;
+    let path = format!("{POINTS}/{elsewhere}/operators/{}", office.tax_code);
+    assert_eq!(
+        c.app
+            .call("PUT", &path, Some(&c.operator), None)
+            .await
+            .status,
+        200
+    );
+    let office_token = c.app.login(&office).await;
+    assert_eq!(
+        act(&c, &office_token, &id, "closure", None).await.status,
+        404
+    );
+    assert_eq!(
+        c.app
+            .get_as(&office_token, &format!("{APPOINTMENTS}/{id}"))
+            .await
+            .status,
+        404
+    );
+    // Rescheduled: the seat moves.
+    let later = "2026-03-09T09:00:00Z";
+    let res = act(
+        &c,
+        &c.operator,
+        &id,
+        "reschedule",
+        Some(json!({"slot_start": later})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["slot_start"], later);
+    assert_eq!(remaining(&c, &point, FIRST_SLOT).await, Some(2));
+    assert_eq!(remaining(&c, &point, later).await, Some(1));
+    // Into a time with no slot: 409 with the nearest free slots.
+    let res = act(
+        &c,
+        &c.operator,
+        &id,
+        "reschedule",
+        Some(json!({"slot_start": "2026-03-09T09:10:00Z"})),
+    )
+    .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    assert_eq!(res.json()["type"], problem_type("slot-unavailable"));
+    assert_eq!(
+        res.json()["nearest_free_slots"][0]["start"],
+        "2026-03-09T09:00:00Z"
+    );
+    let res = act(&c, &c.operator, &id, "closure", None).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["state"], "closed_resolved");
+    assert_eq!(act(&c, &c.operator, &id, "closure", None).await.status, 409);
+    for kind in ["appointment_rescheduled", "appointment_closed"] {
+        let seen = c
+            .app
+            .items(&c.employer, &format!("/v1/notifications?type={kind}"))
+            .await;
+        assert_eq!(seen.len(), 1, "{kind}: {seen:?}");
+    }
+}
+
+#[actix_web::test]
+async fn concurrent_reschedules_into_a_nearly_full_slot_take_its_last_seat_once() {
+    const MOVES: usize = 20;
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 3).await;
+    let target = "2026-03-10T07:30:00Z";
+    // The target slot has 2 of 3 seats taken.
+    for _ in 0..2 {
+        confirmed(&c, &point, target).await;
+    }
+    let mut moving = Vec::new();
+    for i in 0..MOVES {
+        // Spread over the Monday slots, 3 seats each.
+        let start =
+            time::OffsetDateTime::parse(FIRST_SLOT, &time::format_description::well_known::Rfc3339)
+                .expect("start")
+                + time::Duration::minutes(30 * (i / 3) as i64);
+        let start = start
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("format");
+        moving.push(confirmed(&c, &point, &start).await);
+    }
+    let body = json!({"slot_start": target});
+    let responses = join_all(
+        moving
+            .iter()
+            .map(|id| act(&c, &c.operator, id, "reschedule", Some(body.clone()))),
+    )
+    .await;
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| matches!(s, 200 | 409)),
+        "{statuses:?}"
+    );
+    let taken = inps_tests::fixtures::count_with(
+        &c.app,
+        "SELECT taken::bigint AS n FROM slot_seats WHERE start = $1::timestamptz",
+        target,
+    );
+    assert_eq!(taken, 3);
+    assert_eq!(
+        count(
+            &c.app,
+            "SELECT coalesce(sum(taken), 0)::bigint AS n FROM slot_seats"
+        ),
+        22
+    );
+}
+
+#[actix_web::test]
+async fn a_reminder_goes_out_24_hours_before_the_start() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    confirmed(&c, &point, FIRST_SLOT).await;
+    assert_eq!(c.app.run_reminders(), 0);
+    // 8 March 07:29 UTC: not yet.
+    c.app.advance(time::Duration::minutes(6 * 24 * 60 - 91));
+    assert_eq!(c.app.run_reminders(), 0);
+    c.app.advance(time::Duration::minutes(2));
+    assert_eq!(c.app.run_reminders(), 1);
+    assert_eq!(c.app.run_reminders(), 0, "once");
+    let token = c.app.login(&inps_tests::personas::employer()).await;
+    let seen = c
+        .app
+        .items(&token, "/v1/notifications?type=appointment_reminder")
+        .await;
+    assert_eq!(seen.len(), 1);
+}
+
+#[actix_web::test]
+async fn appointments_are_searched_with_filters_and_keyset_pages_and_have_a_calendar_file() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let first = confirmed(&c, &point, FIRST_SLOT).await;
+    let second = confirmed(&c, &point, "2026-03-10T07:30:00Z").await;
+    let inquiry = eligible_inquiry(&c).await;
+    let pending = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &point, "2026-03-09T08:00:00Z"),
+    )
+    .await;
+    let ids = |items: Vec<Value>| items.iter().map(id_of).collect::<Vec<_>>();
+    assert_eq!(
+        ids(c.app.items(&c.employer, APPOINTMENTS).await),
+        [second.as_str(), pending.as_str(), first.as_str()]
+    );
+    assert_eq!(
+        ids(c
+            .app
+            .items(
+                &c.employer,
+                &format!("{APPOINTMENTS}?state=confirmed&from=2026-03-10T00:00:00Z")
+            )
+            .await),
+        [second.as_str()]
+    );
+    // The operator sees the confirmed ones, not the draft.
+    assert_eq!(
+        ids(c.app.items(&c.operator, APPOINTMENTS).await),
+        [second.as_str(), first.as_str()]
+    );
+    // Pages of one.
+    let res = c
+        .app
+        .get_as(
+            &c.employer,
+            &format!("{APPOINTMENTS}?limit=1&state=confirmed"),
+        )
+        .await;
+    let cursor = res.json()["next_cursor"]
+        .as_str()
+        .expect("cursor")
+        .to_owned();
+    assert_eq!(
+        ids(res.json()["items"].as_array().expect("items").clone()),
+        [second.as_str()]
+    );
+    let next = c
+        .app
+        .items(
+            &c.employer,
+            &format!("{APPOINTMENTS}?limit=1&state=confirmed&cursor={cursor}"),
+        )
+        .await;
+    assert_eq!(ids(next), [first.as_str()]);
+    // The calendar file: stable UID, SEQUENCE growing with each change.
+    let path = format!("{APPOINTMENTS}/{first}/calendar.ics");
+    let res = c.app.get_as(&c.employer, &path).await;
+    assert_eq!(res.status, 200);
+    assert!(
+        res.header("content-type")
+            .is_some_and(|t| t.starts_with("text/calendar"))
+    );
+    let ics = res.text();
+    assert!(
+        ics.contains(&format!("UID:{first}@api.inps.example\r\n")),
+        "{ics}"
+    );
+    assert!(ics.contains("SEQUENCE:1\r\n"), "{ics}");
+    assert!(ics.contains("DTSTART:20260309T073000Z\r\n"), "{ics}");
+    let res = act(
+        &c,
+        &c.operator,
+        &first,
+        "reschedule",
+        Some(json!({"slot_start": "2026-03-09T08:00:00Z"})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let ics = c.app.get_as(&c.employer, &path).await.text();
+    assert!(
+        ics.contains("SEQUENCE:2\r\n") && ics.contains(&format!("UID:{first}@")),
+        "{ics}"
+    );
+    assert_eq!(
+        c.app
+            .get_as(
+                &c.employer,
+                &format!("{APPOINTMENTS}/{pending}/calendar.ics")
+            )
+            .await
+            .status,
+        409
+    );
+}
+
+#[actix_web::test]
+async fn a_draft_takes_up_to_three_files_recognised_from_their_bytes_and_only_while_a_draft() {
+    use inps_tests::fixtures::{pdf, pdf_of, png};
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let inquiry = eligible_inquiry(&c).await;
+    let id = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
+    )
+    .await;
+    let path = format!("{APPOINTMENTS}/{id}/attachments");
+    let (pdf, png) = (pdf(), png());
+    let files: [(&str, &str, &[u8]); 2] = [
+        ("attachments", "buste-paga.pdf", &pdf),
+        ("attachments", "ricevuta.png", &png),
+    ];
+    let res = c.app.post_multipart(&c.employer, &path, &[], &files).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let body = res.json();
+    let attached = body["attachments"].as_array().expect("attachments").clone();
+    assert_eq!(attached.len(), 2);
+    // Byte for byte, with its media type.
+    let by_type = |media_type: &str| {
+        let found = attached.iter().find(|a| a["media_type"] == media_type);
+        id_of(found.expect("attached"))
+    };
+    let (first, second) = (by_type("application/pdf"), by_type("image/png"));
+    let res = c.app.get_as(&c.employer, &format!("{path}/{first}")).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.body.as_ref(), pdf.as_slice());
+    assert_eq!(res.header("content-type"), Some("application/pdf"));
+    // No file: 422.
+    let res = c.app.post_multipart(&c.employer, &path, &[], &[]).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    // Not a PDF whatever its name: 415; a fourth file: 422; over 3 MiB: 413. Nothing stored.
+    let fake: [(&str, &str, &[u8]); 1] = [("attachments", "finto.pdf", b"not a pdf at all")];
+    let res = c.app.post_multipart(&c.employer, &path, &[], &fake).await;
+    assert_eq!(res.status, 415, "{}", res.text());
+    let two: [(&str, &str, &[u8]); 2] = [
+        ("attachments", "a.pdf", &pdf),
+        ("attachments", "b.pdf", &pdf),
+    ];
+    let res = c.app.post_multipart(&c.employer, &path, &[], &two).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["type"], problem_type("too-many-attachments"));
+    let big = pdf_of(3 * 1024 * 1024);
+    let large: [(&str, &str, &[u8]); 1] = [("attachments", "grande.pdf", &big)];
+    let res = c.app.post_multipart(&c.employer, &path, &[], &large).await;
+    assert_eq!(res.status, 413, "{}", res.text());
+    let stored = inps_tests::fixtures::count_with(
+        &c.app,
+        "SELECT count(*) AS n FROM attachments WHERE owner_id = $1::uuid",
+        &id,
+    );
+    assert_eq!(stored, 2);
+    // Removed while a draft; once confirmed, files no longer change.
+    let res = c
+        .app
+        .call(
+            "DELETE",
+            &format!("{path}/{first}"),
+            Some(&c.employer),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["attachments"].as_array().map(Vec::len), Some(1));
+    assert_eq!(confirm(&c.app, &c.employer, &id).await.status, 200);
+    let one: [(&str, &str, &[u8]); 1] = [("attachments", "c.pdf", &pdf)];
+    let res = c.app.post_multipart(&c.employer, &path, &[], &one).await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    // Others do not see them.
+    let stranger = c.app.login(&inps_tests::personas::other_person()).await;
+    assert_eq!(
+        c.app
+            .get_as(&stranger, &format!("{path}/{second}"))
+            .await
+            .status,
+        404
+    );
+}
+
+#[actix_web::test]
+async fn slots_follow_the_clock_changes_and_skip_25_april_and_2_june() {
+    let c = Cassetto::new().await;
+    let id = point(&c.app, &c.operator, 1).await;
+    let night = |date: &str| {
+        json!({"date": date, "openings": [{"start": "01:00", "end": "04:00"}],
+               "slot_minutes": 60, "seats": 1})
+    };
+    let mut plan = weekdays(1);
+    plan["days"].as_array_mut().expect("days").push(
+        json!({"weekday": "saturday", "openings": [{"start": "09:00", "end": "10:00"}],
+                     "slot_minutes": 60, "seats": 1}),
+    );
+    plan["exceptions"] = json!([night("2026-03-29"), night("2026-10-25")]);
+    let res = c
+        .app
+        .put_as(&c.operator, &format!("{POINTS}/{id}/opening-hours"), plan)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let starts = |slots: Vec<Value>| {
+        slots
+            .iter()
+            .map(|s| s["start"].as_str().unwrap_or("").to_owned())
+            .collect::<Vec<_>>()
+    };
+    // Last Sunday of March: 02:00-03:00 never happens, so 01:00 CET and 03:00 CEST.
+    let march = slots(&c.app, &c.employer, &id, "2026-03-29", "2026-03-29").await;
+    assert_eq!(
+        starts(march),
+        ["2026-03-29T00:00:00Z", "2026-03-29T01:00:00Z"]
+    );
+    // Last Sunday of October: 02:00-03:00 happens twice, each with its slot.
+    let october = slots(&c.app, &c.employer, &id, "2026-10-25", "2026-10-25").await;
+    assert_eq!(
+        starts(october),
+        [
+            "2026-10-24T23:00:00Z",
+            "2026-10-25T00:00:00Z",
+            "2026-10-25T01:00:00Z",
+            "2026-10-25T02:00:00Z"
+        ]
+    );
+    // 25 April 2026 is a Saturday the point opens on, and a national holiday; so is 2 June.
+    assert!(
+        slots(&c.app, &c.employer, &id, "2026-04-25", "2026-04-25")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        slots(&c.app, &c.employer, &id, "2026-04-18", "2026-04-18")
+            .await
+            .len(),
+        1
+    );
+    assert!(
+        slots(&c.app, &c.employer, &id, "2026-06-02", "2026-06-02")
+            .await
+            .is_empty()
+    );
+}
+
+#[actix_web::test]
+async fn crossing_reschedules_swap_seats_without_a_deadlock() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 1).await;
+    let (early, late) = (FIRST_SLOT, "2026-03-09T08:00:00Z");
+    for round in 0..5 {
+        // Each slot has one seat, taken: the moves are refused or one of them succeeds, never a
+        // server error, and the seats never go over.
+        let a = confirmed(&c, &point, early).await;
+        let b = confirmed(&c, &point, late).await;
+        let responses = join_all([
+            act(
+                &c,
+                &c.operator,
+                &a,
+                "reschedule",
+                Some(json!({"slot_start": late})),
+            ),
+            act(
+                &c,
+                &c.operator,
+                &b,
+                "reschedule",
+                Some(json!({"slot_start": early})),
+            ),
+        ])
+        .await;
+        let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
+        assert!(
+            statuses.iter().all(|s| matches!(s, 200 | 409)),
+            "round {round}: {statuses:?}"
+        );
+        assert_eq!(
+            count(&c.app, "SELECT max(taken)::bigint AS n FROM slot_seats"),
+            1,
+            "round {round}"
+        );
+        for id in [&a, &b] {
+            let res = act(
+                &c,
+                &c.operator,
+                id,
+                "cancellation",
+                Some(json!({"reason": "Prova."})),
+            )
+            .await;
+            assert_eq!(res.status, 200, "{}", res.text());
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_user_and_the_office_write_about_a_confirmed_appointment() {
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let res = act(
+        &c,
+        &c.employer,
+        &id,
+        "messages",
+        Some(json!({"text": "Porterò le buste paga."})),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = act(
+        &c,
+        &c.operator,
+        &id,
+        "messages",
+        Some(json!({"text": "Va bene, porti anche il contratto."})),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let messages = res.json()["messages"].clone();
+    assert_eq!(messages[0]["by_office"], false);
+    assert_eq!(messages[1]["by_office"], true);
+    let seen = c
+        .app
+        .items(&c.employer, "/v1/notifications?type=appointment_message")
+        .await;
+    assert_eq!(seen.len(), 1, "only the office's message is notified");
+    assert_eq!(
+        act(
+            &c,
+            &c.employer,
+            &id,
+            "messages",
+            Some(json!({"text": "   "}))
+        )
+        .await
+        .status,
+        422
+    );
+    let stranger = c.app.login(&inps_tests::personas::other_person()).await;
+    assert_eq!(
+        act(
+            &c,
+            &stranger,
+            &id,
+            "messages",
+            Some(json!({"text": "Ciao."}))
+        )
+        .await
+        .status,
+        404
+    );
+    // Not on a draft.
+    let inquiry = eligible_inquiry(&c).await;
+    let pending = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
+    )
+    .await;
+    let res = act(
+        &c,
+        &c.employer,
+        &pending,
+        "messages",
+        Some(json!({"text": "Ciao."})),
+    )
+    .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+}
