@@ -1,6 +1,7 @@
 -- Disputes (contestazioni) of occasional-work services: the worker asks the client for a
 -- clarification with a reason code and a text; the client answers or rectifies. Every step is
--- stamped. At most one dispute of a service is not closed at a time.
+-- stamped. At most one dispute of a service waits for a reply at a time (the service is `disputed`
+-- meanwhile); after a rectification the worker may dispute the new version.
 CREATE TABLE occasional_disputes (
     id             uuid PRIMARY KEY,
     service_id     uuid NOT NULL REFERENCES occasional_services (id),
@@ -20,5 +21,5 @@ CREATE TABLE occasional_disputes (
 );
 
 CREATE UNIQUE INDEX occasional_disputes_one_open ON occasional_disputes (service_id)
-    WHERE state <> 'closed';
+    WHERE state IN ('opened', 'answered');
 CREATE INDEX occasional_disputes_service ON occasional_disputes (service_id, opened_at);

@@ -1,6 +1,7 @@
 //! Disputes (contestazioni) of occasional-work services. The caller locks the service row
 //! before opening or moving a dispute, so the steps of one service's disputes never interleave;
-//! the unique index `occasional_disputes_one_open` keeps at most one dispute not closed.
+//! the unique index `occasional_disputes_one_open` keeps at most one dispute waiting (`opened`
+//! or `answered`).
 
 use std::str::FromStr as _;
 

@@ -39,7 +39,13 @@ pub async fn open_dispute(
     let cmd = OpenDispute::from(body.value);
     let now = state.clock.now();
     let dispute = db::transaction(&state, move |conn| {
-        Ok(use_cases::open_dispute(conn, &caller.actor(), id, cmd, now)?)
+        Ok(use_cases::open_dispute(
+            conn,
+            &caller.actor(),
+            id,
+            cmd,
+            now,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created()

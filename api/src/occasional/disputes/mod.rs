@@ -8,7 +8,7 @@
 //! [`super::services::use_cases::rectify_service`], which locks the client, the worker and then
 //! the service), and re-reads the dispute under that lock, so the steps of one service's
 //! disputes never interleave; the unique index `occasional_disputes_one_open` keeps at most one
-//! dispute of a service not closed.
+//! dispute of a service waiting (`opened` or `answered`).
 //!
 //! - [`handlers`]: the HTTP operations;
 //! - [`wire`]: the request and response bodies;

@@ -128,7 +128,10 @@ fn notify_parties(
         Event {
             event_type,
             subject: service.worker.clone(),
-            recipients: vec![service.worker.clone(), acting_person(&client.client).clone()],
+            recipients: vec![
+                service.worker.clone(),
+                acting_person(&client.client).clone(),
+            ],
             payload,
             link: resource(dispute.id),
         },

@@ -48,7 +48,11 @@ pub struct NewDisputeBody {
     /// The reason code.
     pub reason: DisputeReason,
     /// The explanation, required for every reason.
-    #[schema(min_length = 1, max_length = 2000, pattern = "^[^\\u0000]*\\S[^\\u0000]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = "^[^\\u0000]*\\S[^\\u0000]*$"
+    )]
     pub text: String,
 }
 
@@ -67,7 +71,11 @@ impl From<NewDisputeBody> for OpenDispute {
 #[schema(example = json!({"text": "Corretto: 3 ore.", "rectification": {"duration_minutes": 180}}))]
 pub struct ReplyBody {
     /// The answer.
-    #[schema(min_length = 1, max_length = 2000, pattern = "^[^\\u0000]*\\S[^\\u0000]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = "^[^\\u0000]*\\S[^\\u0000]*$"
+    )]
     pub text: String,
     /// The rettifica of the service (as in `PATCH /v1/services/{id}`, without `If-Match`):
     /// given, the dispute is `rectified`; absent, `answered`.
