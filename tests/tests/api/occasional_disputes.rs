@@ -1,6 +1,7 @@
 //! Disputes (contestazioni): the worker asks, the client answers or rectifies; each step is
 //! stamped, both parties are notified, and a party who may not take a step is refused.
 
+use futures_util::future::join_all;
 use inps_tests::TestApp;
 use inps_tests::fixtures::{PrestoParties, problem_type};
 use inps_tests::personas::intermediary;
@@ -243,4 +244,45 @@ async fn a_stranger_sees_nothing() {
         .post_as(&stranger, &reply_path(&dispute), json!({"text": "x"}))
         .await;
     assert_eq!(res.problem(404)["type"], problem_type("not-found"));
+}
+
+#[actix_web::test]
+async fn of_twenty_concurrent_disputes_of_one_service_exactly_one_opens() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let path = format!("/v1/services/{service_id}/disputes");
+    let (app_ref, worker, path_ref) = (&app, &p.worker, &path);
+    let requests =
+        (0..20).map(|_| async move { app_ref.post_as(worker, path_ref, wrong_hours()).await });
+    let responses = join_all(requests).await;
+    let opened = responses.iter().filter(|r| r.status == 201).count();
+    for res in responses.iter().filter(|r| r.status != 201) {
+        assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
+    }
+    assert_eq!(opened, 1);
+}
+
+#[actix_web::test]
+async fn of_twenty_concurrent_answers_exactly_one_is_taken() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let dispute = opened(&app, &p, &service_id).await;
+    let path = reply_path(&dispute);
+    let (app_ref, client, path_ref) = (&app, &p.client, &path);
+    let requests = (0..20).map(|i| async move {
+        let body = json!({"text": format!("Risposta {i}.")});
+        app_ref.post_as(client, path_ref, body).await
+    });
+    let responses = join_all(requests).await;
+    let taken = responses.iter().filter(|r| r.status == 200).count();
+    for res in responses.iter().filter(|r| r.status != 200) {
+        assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
+    }
+    assert_eq!(taken, 1);
+    let notices = app
+        .items(&p.worker, "/v1/notifications?type=dispute_answered")
+        .await;
+    assert_eq!(notices.len(), 1, "one answer, one notice");
 }
