@@ -95,7 +95,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(s::show_client_limits)
         .service(d::open_dispute)
         .service(d::reply_to_dispute)
-        .service(d::show_dispute);
+        .service(d::show_dispute)
+        .service(d::list_service_disputes);
 }
 
 /// Appends the accountability-log event of a write by `actor` on `subject`'s data, naming the

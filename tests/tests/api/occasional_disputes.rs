@@ -92,6 +92,10 @@ async fn the_worker_asks_the_client_answers_and_both_are_notified_with_the_times
             .await;
         assert_eq!(shown.status, 200);
         assert_eq!(shown.json(), answered);
+        let listed = app
+            .items(token, &format!("/v1/services/{service_id}/disputes"))
+            .await;
+        assert_eq!(listed, vec![answered.clone()]);
     }
 }
 

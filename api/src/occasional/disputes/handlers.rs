@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 
 use super::use_cases::{self, OpenDispute, Reply};
-use super::wire::{DisputeBody, NewDisputeBody, ReplyBody};
+use super::wire::{DisputeBody, DisputeList, NewDisputeBody, ReplyBody};
 use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::ApiError;
@@ -116,4 +116,29 @@ pub async fn show_dispute(
     })
     .await?;
     Ok(HttpResponse::Ok().json(DisputeBody::from(dispute)))
+}
+
+/// A service's disputes
+///
+/// Every dispute of the service, oldest first, with the time of each step. Same visibility as
+/// the service.
+#[utoipa::path(tag = "services", operation_id = "list_service_disputes",
+    params(("id" = uuid::Uuid, Path, description = "The service's id.")),
+    responses((status = 200, description = "The disputes.", body = DisputeList),
+              (status = 404, description = "Unknown or not visible.")),
+    security(("bearer" = [])))]
+#[get("/services/{id}/disputes")]
+pub async fn list_service_disputes(
+    state: web::Data<AppState>,
+    caller: Bearer,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id_in_path(&path.into_inner())?;
+    let now = state.clock.now();
+    let disputes = db::read_as(&state, caller, move |conn, caller| {
+        Ok(use_cases::service_disputes(conn, &caller.actor(), id, now)?)
+    })
+    .await?;
+    let items = disputes.into_iter().map(DisputeBody::from).collect();
+    Ok(HttpResponse::Ok().json(DisputeList { items }))
 }

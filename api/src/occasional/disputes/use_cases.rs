@@ -241,6 +241,21 @@ pub fn reply_to_dispute(
     Ok(replied)
 }
 
+/// The disputes of the service `service_id`, oldest first (`GET /v1/services/{id}/disputes`),
+/// for either party and operators.
+pub fn service_disputes(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    service_id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<Vec<Dispute>, Refusal> {
+    let service = services::find(conn, service_id, false)?.ok_or_else(Refusal::not_found)?;
+    let link = format!("/v1/services/{service_id}/disputes");
+    let step = (Scope::Read, DisputeParty::Worker);
+    party_of(conn, actor, &service, step, ("dispute.list", &link), now)?;
+    Ok(disputes::of_service(conn, service_id)?)
+}
+
 /// The dispute `id` (`GET /v1/disputes/{id}`), for either party of its service and operators.
 pub fn show_dispute(
     conn: &mut PgConnection,

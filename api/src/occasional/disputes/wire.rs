@@ -143,3 +143,10 @@ impl From<Dispute> for DisputeBody {
         }
     }
 }
+
+/// The disputes of a service, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisputeList {
+    /// The disputes.
+    pub items: Vec<DisputeBody>,
+}
