@@ -202,6 +202,26 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         ],
     ),
     (
+        "open_dispute",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::Forbidden,
+            Problem::StateConflict,
+        ],
+    ),
+    (
+        "reply_to_dispute",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::Forbidden,
+            Problem::StateConflict,
+            Problem::OccasionalRuleBroken,
+            Problem::OccasionalLimitExceeded,
+            Problem::PrestoNotAllowed,
+            Problem::InsufficientFunds,
+        ],
+    ),
+    (
         "duplicate_service",
         &[
             Problem::ScopeNotGranted,

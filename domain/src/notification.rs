@@ -111,6 +111,10 @@ named_enum! {
         /// The office wrote about an appointment (to the employer and the managing
         /// intermediary).
         AppointmentMessage = "appointment_message",
+        /// A worker disputed an occasional-work service (to the worker and the client).
+        ServiceDisputed = "service_disputed",
+        /// The client answered or rectified a disputed service (to the worker and the client).
+        DisputeAnswered = "dispute_answered",
     }
 }
 
@@ -440,6 +444,14 @@ impl EventType {
             Self::OccasionalLimitWarning => (
                 "Un limite annuo delle prestazioni occasionali è quasi raggiunto",
                 "An annual limit of occasional work is nearly reached",
+            ),
+            Self::ServiceDisputed => (
+                "Una prestazione occasionale è stata contestata",
+                "An occasional-work service was disputed",
+            ),
+            Self::DisputeAnswered => (
+                "Il committente ha risposto a una contestazione",
+                "The client answered a dispute",
             ),
             Self::AppointmentCancelledByOffice => (
                 "Un appuntamento è stato cancellato dalla sede",

@@ -18,6 +18,7 @@ pub mod inquiries;
 pub mod intermediaries;
 pub mod notifications;
 pub mod occasional;
+pub mod occasional_disputes;
 pub mod occasional_services;
 pub mod persons;
 pub mod pool;

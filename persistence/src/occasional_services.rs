@@ -492,3 +492,16 @@ pub fn clients_of(conn: &mut PgConnection, person: &str) -> QueryResult<Vec<uuid
         .select(c::id)
         .load(conn)
 }
+
+/// Sets the status of service `id` (a new version, like a revocation: the terms are unchanged).
+pub fn set_status(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    status: ServiceStatus,
+) -> QueryResult<()> {
+    use occasional_services as s;
+    diesel::update(s::table.find(id))
+        .set((s::status.eq(status.as_str()), s::version.eq(s::version + 1)))
+        .execute(conn)
+        .map(drop)
+}

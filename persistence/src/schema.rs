@@ -491,7 +491,27 @@ diesel::table! {
 diesel::joinable!(notifications -> notification_events (event_id));
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(webhook_deliveries -> notification_events (event_id));
+diesel::table! {
+    occasional_disputes (id) {
+        id -> Uuid,
+        service_id -> Uuid,
+        state -> Text,
+        reason -> Text,
+        text -> Text,
+        status_before -> Text,
+        answer -> Nullable<Text>,
+        opened_by -> Text,
+        answered_by -> Nullable<Text>,
+        opened_at -> Timestamptz,
+        answered_at -> Nullable<Timestamptz>,
+        rectified_at -> Nullable<Timestamptz>,
+        reopened_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(occasional_services -> occasional_clients (client_id));
+diesel::joinable!(occasional_disputes -> occasional_services (service_id));
 diesel::joinable!(notification_deliveries -> notifications (notification_id));
 diesel::joinable!(delegations -> intermediaries (delegate_tax_code));
 diesel::joinable!(employments -> employers (employer_tax_code));
@@ -701,6 +721,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     occasional_workers,
     occasional_clients,
     occasional_services,
+    occasional_disputes,
     occasional_fundings,
     consultation_points,
     consultation_point_closures,

@@ -6,6 +6,7 @@
 //! the relevant date, read from `occasional_rule_sets` ([`rule_book`]).
 
 pub mod clients;
+pub mod disputes;
 pub mod services;
 pub mod wallet;
 pub mod workers;
@@ -73,6 +74,7 @@ pub fn authorize(
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
     use self::{clients::handlers as c, services::handlers as s};
     use self::{wallet::handlers as f, workers::handlers as w};
+    use disputes::handlers as d;
     cfg.service(w::register_worker)
         .service(w::show_worker)
         .service(w::replace_self_declaration)
@@ -90,7 +92,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(s::list_service_versions)
         .service(s::duplicate_service)
         .service(s::show_worker_limits)
-        .service(s::show_client_limits);
+        .service(s::show_client_limits)
+        .service(d::open_dispute)
+        .service(d::reply_to_dispute)
+        .service(d::show_dispute)
+        .service(d::list_service_disputes);
 }
 
 /// Appends the accountability-log event of a write by `actor` on `subject`'s data, naming the

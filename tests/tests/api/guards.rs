@@ -39,6 +39,7 @@ struct Data {
     client_id: String,
     funding_id: String,
     service_id: String,
+    dispute_id: String,
     consultation_point_id: String,
     appointment_id: String,
     appointment_attachment_id: String,
@@ -65,6 +66,7 @@ impl Data {
             client_id: uuid::Uuid::new_v4().to_string(),
             funding_id: uuid::Uuid::new_v4().to_string(),
             service_id: uuid::Uuid::new_v4().to_string(),
+            dispute_id: uuid::Uuid::new_v4().to_string(),
             consultation_point_id: uuid::Uuid::new_v4().to_string(),
             appointment_id: uuid::Uuid::new_v4().to_string(),
             appointment_attachment_id: uuid::Uuid::new_v4().to_string(),
@@ -95,6 +97,7 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         ("clients", "id") => subject(&data.client_id),
         ("fundings", "id") => subject(&data.funding_id),
         ("services", "id") => subject(&data.service_id),
+        ("disputes", "id") => subject(&data.dispute_id),
         ("attachments", "attachment_id") => subject(&data.attachment_id),
         ("support-tickets", "id") => subject(&data.ticket_id),
         ("attachments", "ticket_attachment_id") => subject(&data.ticket_attachment_id),
@@ -241,6 +244,17 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
     let res = app.post_as(&token, "/v1/services", service).await;
     assert_eq!(res.status, 201, "record service: {}", res.text());
     let service_id = id_of(&res.json()["service"]);
+    // The owner, as the worker, disputes it.
+    let path = format!("/v1/services/{service_id}/disputes");
+    let res = app
+        .post_as(
+            &token,
+            &path,
+            json!({"reason": "other", "text": "Da chiarire."}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "open dispute: {}", res.text());
+    let dispute_id = id_of(&res.json());
     app.register_intermediary(delegate).await;
     let agent = app.login(delegate).await;
     // A webhook subscription (loopback: the sandbox allows it) that the acceptance below
@@ -308,6 +322,7 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         client_id,
         funding_id,
         service_id,
+        dispute_id,
         consultation_point_id,
         appointment_id,
         appointment_attachment_id,
@@ -404,7 +419,13 @@ const OCCASIONAL_AGENT: &str = "an occasional-work delegate";
 
 /// Paths of occasional-work data, which the owner's occasional-work delegate may legitimately
 /// reach (its own tests prove what it may and may not do there).
-const OCCASIONAL_WORK_PATHS: &[&str] = &["/workers/", "/clients/", "/fundings/", "/services/"];
+const OCCASIONAL_WORK_PATHS: &[&str] = &[
+    "/workers/",
+    "/clients/",
+    "/fundings/",
+    "/services/",
+    "/disputes/",
+];
 
 /// Whether `who` is delegated by the owner for the service `operation` belongs to.
 fn delegated_for(operation: &Operation, who: &str) -> bool {

@@ -34,6 +34,7 @@ mod notification_delivery;
 mod notifications;
 mod occasional_changes;
 mod occasional_clients;
+mod occasional_disputes;
 mod occasional_rules;
 mod occasional_services;
 mod occasional_wallet;

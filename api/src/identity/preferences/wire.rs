@@ -55,6 +55,10 @@ crate::wire::wire_enum! {
         AppointmentReminder,
         /// The office wrote about an appointment of the recipient.
         AppointmentMessage,
+        /// A worker disputed an occasional-work service of the recipient.
+        ServiceDisputed,
+        /// The client answered or rectified a disputed service of the recipient.
+        DisputeAnswered,
     }
 }
 

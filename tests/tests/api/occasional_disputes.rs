@@ -1,0 +1,292 @@
+//! Disputes (contestazioni): the worker asks, the client answers or rectifies; each step is
+//! stamped, both parties are notified, and a party who may not take a step is refused.
+
+use futures_util::future::join_all;
+use inps_tests::TestApp;
+use inps_tests::fixtures::{PrestoParties, problem_type};
+use inps_tests::personas::intermediary;
+use serde_json::{Value, json};
+use time::Duration;
+
+/// A PrestO service of the parties on the day after the test clock's first day.
+async fn service(app: &TestApp, p: &PrestoParties) -> String {
+    let res = p.record(app, ("2026-03-03", "09:00", 240), "40.00").await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    res.json()["service"]["id"].as_str().expect("id").to_owned()
+}
+
+fn wrong_hours() -> Value {
+    json!({"reason": "wrong_hours", "text": "Ho lavorato 5 ore, non 4."})
+}
+
+/// The worker opens a dispute on `service_id`: the dispute.
+async fn opened(app: &TestApp, p: &PrestoParties, service_id: &str) -> Value {
+    let path = format!("/v1/services/{service_id}/disputes");
+    let res = app.post_as(&p.worker, &path, wrong_hours()).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    res.json()
+}
+
+fn reply_path(dispute: &Value) -> String {
+    format!("/v1/disputes/{}/reply", dispute["id"].as_str().expect("id"))
+}
+
+async fn service_status(app: &TestApp, token: &str, service_id: &str) -> Value {
+    app.get_as(token, &format!("/v1/services/{service_id}"))
+        .await
+        .json()["status"]
+        .clone()
+}
+
+#[actix_web::test]
+async fn the_worker_asks_the_client_answers_and_both_are_notified_with_the_times() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let dispute = opened(&app, &p, &service_id).await;
+    assert_eq!(dispute["state"], "opened");
+    assert_eq!(dispute["reason"], "wrong_hours");
+    assert_eq!(dispute["opened_at"], "2026-03-02T09:00:00Z");
+    assert_eq!(dispute["answered_at"], Value::Null);
+    assert_eq!(
+        service_status(&app, &p.client, &service_id).await,
+        "disputed"
+    );
+    for token in [&p.client, &p.worker] {
+        let notices = app
+            .items(token, "/v1/notifications?type=service_disputed")
+            .await;
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert_eq!(notices[0]["payload"]["dispute_id"], dispute["id"]);
+    }
+
+    app.advance(Duration::minutes(20));
+    let res = app
+        .post_as(
+            &p.client,
+            &reply_path(&dispute),
+            json!({"text": "Il foglio presenze dice 4 ore."}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let answered = res.json();
+    assert_eq!(answered["state"], "answered");
+    assert_eq!(answered["answer"], "Il foglio presenze dice 4 ore.");
+    assert_eq!(answered["opened_at"], "2026-03-02T09:00:00Z");
+    assert_eq!(answered["answered_at"], "2026-03-02T09:20:00Z");
+    assert_eq!(
+        service_status(&app, &p.worker, &service_id).await,
+        "disputed"
+    );
+    for token in [&p.client, &p.worker] {
+        let notices = app
+            .items(token, "/v1/notifications?type=dispute_answered")
+            .await;
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert_eq!(notices[0]["payload"]["state"], "answered");
+        let shown = app
+            .get_as(
+                token,
+                &format!("/v1/disputes/{}", dispute["id"].as_str().unwrap()),
+            )
+            .await;
+        assert_eq!(shown.status, 200);
+        assert_eq!(shown.json(), answered);
+        let listed = app
+            .items(token, &format!("/v1/services/{service_id}/disputes"))
+            .await;
+        assert_eq!(listed, vec![answered.clone()]);
+    }
+}
+
+#[actix_web::test]
+async fn the_client_rectifies_through_the_reply_and_the_service_is_rectified() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let dispute = opened(&app, &p, &service_id).await;
+    app.advance(Duration::minutes(30));
+    let pay = json!({"amount": "50.00", "currency": "EUR"});
+    let changes = json!({"duration_minutes": 300, "pay": pay});
+    let body = json!({"text": "Corretto: 5 ore.", "rectification": changes});
+    let res = app.post_as(&p.client, &reply_path(&dispute), body).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let rectified = res.json();
+    assert_eq!(rectified["state"], "rectified");
+    assert_eq!(rectified["rectified_at"], "2026-03-02T09:30:00Z");
+    let shown = app
+        .get_as(&p.worker, &format!("/v1/services/{service_id}"))
+        .await
+        .json();
+    assert_eq!(shown["status"], "rectified");
+    assert_eq!(shown["duration_minutes"], 300);
+    let versions = app
+        .items(&p.worker, &format!("/v1/services/{service_id}/versions"))
+        .await;
+    assert!(versions.len() >= 2, "{versions:?}");
+    // Rectified, the service may be disputed again.
+    opened(&app, &p, &service_id).await;
+}
+
+#[actix_web::test]
+async fn a_refused_rectification_leaves_the_dispute_and_the_service_unchanged() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let dispute = opened(&app, &p, &service_id).await;
+    // 35.99 EUR is under the PrestO daily minimum.
+    let pay = json!({"amount": "35.99", "currency": "EUR"});
+    let body = json!({"text": "Corretto.", "rectification": {"pay": pay}});
+    let res = app.post_as(&p.client, &reply_path(&dispute), body).await;
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("occasional-rule-broken")
+    );
+    let shown = app
+        .get_as(
+            &p.worker,
+            &format!("/v1/disputes/{}", dispute["id"].as_str().unwrap()),
+        )
+        .await
+        .json();
+    assert_eq!(shown["state"], "opened");
+    assert_eq!(
+        service_status(&app, &p.worker, &service_id).await,
+        "disputed"
+    );
+}
+
+#[actix_web::test]
+async fn only_the_worker_opens_and_only_the_client_replies() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let path = format!("/v1/services/{service_id}/disputes");
+    let res = app.post_as(&p.client, &path, wrong_hours()).await;
+    assert_eq!(res.problem(403)["type"], problem_type("forbidden"));
+    let operator = app.login_operator().await;
+    let res = app.post_as(&operator, &path, wrong_hours()).await;
+    assert_eq!(res.problem(403)["type"], problem_type("forbidden"));
+    let dispute = opened(&app, &p, &service_id).await;
+    let answer = json!({"text": "Risposta."});
+    let res = app
+        .post_as(&p.worker, &reply_path(&dispute), answer.clone())
+        .await;
+    assert_eq!(res.problem(403)["type"], problem_type("forbidden"));
+    let res = app.post_as(&operator, &reply_path(&dispute), answer).await;
+    assert_eq!(res.problem(403)["type"], problem_type("forbidden"));
+    let shown = app
+        .get_as(
+            &operator,
+            &format!("/v1/disputes/{}", dispute["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(shown.status, 200, "operators read disputes");
+    assert_eq!(shown.json()["state"], "opened");
+}
+
+#[actix_web::test]
+async fn a_step_out_of_turn_is_a_conflict() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let dispute = opened(&app, &p, &service_id).await;
+    let path = format!("/v1/services/{service_id}/disputes");
+    let again = app.post_as(&p.worker, &path, wrong_hours()).await;
+    assert_eq!(again.problem(409)["type"], problem_type("state-conflict"));
+    let answer = json!({"text": "Risposta."});
+    let res = app
+        .post_as(&p.client, &reply_path(&dispute), answer.clone())
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let twice = app.post_as(&p.client, &reply_path(&dispute), answer).await;
+    assert_eq!(twice.problem(409)["type"], problem_type("state-conflict"));
+}
+
+#[actix_web::test]
+async fn a_revoked_service_cannot_be_disputed() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let revoke = format!("/v1/services/{service_id}/revocation");
+    let res = app.post_as(&p.client, &revoke, json!({})).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let path = format!("/v1/services/{service_id}/disputes");
+    let res = app.post_as(&p.worker, &path, wrong_hours()).await;
+    assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
+}
+
+#[actix_web::test]
+async fn a_blank_text_is_refused() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let path = format!("/v1/services/{service_id}/disputes");
+    let blank = json!({"reason": "other", "text": "   "});
+    let res = app.post_as(&p.worker, &path, blank).await;
+    assert_eq!(res.problem(422)["errors"][0]["field"], "text");
+    assert_eq!(
+        service_status(&app, &p.worker, &service_id).await,
+        "recorded"
+    );
+}
+
+#[actix_web::test]
+async fn a_stranger_sees_nothing() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let stranger = app.login(&intermediary()).await;
+    let path = format!("/v1/services/{service_id}/disputes");
+    let res = app.post_as(&stranger, &path, wrong_hours()).await;
+    assert_eq!(res.problem(404)["type"], problem_type("not-found"));
+    let dispute = opened(&app, &p, &service_id).await;
+    let id = dispute["id"].as_str().unwrap();
+    let res = app.get_as(&stranger, &format!("/v1/disputes/{id}")).await;
+    assert_eq!(res.problem(404)["type"], problem_type("not-found"));
+    let res = app
+        .post_as(&stranger, &reply_path(&dispute), json!({"text": "x"}))
+        .await;
+    assert_eq!(res.problem(404)["type"], problem_type("not-found"));
+}
+
+#[actix_web::test]
+async fn of_twenty_concurrent_disputes_of_one_service_exactly_one_opens() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let path = format!("/v1/services/{service_id}/disputes");
+    let (app_ref, worker, path_ref) = (&app, &p.worker, &path);
+    let requests =
+        (0..20).map(|_| async move { app_ref.post_as(worker, path_ref, wrong_hours()).await });
+    let responses = join_all(requests).await;
+    let opened = responses.iter().filter(|r| r.status == 201).count();
+    for res in responses.iter().filter(|r| r.status != 201) {
+        assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
+    }
+    assert_eq!(opened, 1);
+}
+
+#[actix_web::test]
+async fn of_twenty_concurrent_answers_exactly_one_is_taken() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let dispute = opened(&app, &p, &service_id).await;
+    let path = reply_path(&dispute);
+    let (app_ref, client, path_ref) = (&app, &p.client, &path);
+    let requests = (0..20).map(|i| async move {
+        let body = json!({"text": format!("Risposta {i}.")});
+        app_ref.post_as(client, path_ref, body).await
+    });
+    let responses = join_all(requests).await;
+    let taken = responses.iter().filter(|r| r.status == 200).count();
+    for res in responses.iter().filter(|r| r.status != 200) {
+        assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
+    }
+    assert_eq!(taken, 1);
+    let notices = app
+        .items(&p.worker, "/v1/notifications?type=dispute_answered")
+        .await;
+    assert_eq!(notices.len(), 1, "one answer, one notice");
+}
