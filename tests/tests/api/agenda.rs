@@ -5,7 +5,7 @@
 
 use futures_util::future::join_all;
 use inps_tests::fixtures::{Cassetto, count, delegation_terms, id_of, problem_type};
-use inps_tests::personas::{intermediary, with_check_char};
+use inps_tests::personas::{intermediary, other_person, with_check_char};
 use inps_tests::{Persona, TestApp};
 use serde_json::{Value, json};
 
@@ -1153,6 +1153,12 @@ async fn the_user_and_the_office_write_about_a_confirmed_appointment() {
     let messages = res.json()["messages"].clone();
     assert_eq!(messages[0]["by_office"], false);
     assert_eq!(messages[1]["by_office"], true);
+    // The thread on its own: the same messages, oldest first, for the employer; 404 to others.
+    let thread = format!("/v1/appointments/{id}/messages");
+    let listed = c.app.items(&c.employer, &thread).await;
+    assert_eq!(Value::Array(listed), messages);
+    let stranger = c.app.login(&other_person()).await;
+    assert_eq!(c.app.get_as(&stranger, &thread).await.status, 404);
     let seen = c
         .app
         .items(&c.employer, "/v1/notifications?type=appointment_message")

@@ -8,7 +8,7 @@ use super::wire::{
     Appointment, AppointmentList, AppointmentQuery, CancellationInput, HistoryEntry,
     NewAppointment, RescheduleInput,
 };
-use super::wire::{AppointmentAttachmentForm, MessageInput};
+use super::wire::{AppointmentAttachmentForm, AppointmentMessageList, MessageInput};
 use crate::auth::{Bearer, Caller, Operator};
 use crate::cassetto::inquiries::wire::FileContent;
 use crate::db;
@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(add_appointment_attachments)
         .service(download_appointment_attachment)
         .service(remove_appointment_attachment)
+        .service(list_appointment_messages)
         .service(post_appointment_message);
 }
 
@@ -507,13 +508,37 @@ pub async fn remove_appointment_attachment(
     respond(view, false)
 }
 
+/// Read the messages of an appointment
+///
+/// The messages between the user and the office, oldest first, for whoever may see the
+/// appointment (as `GET /appointments/{id}`); anyone else gets 404.
+#[utoipa::path(tag = "appointments", operation_id = "list_appointment_messages",
+    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
+    responses((status = 200, description = "The messages.", body = AppointmentMessageList),
+              (status = 404, description = "Unknown or not visible.")),
+    security(("bearer" = [])))]
+#[get("/appointments/{id}/messages")]
+pub async fn list_appointment_messages(
+    state: web::Data<AppState>,
+    caller: Bearer,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let view = db::read_as(&state, caller, move |conn, caller| {
+        Ok(use_cases::show_appointment(conn, &caller.actor(), id, now)?)
+    })
+    .await?;
+    let items = view.messages.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(AppointmentMessageList { items }))
+}
+
 /// Write about an appointment
 ///
 /// Between the user and the office, about an appointment that is not a draft (409): the
 /// employer, a delegate with the `appointments` scope (403 `scope-not-granted` otherwise), or an
 /// operator whose reach covers the point, whose message is the office's and is notified to the
 /// employer and the managing intermediary (`appointment_message`). The messages are on the
-/// appointment (`GET /appointments/{id}`).
+/// appointment (`GET /appointments/{id}`) and at `GET /appointments/{id}/messages`.
 #[utoipa::path(tag = "appointments", operation_id = "post_appointment_message",
     request_body = MessageInput,
     params(("id" = uuid::Uuid, Path, description = "Appointment id.")),

@@ -183,6 +183,14 @@ pub struct Appointment {
     pub messages: Vec<AppointmentMessage>,
 }
 
+/// The messages of an appointment, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppointmentMessageList {
+    /// The messages between the user and the office.
+    #[schema(max_items = 10000)]
+    pub items: Vec<AppointmentMessage>,
+}
+
 /// A message between the user and the office.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AppointmentMessage {
