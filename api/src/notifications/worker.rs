@@ -190,15 +190,9 @@ impl Senders {
         message: &Message,
         now: OffsetDateTime,
     ) -> diesel::QueryResult<Result<(), (String, bool)>> {
-        let to = match address {
-            Some(address) => address.to_owned(),
-            None => match verified_address(conn, channel, recipient)? {
-                Some(found) => found,
-                None => {
-                    let error = format!("no verified {channel} contact on file");
-                    return Ok(Err((error, true)));
-                }
-            },
+        let to = match destination(conn, channel, recipient, address)? {
+            Ok(to) => to,
+            Err(error) => return Ok(Err((error, true))),
         };
         Ok(self.send_to(channel, &to, message, now))
     }
@@ -239,6 +233,22 @@ impl Senders {
 }
 
 /// `recipient`'s contact on file for `channel`, when it is verified.
+/// Where a delivery on `channel` goes: its explicit `address` when it has one, otherwise
+/// `recipient`'s contact on file for the channel, which must be verified (`Err` naming why not:
+/// a permanent failure).
+fn destination(
+    conn: &mut PgConnection,
+    channel: Channel,
+    recipient: &str,
+    address: Option<&str>,
+) -> diesel::QueryResult<Result<String, String>> {
+    if let Some(address) = address {
+        return Ok(Ok(address.to_owned()));
+    }
+    Ok(verified_address(conn, channel, recipient)?
+        .ok_or_else(|| format!("no verified {channel} contact on file")))
+}
+
 fn verified_address(
     conn: &mut PgConnection,
     channel: Channel,
@@ -395,17 +405,18 @@ fn plan_one(
     ) else {
         return Ok(Planned::Decided(corrupt()));
     };
-    let to = match &d.address {
-        Some(address) => address.clone(),
-        None => match verified_address(conn, channel, &claimed.recipient_tax_code)? {
-            Some(found) => found,
-            None => {
-                let error = format!("no verified {channel} contact on file");
-                return Ok(Planned::Decided(failed_attempt(
-                    d.id, d.attempts, &error, true, now,
-                )));
-            }
-        },
+    let to = match destination(
+        conn,
+        channel,
+        &claimed.recipient_tax_code,
+        d.address.as_deref(),
+    )? {
+        Ok(to) => to,
+        Err(error) => {
+            return Ok(Planned::Decided(failed_attempt(
+                d.id, d.attempts, &error, true, now,
+            )));
+        }
     };
     let text = message(event_type, &senders.link_base, &claimed.link);
     Ok(Planned::Send { channel, to, text })
