@@ -145,7 +145,13 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
     ),
     (
         "post_appointment_message",
-        &[Problem::ScopeNotGranted, Problem::StateConflict],
+        &[
+            Problem::ScopeNotGranted,
+            Problem::StateConflict,
+            Problem::AttachmentsTooLarge,
+            Problem::TooManyAttachments,
+            Problem::UnsupportedAttachmentType,
+        ],
     ),
     (
         "remove_appointment_attachment",

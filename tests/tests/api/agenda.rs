@@ -1207,3 +1207,463 @@ async fn the_user_and_the_office_write_about_a_confirmed_appointment() {
     .await;
     assert_eq!(res.status, 409, "{}", res.text());
 }
+
+// --- Messages with attachments ----------------------------------------------------------------
+
+/// `POST /appointments/{id}/messages` as a multipart form with `text` and `files`
+/// (`(file name, bytes)`), with an `Idempotency-Key` when given.
+async fn message_form(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    key: Option<&str>,
+    text: &str,
+    files: &[(&str, &[u8])],
+) -> inps_tests::TestResponse {
+    let files: Vec<(&str, &str, &[u8])> = files
+        .iter()
+        .map(|(name, bytes)| ("attachments", *name, *bytes))
+        .collect();
+    let (content_type, body) = TestApp::multipart_body(&[("text", text)], &files);
+    let mut req = actix_web::test::TestRequest::post()
+        .uri(&format!("{APPOINTMENTS}/{id}/messages"))
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .insert_header(("Content-Type", content_type))
+        .set_payload(body);
+    if let Some(key) = key {
+        req = req.insert_header(("Idempotency-Key", key));
+    }
+    app.send(req).await
+}
+
+/// The download path of the `index`-th file of the last message in `appointment` (a body).
+fn last_message_file(appointment: &Value, index: usize) -> String {
+    let messages = appointment["messages"].as_array().expect("messages");
+    let message = messages.last().expect("a message");
+    format!(
+        "{APPOINTMENTS}/{}/messages/{}/attachments/{}",
+        id_of(appointment),
+        id_of(message),
+        id_of(&message["attachments"][index])
+    )
+}
+
+/// Messages and message files stored.
+fn messages_stored(c: &Cassetto) -> (i64, i64) {
+    (
+        count(&c.app, "SELECT count(*) AS n FROM appointment_messages"),
+        count(
+            &c.app,
+            "SELECT count(*) AS n FROM attachments WHERE owner_kind = 'message'",
+        ),
+    )
+}
+
+#[actix_web::test]
+async fn messages_carry_pdf_jpeg_png_and_tiff_files_downloaded_byte_for_byte() {
+    use inps_tests::fixtures::{jpeg, pdf, png, tiff};
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let (pdf, jpeg, png, tiff) = (pdf(), jpeg(), png(), tiff());
+    // The user: three files, one of them with a name that needs escaping.
+    let res = message_form(
+        &c.app,
+        &c.employer,
+        &id,
+        None,
+        "Allego buste paga e ricevute.",
+        &[
+            ("buste \"paga\" è.pdf", &pdf),
+            ("ricevuta.jpg", &jpeg),
+            ("bonifico.png", &png),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let body = res.json();
+    let message = &body["messages"][0];
+    assert_eq!(message["text"], "Allego buste paga e ricevute.");
+    assert_eq!(message["by_office"], false);
+    assert_eq!(message["attachments"].as_array().map(Vec::len), Some(3));
+    for (index, (bytes, media_type)) in [
+        (&pdf, "application/pdf"),
+        (&jpeg, "image/jpeg"),
+        (&png, "image/png"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let path = last_message_file(&body, index);
+        let res = c.app.get_as(&c.employer, &path).await;
+        assert_eq!(res.status, 200, "{path}: {}", res.text());
+        assert_eq!(res.body.as_ref(), bytes.as_slice(), "{media_type}");
+        assert_eq!(res.header("content-type"), Some(media_type));
+        let disposition = res.header("content-disposition").expect("disposition");
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        if index == 0 {
+            assert!(
+                disposition.contains("filename=\"buste _paga_ _.pdf\""),
+                "{disposition}"
+            );
+        }
+        // The office sees them too.
+        assert_eq!(c.app.get_as(&c.operator, &path).await.status, 200);
+    }
+    // The office answers with a TIFF: notified like a text message, and audited.
+    let res = message_form(
+        &c.app,
+        &c.operator,
+        &id,
+        None,
+        "Ecco il modulo compilato.",
+        &[("modulo.tif", &tiff)],
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let body = res.json();
+    assert_eq!(body["messages"][1]["by_office"], true);
+    let res = c
+        .app
+        .get_as(&c.employer, &last_message_file(&body, 0))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.body.as_ref(), tiff.as_slice());
+    assert_eq!(res.header("content-type"), Some("image/tiff"));
+    let seen = c
+        .app
+        .items(&c.employer, "/v1/notifications?type=appointment_message")
+        .await;
+    assert_eq!(seen.len(), 1, "the office's message is notified");
+    let events = c.app.audit_events(&c.operator, "").await;
+    let written = events
+        .iter()
+        .filter(|e| e["action"] == "appointment.message")
+        .count();
+    assert_eq!(written, 2, "{events:?}");
+    // The thread lists the files; a text-only JSON message still works.
+    let res = act(
+        &c,
+        &c.employer,
+        &id,
+        "messages",
+        Some(json!({"text": "Grazie."})),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let thread = c
+        .app
+        .items(&c.employer, &format!("{APPOINTMENTS}/{id}/messages"))
+        .await;
+    let files: Vec<usize> = thread
+        .iter()
+        .map(|m| m["attachments"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(files, [3, 1, 0]);
+    assert_eq!(messages_stored(&c), (3, 4));
+}
+
+#[actix_web::test]
+async fn a_message_past_the_file_limits_or_with_a_disguised_file_is_refused_storing_nothing() {
+    use inps_tests::fixtures::{MIB3, jpeg, pdf, pdf_of, png, tiff};
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let (pdf, jpeg, png, tiff) = (pdf(), jpeg(), png(), tiff());
+    // A fourth file.
+    let res = message_form(
+        &c.app,
+        &c.employer,
+        &id,
+        None,
+        "Quattro file.",
+        &[
+            ("a.pdf", &pdf),
+            ("b.jpg", &jpeg),
+            ("c.png", &png),
+            ("d.tif", &tiff),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("too-many-attachments")
+    );
+    // 3 MiB + 1 byte, in one file or in two.
+    let over = pdf_of(MIB3 + 1);
+    let res = message_form(
+        &c.app,
+        &c.employer,
+        &id,
+        None,
+        "Grande.",
+        &[("a.pdf", &over)],
+    )
+    .await;
+    assert_eq!(
+        res.problem(413)["type"],
+        problem_type("attachments-too-large")
+    );
+    let (first, second) = (pdf_of(2_000_000), pdf_of(MIB3 + 1 - 2_000_000));
+    let res = message_form(
+        &c.app,
+        &c.employer,
+        &id,
+        None,
+        "Due grandi.",
+        &[("a.pdf", &first), ("b.pdf", &second)],
+    )
+    .await;
+    assert_eq!(
+        res.problem(413)["type"],
+        problem_type("attachments-too-large")
+    );
+    // A text file named like a PDF, after a good one.
+    let res = message_form(
+        &c.app,
+        &c.employer,
+        &id,
+        None,
+        "Travestito.",
+        &[
+            ("ok.pdf", &pdf),
+            ("finto.pdf", b"just some text, not a PDF at all"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.problem(415)["type"],
+        problem_type("unsupported-attachment-type")
+    );
+    assert_eq!(messages_stored(&c), (0, 0));
+    // Exactly 3 MiB in three files is accepted.
+    let exact = pdf_of(MIB3 - 2_000_000 - pdf.len());
+    let res = message_form(
+        &c.app,
+        &c.employer,
+        &id,
+        None,
+        "Al limite.",
+        &[("a.pdf", &first), ("b.pdf", &exact), ("c.pdf", &pdf)],
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(messages_stored(&c), (1, 3));
+    // Not on a draft, files or not; not for a stranger, who is refused before any file is read.
+    let stranger = c.app.login(&other_person()).await;
+    let res = message_form(&c.app, &stranger, &id, None, "Ciao.", &[("a.pdf", &pdf)]).await;
+    res.problem(404);
+    let inquiry = eligible_inquiry(&c).await;
+    let pending = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
+    )
+    .await;
+    let res = message_form(
+        &c.app,
+        &c.employer,
+        &pending,
+        None,
+        "Ciao.",
+        &[("a.pdf", &pdf)],
+    )
+    .await;
+    res.problem(409);
+    assert_eq!(messages_stored(&c), (1, 3));
+}
+
+#[actix_web::test]
+async fn a_stalled_message_upload_times_out_storing_nothing_while_other_requests_are_served() {
+    use actix_web::test::TestRequest;
+    use futures_util::{StreamExt as _, stream};
+    use inps_tests::fixtures::pdf;
+    let c = Cassetto::on(TestApp::with_env(&[("BODY_READ_TIMEOUT_SECONDS", "1")])).await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let (content_type, body) = TestApp::multipart_body(
+        &[("text", "Allego la ricevuta.")],
+        &[("attachments", "ricevuta.pdf", &pdf())],
+    );
+    // Headers and part of the body, then nothing more.
+    let first = actix_web::web::Bytes::from(body[..body.len() - 40].to_vec());
+    let chunks =
+        stream::iter([Ok::<_, actix_web::error::PayloadError>(first)]).chain(stream::pending());
+    let stalled = c.app.send_with_payload(
+        TestRequest::post()
+            .uri(&format!("{APPOINTMENTS}/{id}/messages"))
+            .insert_header(("Authorization", format!("Bearer {}", c.employer)))
+            .insert_header(("Content-Type", content_type))
+            .insert_header(("Content-Length", body.len().to_string())),
+        actix_web::dev::Payload::Stream {
+            payload: Box::pin(chunks),
+        },
+    );
+    let started = std::time::Instant::now();
+    let other = async {
+        let res = c
+            .app
+            .get_as(&c.employer, &format!("{APPOINTMENTS}/{id}"))
+            .await;
+        (res, started.elapsed())
+    };
+    let (stalled, (other, served_after)) = actix_web::rt::time::timeout(
+        std::time::Duration::from_secs(10),
+        futures_util::future::join(stalled, other),
+    )
+    .await
+    .expect("the stalled upload is answered");
+    assert_eq!(other.status, 200, "{}", other.text());
+    assert!(
+        served_after < std::time::Duration::from_secs(1),
+        "served while the upload stalls: {served_after:?}"
+    );
+    assert_eq!(
+        stalled.problem(408)["type"],
+        problem_type("request-timeout")
+    );
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    assert_eq!(messages_stored(&c), (0, 0));
+}
+
+#[actix_web::test]
+async fn message_files_are_404_to_others_and_an_idempotency_key_stays_on_its_path() {
+    use inps_tests::fixtures::pdf;
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let other = confirmed(&c, &point, "2026-03-09T08:00:00Z").await;
+    let pdf = pdf();
+    let res = message_form(
+        &c.app,
+        &c.employer,
+        &id,
+        Some("msg-1"),
+        "Allego la ricevuta.",
+        &[("ricevuta.pdf", &pdf)],
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let body = res.json();
+    let file = last_message_file(&body, 0);
+    let message = id_of(&body["messages"][0]);
+    let attachment = id_of(&body["messages"][0]["attachments"][0]);
+    // Replayed on its path: the first answer, nothing new stored.
+    let res = message_form(
+        &c.app,
+        &c.employer,
+        &id,
+        Some("msg-1"),
+        "Allego la ricevuta.",
+        &[("ricevuta.pdf", &pdf)],
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(res.header("idempotent-replayed"), Some("true"));
+    assert_eq!(messages_stored(&c), (1, 1));
+    // The same key on another appointment's messages: refused, not replayed, nothing stored.
+    let res = message_form(
+        &c.app,
+        &c.employer,
+        &other,
+        Some("msg-1"),
+        "Allego la ricevuta.",
+        &[("ricevuta.pdf", &pdf)],
+    )
+    .await;
+    assert_eq!(res.header("idempotent-replayed"), None);
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
+    assert_eq!(messages_stored(&c), (1, 1));
+    // Another person's ids: a stranger, an office operator of another point, the file under
+    // another appointment or another message, an unknown file.
+    let stranger = c.app.login(&other_person()).await;
+    assert_eq!(c.app.get_as(&stranger, &file).await.status, 404);
+    let elsewhere = self::point(&c.app, &c.operator, 2).await;
+    let office = other_operator();
+    c.app.login(&office).await;
+    c.app.grant_role(&office, "operator").await;
+    let assign = format!("{POINTS}/{elsewhere}/operators/{}", office.tax_code);
+    let res = c.app.call("PUT", &assign, Some(&c.operator), None).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let office_token = c.app.login(&office).await;
+    assert_eq!(c.app.get_as(&office_token, &file).await.status, 404);
+    let res = act(
+        &c,
+        &c.employer,
+        &other,
+        "messages",
+        Some(json!({"text": "Un altro messaggio."})),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let other_message = id_of(&res.json()["messages"][0]);
+    for path in [
+        format!("{APPOINTMENTS}/{other}/messages/{message}/attachments/{attachment}"),
+        format!("{APPOINTMENTS}/{id}/messages/{other_message}/attachments/{attachment}"),
+        format!(
+            "{APPOINTMENTS}/{id}/messages/{message}/attachments/{}",
+            uuid::Uuid::new_v4()
+        ),
+    ] {
+        assert_eq!(c.app.get_as(&c.employer, &path).await.status, 404, "{path}");
+    }
+    assert_eq!(c.app.get_as(&c.employer, &file).await.status, 200);
+}
+
+#[actix_web::test]
+async fn a_delegate_writes_with_files_until_revoked_and_then_sees_nothing() {
+    use inps_tests::fixtures::pdf;
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let agent = intermediary();
+    c.app.register_intermediary(&agent).await;
+    let agent_token = c.app.login(&agent).await;
+    let terms = delegation_terms(
+        &agent.tax_code,
+        "domestic_work",
+        &["read", "appointments"],
+        "2026-03-02",
+        "2027-03-01",
+    );
+    let delegation = c
+        .app
+        .active_delegation(&c.employer, &agent_token, terms)
+        .await;
+    let pdf = pdf();
+    let res = message_form(
+        &c.app,
+        &agent_token,
+        &id,
+        None,
+        "Per conto del datore di lavoro.",
+        &[("delega.pdf", &pdf)],
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let file = last_message_file(&res.json(), 0);
+    let res = c.app.get_as(&agent_token, &file).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.body.as_ref(), pdf.as_slice());
+    assert_eq!(c.app.get_as(&c.employer, &file).await.status, 200);
+    let res = c
+        .app
+        .delegation_action(&c.employer, &delegation, "revoke", None)
+        .await;
+    assert_eq!(res.status, 200, "revoke: {}", res.text());
+    assert_eq!(c.app.get_as(&agent_token, &file).await.status, 404);
+    let res = message_form(
+        &c.app,
+        &agent_token,
+        &id,
+        None,
+        "Ancora io.",
+        &[("delega.pdf", &pdf)],
+    )
+    .await;
+    res.problem(404);
+    assert_eq!(messages_stored(&c), (1, 1));
+}

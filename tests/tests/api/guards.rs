@@ -43,6 +43,8 @@ struct Data {
     consultation_point_id: String,
     appointment_id: String,
     appointment_attachment_id: String,
+    message_id: String,
+    message_attachment_id: String,
 }
 
 impl Data {
@@ -70,6 +72,8 @@ impl Data {
             consultation_point_id: uuid::Uuid::new_v4().to_string(),
             appointment_id: uuid::Uuid::new_v4().to_string(),
             appointment_attachment_id: uuid::Uuid::new_v4().to_string(),
+            message_id: uuid::Uuid::new_v4().to_string(),
+            message_attachment_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 }
@@ -105,6 +109,8 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         ("consultation-points", "id") => reference(&data.consultation_point_id),
         ("appointments", "id") => subject(&data.appointment_id),
         ("attachments", "appointment_attachment_id") => subject(&data.appointment_attachment_id),
+        ("messages", "message_id") => subject(&data.message_id),
+        ("attachments", "message_attachment_id") => subject(&data.message_attachment_id),
         ("inquiry-topics", "code") => reference("mav"),
         // The seeded public manual and FAQ entry (migration 2026-11-30-000700_assistance).
         ("manuals", "id") => reference("6f1c2a40-0001-4000-8000-000000000001"),
@@ -307,6 +313,7 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
     let ticket = res.json();
     let (consultation_point_id, appointment_id, appointment_attachment_id) =
         confirmed_appointment(app, &token, &employment_code).await;
+    let (message_id, message_attachment_id) = message_with_file(app, &token, &appointment_id).await;
     Data {
         employer_tax_code: owner.tax_code.clone(),
         intermediary_tax_code: delegate.tax_code.clone(),
@@ -326,7 +333,21 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         consultation_point_id,
         appointment_id,
         appointment_attachment_id,
+        message_id,
+        message_attachment_id,
     }
+}
+
+/// A message with a PDF by the owner of `token` about `appointment`: `(message, attachment)`.
+async fn message_with_file(app: &TestApp, token: &str, appointment: &str) -> (String, String) {
+    let files: [(&str, &str, &[u8]); 1] = [("attachments", "ricevuta.pdf", &pdf())];
+    let path = format!("/v1/appointments/{appointment}/messages");
+    let res = app
+        .post_multipart(token, &path, &[("text", "Allego la ricevuta.")], &files)
+        .await;
+    assert_eq!(res.status, 201, "message: {}", res.text());
+    let message = &res.json()["messages"][0];
+    (id_of(message), id_of(&message["attachments"][0]))
 }
 
 /// A consultation point open on Mondays and a confirmed appointment of the owner of `token`
@@ -410,6 +431,7 @@ async fn state_of(app: &TestApp, owner: &str, data: &Data) -> Value {
             rows(app, "consultation_point_operators"),
             rows(app, "appointments"),
             rows(app, "appointment_history"),
+            rows(app, "appointment_messages"),
         ],
     })
 }

@@ -1,19 +1,22 @@
 //! The HTTP operations of appointments.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use actix_web::{FromRequest as _, HttpRequest, HttpResponse, delete, get, post, web};
 use utoipa::ToSchema;
 
-use super::use_cases::{self, AppointmentView, Filter, NewDraft};
+use super::use_cases::{self, AppointmentView, Filter, NewDraft, NewMessage};
 use super::wire::{
     Appointment, AppointmentList, AppointmentQuery, CancellationInput, HistoryEntry,
     NewAppointment, RescheduleInput,
 };
-use super::wire::{AppointmentAttachmentForm, AppointmentMessageList, MessageInput};
+use super::wire::{
+    AppointmentAttachmentForm, AppointmentMessageForm, AppointmentMessageList, MessageInput,
+};
 use crate::auth::{Bearer, Caller, Operator};
 use crate::cassetto::inquiries::wire::FileContent;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{PageQuery, ValidatedJson, page_of, time_id_cursor};
+use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of, time_id_cursor};
+use crate::idempotency::{self, Created};
 use crate::refusal::Refusal;
 use crate::state::AppState;
 use crate::upload::{FormRules, download, read_form};
@@ -32,7 +35,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(download_appointment_attachment)
         .service(remove_appointment_attachment)
         .service(list_appointment_messages)
-        .service(post_appointment_message);
+        .service(post_appointment_message)
+        .service(download_appointment_message_attachment);
 }
 
 /// An iCalendar file (RFC 5545).
@@ -537,32 +541,116 @@ pub async fn list_appointment_messages(
 /// Between the user and the office, about an appointment that is not a draft (409): the
 /// employer, a delegate with the `appointments` scope (403 `scope-not-granted` otherwise), or an
 /// operator whose reach covers the point, whose message is the office's and is notified to the
-/// employer and the managing intermediary (`appointment_message`). The messages are on the
-/// appointment (`GET /appointments/{id}`) and at `GET /appointments/{id}/messages`.
+/// employer and the managing intermediary (`appointment_message`). The body is either JSON
+/// (`{"text": ...}`, a text-only message) or a `multipart/form-data` form with a `text` field
+/// and up to 3 `attachments`: PDF, JPEG, PNG or TIFF recognised from their bytes (415
+/// otherwise), 3 MiB in total per message (413 as soon as the limit is passed, before the rest
+/// is read; 422 `too-many-attachments` past 3 files); nothing is stored when one is refused.
+/// Who may not write about the appointment is refused before any file is read. The messages
+/// are on the appointment (`GET /appointments/{id}`) and at `GET /appointments/{id}/messages`.
+/// Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "appointments", operation_id = "post_appointment_message",
-    request_body = MessageInput,
-    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
+    request_body(content(
+        (MessageInput = "application/json"),
+        (AppointmentMessageForm = "multipart/form-data"))),
+    params(("id" = uuid::Uuid, Path, description = "Appointment id."),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Written; the appointment with its messages.", body = Appointment),
               (status = 404, description = "Unknown or not visible."),
-              (status = 409, description = "A draft.")),
+              (status = 409, description = "A draft."),
+              (status = 413, description = "Attachments over 3 MiB in total."),
+              (status = 415, description = "Neither JSON nor multipart, or a file that is not PDF, JPEG, PNG or TIFF.")),
     security(("bearer" = [])))]
 #[post("/appointments/{id}/messages")]
 pub async fn post_appointment_message(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
-    body: ValidatedJson<MessageInput>,
+    key: IdempotencyKey,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, now, text) = (id.into_inner(), state.clock.now(), body.value.text);
-    let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::post_message(
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let (cmd, fingerprint) = if is_multipart(&req) {
+        let actor = caller.actor();
+        db::transaction(&state, move |conn| {
+            Ok(use_cases::check_message_allowed(conn, &actor, id, now)?)
+        })
+        .await?;
+        let rules = FormRules {
+            text_fields: &["text"],
+            file_field: "attachments",
+            existing_files: 0,
+            existing_bytes: 0,
+        };
+        let mut form = read_form(&req, payload, rules).await?;
+        let fingerprint = form.fingerprint();
+        let cmd = NewMessage {
+            text: form.fields.remove("text").unwrap_or_default(),
+            files: std::mem::take(&mut form.files),
+        };
+        (cmd, fingerprint)
+    } else {
+        let body =
+            ValidatedJson::<MessageInput>::from_request(&req, &mut payload.into_inner()).await?;
+        let cmd = NewMessage {
+            text: body.value.text,
+            files: Vec::new(),
+        };
+        (cmd, body.fingerprint)
+    };
+    let who = caller.tax_code.as_str().to_owned();
+    idempotency::create(&state, who, key.0, fingerprint, move |conn| {
+        let view = use_cases::post_message(conn, &caller.actor(), id, cmd, now)?;
+        Ok(Created {
+            location: format!("/v1/appointments/{id}"),
+            body: Appointment::try_from(view)?,
+        })
+    })
+    .await
+}
+
+/// Whether the body is announced as `multipart/form-data`.
+fn is_multipart(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
+}
+
+/// Download a file of an appointment's message
+///
+/// The file as stored, byte for byte, with its media type and a safe `Content-Disposition`; for
+/// whoever may see the appointment (as `GET /appointments/{id}`); anyone else gets 404.
+#[utoipa::path(tag = "appointments", operation_id = "download_appointment_message_attachment",
+    params(("id" = uuid::Uuid, Path, description = "Appointment id."),
+           ("message_id" = uuid::Uuid, Path, description = "Message id."),
+           ("message_attachment_id" = uuid::Uuid, Path, description = "Attachment id.")),
+    responses((status = 200, description = "The file.", content(
+                  (FileContent = "application/pdf"), (FileContent = "image/jpeg"), (FileContent = "image/png"), (FileContent = "image/tiff"))),
+              (status = 404, description = "Unknown or not visible.")),
+    security(("bearer" = [])))]
+#[get("/appointments/{id}/messages/{message_id}/attachments/{message_attachment_id}")]
+pub async fn download_appointment_message_attachment(
+    state: web::Data<AppState>,
+    caller: Bearer,
+    path: web::Path<(uuid::Uuid, uuid::Uuid, uuid::Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let ((id, message_id, attachment_id), now) = (path.into_inner(), state.clock.now());
+    let (meta, content) = db::read_as(&state, caller, move |conn, caller| {
+        Ok(use_cases::message_attachment(
             conn,
             &caller.actor(),
             id,
-            &text,
+            message_id,
+            attachment_id,
             now,
         )?)
     })
     .await?;
-    respond(view, true)
+    Ok(download(&meta.file_name, &meta.media_type, content))
 }

@@ -46,7 +46,46 @@ pub struct AppointmentView {
     /// Its files (empty in lists).
     pub attachments: Vec<AttachmentMeta>,
     /// Its messages, oldest first (empty in lists).
-    pub messages: Vec<repo::MessageRow>,
+    pub messages: Vec<MessageView>,
+}
+
+/// A message about an appointment, with its files.
+#[derive(Debug)]
+pub struct MessageView {
+    /// The row.
+    pub row: repo::MessageRow,
+    /// Its files, oldest first.
+    pub attachments: Vec<AttachmentMeta>,
+}
+
+/// A message to write: the command of [`post_message`].
+#[derive(Debug)]
+pub struct NewMessage {
+    /// The text.
+    pub text: String,
+    /// Its files (at most 3, 3 MiB in total), already recognised from their bytes.
+    pub files: Vec<UploadedFile>,
+}
+
+/// The messages of appointment `id`, oldest first, each with its files (one query for all).
+fn messages_with_files(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+) -> Result<Vec<MessageView>, Refusal> {
+    let rows = repo::messages_of(conn, id)?;
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|m| m.id).collect();
+    let mut files = if ids.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        inps_persistence::inquiries::attachments_of_owners(conn, MESSAGE_OWNER, &ids)?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|row| MessageView {
+            attachments: files.remove(&row.id).unwrap_or_default(),
+            row,
+        })
+        .collect())
 }
 
 /// A new draft: the command of [`create_appointment`].
@@ -71,13 +110,16 @@ fn view(conn: &mut PgConnection, row: AppointmentRow) -> Result<AppointmentView,
         inquiries: repo::inquiries_of(conn, row.id)?,
         history: repo::history_of(conn, row.id)?,
         attachments: inps_persistence::inquiries::attachments_of(conn, OWNER, row.id)?,
-        messages: repo::messages_of(conn, row.id)?,
+        messages: messages_with_files(conn, row.id)?,
         row,
     })
 }
 
 /// Owner kind of an appointment's files among the attachments.
 const OWNER: &str = "appointment";
+/// Owner kind of the files of an appointment's messages (reserved for them since the
+/// domestic-work migration).
+const MESSAGE_OWNER: &str = "message";
 
 fn state_of(row: &AppointmentRow) -> Result<AppointmentState, Refusal> {
     row.state
@@ -951,16 +993,15 @@ pub fn remove_attachment(
 /// The longest message, in characters (trimmed).
 const MAX_MESSAGE_CHARS: usize = 4000;
 
-/// Writes `text` about appointment `id` (not a draft): the user (the employer, or a delegate
-/// with the `appointments` scope) or an operator whose reach covers the point, whose message is
-/// the office's and is notified to the employer and the managing intermediary.
-pub fn post_message(
+/// Appointment `id` for a message by `actor`, and whether the message is the office's: the
+/// user (the employer, or a delegate with the `appointments` scope) or an operator whose reach
+/// covers the point; 409 on a draft.
+fn thread_of(
     conn: &mut PgConnection,
     actor: &Actor,
     id: uuid::Uuid,
-    text: &str,
     now: OffsetDateTime,
-) -> Result<AppointmentView, Refusal> {
+) -> Result<(AppointmentRow, bool), Refusal> {
     let by_office = actor.is_operator() && !is_own(actor, conn, id)?;
     let row = if by_office {
         office_appointment(conn, actor, id)?
@@ -980,7 +1021,33 @@ pub fn post_message(
             "Messages are about a confirmed appointment, not a draft.",
         ));
     }
-    let text = inps_domain::text::clean_text(text, MAX_MESSAGE_CHARS).map_err(|e| {
+    Ok((row, by_office))
+}
+
+/// Whether `actor` may write about appointment `id`: checked before a message's files are
+/// read, so that nobody else gets to upload anything (404, 403, or 409 on a draft).
+pub fn check_message_allowed(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
+    thread_of(conn, actor, id, now).map(drop)
+}
+
+/// Writes a message about appointment `id` (not a draft), with up to 3 files (3 MiB in total,
+/// checked again here): the user (the employer, or a delegate with the `appointments` scope) or
+/// an operator whose reach covers the point, whose message is the office's and is notified to
+/// the employer and the managing intermediary. Audited.
+pub fn post_message(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    cmd: NewMessage,
+    now: OffsetDateTime,
+) -> Result<AppointmentView, Refusal> {
+    let (row, by_office) = thread_of(conn, actor, id, now)?;
+    let text = inps_domain::text::clean_text(&cmd.text, MAX_MESSAGE_CHARS).map_err(|e| {
         Refusal::invalid_field(
             "text",
             Text::new(
@@ -989,6 +1056,14 @@ pub fn post_message(
             ),
         )
     })?;
+    let bytes = cmd
+        .files
+        .iter()
+        .map(|f| u64::try_from(f.bytes.len()).unwrap_or(u64::MAX))
+        .fold(0u64, u64::saturating_add);
+    inps_domain::attachment::check_count(0, cmd.files.len())
+        .and_then(|()| inps_domain::attachment::check_total(0, bytes))
+        .map_err(|e| attachment_refusal(&AttachmentRefusal::Attachment(e)))?;
     let message = repo::MessageRow {
         id: uuid::Uuid::new_v4(),
         appointment_id: id,
@@ -998,6 +1073,9 @@ pub fn post_message(
         sent_at: now,
     };
     repo::insert_message(conn, &message)?;
+    for file in &cmd.files {
+        store_file(conn, MESSAGE_OWNER, message.id, file, now)?;
+    }
     let resource = format!("/v1/appointments/{id}/messages/{}", message.id);
     let event = actor.audit(
         "appointment.message",
@@ -1009,4 +1087,33 @@ pub fn post_message(
         notify_people(conn, &row, EventType::AppointmentMessage, now)?;
     }
     view(conn, row)
+}
+
+/// File `attachment_id` of message `message_id` of appointment `id` with its bytes, for an
+/// actor who may see the appointment (404 otherwise, and for a message or file it does not
+/// have).
+pub fn message_attachment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    message_id: uuid::Uuid,
+    attachment_id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<(AttachmentMeta, Vec<u8>), Refusal> {
+    visible_appointment(
+        conn,
+        actor,
+        id,
+        Scope::Read,
+        "appointment_message_attachment.read",
+        now,
+    )?;
+    if !repo::messages_of(conn, id)?
+        .iter()
+        .any(|m| m.id == message_id)
+    {
+        return Err(Refusal::not_found());
+    }
+    inps_persistence::inquiries::attachment_content(conn, MESSAGE_OWNER, message_id, attachment_id)?
+        .ok_or_else(Refusal::not_found)
 }

@@ -205,16 +205,22 @@ pub struct AppointmentMessage {
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub sent_at: OffsetDateTime,
+    /// Its files (at most 3), each downloaded at
+    /// `/appointments/{id}/messages/{message_id}/attachments/{message_attachment_id}`.
+    #[schema(max_items = 3)]
+    pub attachments: Vec<crate::cassetto::inquiries::wire::Attachment>,
 }
 
-impl From<inps_persistence::agenda::MessageRow> for AppointmentMessage {
-    fn from(m: inps_persistence::agenda::MessageRow) -> Self {
+impl From<super::use_cases::MessageView> for AppointmentMessage {
+    fn from(m: super::use_cases::MessageView) -> Self {
+        let row = m.row;
         Self {
-            id: m.id,
-            author: m.author,
-            by_office: m.by_office,
-            text: m.text,
-            sent_at: m.sent_at,
+            id: row.id,
+            author: row.author,
+            by_office: row.by_office,
+            text: row.text,
+            sent_at: row.sent_at,
+            attachments: m.attachments.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -228,6 +234,24 @@ pub struct MessageInput {
     #[schema(min_length = 1, max_length = 4000)]
     #[validate(length(max = 16000))]
     pub text: String,
+}
+
+/// A message with files: its `text` (1 to 4000 characters once trimmed) and up to 3
+/// `attachments`, PDF, JPEG, PNG or TIFF (recognised from their content), 3 MiB in total (no
+/// other fields are accepted).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[expect(
+    dead_code,
+    reason = "documents the multipart form; the body is read by upload::read_form"
+)]
+pub struct AppointmentMessageForm {
+    /// The text.
+    #[schema(min_length = 1, max_length = 4000)]
+    text: String,
+    /// The files.
+    #[schema(value_type = Vec<String>, format = Binary, max_items = 3)]
+    attachments: Vec<Vec<u8>>,
 }
 
 /// Files for a draft: at most 3 per appointment, PDF, JPEG, PNG or TIFF (recognised from their
