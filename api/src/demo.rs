@@ -319,42 +319,55 @@ fn agenda_for_demo(
     use crate::agenda::consultation_points::use_cases::{
         add_closure, create_point, free_slots, set_opening_hours,
     };
-    use crate::agenda::consultation_points::wire::{NewClosure, NewConsultationPoint};
+    use inps_domain::agenda::{DayPlan, NewClosure, NewConsultationPoint, Opening, OpeningHours};
+    use time::Weekday::{Friday, Monday, Thursday, Tuesday, Wednesday};
     let office = as_persona(operator, &[Role::Operator])?;
-    let morning = |weekday: &str, start: &str, end: &str, minutes: u16, seats: u16| {
-        serde_json::json!({"weekday": weekday, "openings": [{"start": start, "end": end}],
-                           "slot_minutes": minutes, "seats": seats})
+    let hours = |(h1, m1): (u8, u8), (h2, m2): (u8, u8)| {
+        Ok::<_, ApiError>(Opening {
+            start: time::Time::from_hms(h1, m1, 0).map_err(ApiError::internal)?,
+            end: time::Time::from_hms(h2, m2, 0).map_err(ApiError::internal)?,
+        })
     };
+    let day = |openings: Vec<Opening>, slot_minutes: u16, seats: u16| DayPlan {
+        openings,
+        slot_minutes,
+        seats,
+    };
+    let rome_morning = hours((8, 30), (12, 30))?;
+    let rome_afternoon = hours((14, 0), (16, 0))?;
+    let milan_morning = hours((9, 0), (13, 0))?;
     let points = [
         (
             "INPS Roma Eur - Sportello lavoro domestico",
             "Viale Aldo Ballarin 42, 00142 Roma",
-            serde_json::json!({"days": [
-                morning("monday", "08:30", "12:30", 30, 2),
-                morning("tuesday", "08:30", "12:30", 30, 2),
-                morning("wednesday", "08:30", "12:30", 30, 2),
-                {"weekday": "thursday", "openings": [{"start": "08:30", "end": "12:30"},
-                    {"start": "14:00", "end": "16:00"}], "slot_minutes": 30, "seats": 2},
-                morning("friday", "08:30", "12:30", 30, 2),
-            ]}),
+            vec![
+                (Monday, day(vec![rome_morning], 30, 2)),
+                (Tuesday, day(vec![rome_morning], 30, 2)),
+                (Wednesday, day(vec![rome_morning], 30, 2)),
+                (Thursday, day(vec![rome_morning, rome_afternoon], 30, 2)),
+                (Friday, day(vec![rome_morning], 30, 2)),
+            ],
         ),
         (
             "INPS Milano Nord - Sportello lavoro domestico",
             "Via Melchiorre Gioia 22, 20124 Milano",
-            serde_json::json!({"days": [
-                morning("monday", "09:00", "13:00", 20, 1),
-                morning("wednesday", "09:00", "13:00", 20, 1),
-            ]}),
+            vec![
+                (Monday, day(vec![milan_morning], 20, 1)),
+                (Wednesday, day(vec![milan_morning], 20, 1)),
+            ],
         ),
     ];
     let mut rome = None;
-    for (name, address, hours) in points {
+    for (name, address, days) in points {
         let cmd = NewConsultationPoint {
             name: name.to_owned(),
             address: address.to_owned(),
         };
         let point = create_point(conn, &office, cmd, now)?.row.id;
-        let hours = serde_json::from_value(hours).map_err(ApiError::internal)?;
+        let hours = OpeningHours {
+            days,
+            exceptions: Vec::new(),
+        };
         set_opening_hours(conn, &office, point, hours, now)?;
         rome.get_or_insert(point);
     }

@@ -26,6 +26,7 @@ pub mod booking;
 pub mod ics;
 pub mod lifecycle;
 pub mod plan;
+pub mod points;
 pub mod slots;
 
 pub use booking::{
@@ -39,4 +40,5 @@ pub use lifecycle::{
     TransitionRefusal, transition,
 };
 pub use plan::{Closure, DayPlan, Exception, Opening, PlanError, Schedule, WeeklyPlan};
+pub use points::{NewClosure, NewConsultationPoint, OpeningHours};
 pub use slots::{FreeSlot, RangeError, Slot, list_slots, nearest_free, slot_at};

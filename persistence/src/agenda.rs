@@ -585,3 +585,179 @@ pub fn messages_of(conn: &mut PgConnection, id: uuid::Uuid) -> QueryResult<Vec<M
         .select(MessageRow::as_select())
         .load(conn)
 }
+
+/// Opening hours as `consultation_points.opening_hours` stores them: JSON, `{"days": [{"weekday":
+/// "monday", "openings": [{"start": "08:30", "end": "12:30"}], "slot_minutes": 30, "seats": 2}],
+/// "exceptions": [{"date": "2026-03-07", ...}]}`, in the order given.
+mod stored_hours {
+    use inps_domain::agenda::{DayPlan, Exception, Opening, OpeningHours};
+    use serde::{Deserialize, Serialize};
+    use time::{Date, Time, Weekday};
+
+    time::serde::format_description!(hour_minute, Time, "[hour]:[minute]");
+    time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum StoredWeekday {
+        Monday,
+        Tuesday,
+        Wednesday,
+        Thursday,
+        Friday,
+        Saturday,
+        Sunday,
+    }
+
+    impl From<StoredWeekday> for Weekday {
+        fn from(w: StoredWeekday) -> Self {
+            match w {
+                StoredWeekday::Monday => Self::Monday,
+                StoredWeekday::Tuesday => Self::Tuesday,
+                StoredWeekday::Wednesday => Self::Wednesday,
+                StoredWeekday::Thursday => Self::Thursday,
+                StoredWeekday::Friday => Self::Friday,
+                StoredWeekday::Saturday => Self::Saturday,
+                StoredWeekday::Sunday => Self::Sunday,
+            }
+        }
+    }
+
+    impl From<Weekday> for StoredWeekday {
+        fn from(w: Weekday) -> Self {
+            match w {
+                Weekday::Monday => Self::Monday,
+                Weekday::Tuesday => Self::Tuesday,
+                Weekday::Wednesday => Self::Wednesday,
+                Weekday::Thursday => Self::Thursday,
+                Weekday::Friday => Self::Friday,
+                Weekday::Saturday => Self::Saturday,
+                Weekday::Sunday => Self::Sunday,
+            }
+        }
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct StoredOpening {
+        #[serde(with = "hour_minute")]
+        start: Time,
+        #[serde(with = "hour_minute")]
+        end: Time,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct StoredDay {
+        weekday: StoredWeekday,
+        openings: Vec<StoredOpening>,
+        slot_minutes: u16,
+        seats: u16,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct StoredException {
+        #[serde(with = "iso_date")]
+        date: Date,
+        openings: Vec<StoredOpening>,
+        slot_minutes: u16,
+        seats: u16,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub(super) struct StoredHours {
+        days: Vec<StoredDay>,
+        #[serde(default)]
+        exceptions: Vec<StoredException>,
+    }
+
+    fn openings(stored: Vec<StoredOpening>) -> Vec<Opening> {
+        stored
+            .into_iter()
+            .map(|o| Opening {
+                start: o.start,
+                end: o.end,
+            })
+            .collect()
+    }
+
+    fn stored_openings(openings: &[Opening]) -> Vec<StoredOpening> {
+        openings
+            .iter()
+            .map(|o| StoredOpening {
+                start: o.start,
+                end: o.end,
+            })
+            .collect()
+    }
+
+    impl From<StoredHours> for OpeningHours {
+        fn from(s: StoredHours) -> Self {
+            Self {
+                days: s
+                    .days
+                    .into_iter()
+                    .map(|d| {
+                        let plan = DayPlan {
+                            openings: openings(d.openings),
+                            slot_minutes: d.slot_minutes,
+                            seats: d.seats,
+                        };
+                        (d.weekday.into(), plan)
+                    })
+                    .collect(),
+                exceptions: s
+                    .exceptions
+                    .into_iter()
+                    .map(|e| Exception {
+                        date: e.date,
+                        plan: DayPlan {
+                            openings: openings(e.openings),
+                            slot_minutes: e.slot_minutes,
+                            seats: e.seats,
+                        },
+                    })
+                    .collect(),
+            }
+        }
+    }
+
+    impl From<&OpeningHours> for StoredHours {
+        fn from(h: &OpeningHours) -> Self {
+            Self {
+                days: h
+                    .days
+                    .iter()
+                    .map(|(weekday, d)| StoredDay {
+                        weekday: (*weekday).into(),
+                        openings: stored_openings(&d.openings),
+                        slot_minutes: d.slot_minutes,
+                        seats: d.seats,
+                    })
+                    .collect(),
+                exceptions: h
+                    .exceptions
+                    .iter()
+                    .map(|e| StoredException {
+                        date: e.date,
+                        openings: stored_openings(&e.plan.openings),
+                        slot_minutes: e.plan.slot_minutes,
+                        seats: e.plan.seats,
+                    })
+                    .collect(),
+            }
+        }
+    }
+}
+
+/// The opening hours of point `row` as stored.
+pub fn opening_hours_of(
+    row: &PointRow,
+) -> Result<inps_domain::agenda::OpeningHours, serde_json::Error> {
+    serde_json::from_value::<stored_hours::StoredHours>(row.opening_hours.clone()).map(Into::into)
+}
+
+/// `hours` as `consultation_points.opening_hours` stores them.
+pub fn opening_hours_json(
+    hours: &inps_domain::agenda::OpeningHours,
+) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::to_value(stored_hours::StoredHours::from(hours))
+}

@@ -20,7 +20,7 @@ impl From<PointView> for ConsultationPoint {
             id: v.row.id,
             name: v.row.name,
             address: v.row.address,
-            opening_hours: v.hours,
+            opening_hours: v.hours.into(),
             closures: v.closures.into_iter().map(Into::into).collect(),
             operators: v.operators,
         }
@@ -63,7 +63,7 @@ pub async fn create_consultation_point(
     body: ValidatedJson<NewConsultationPoint>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let cmd = body.value;
+    let cmd = inps_domain::agenda::NewConsultationPoint::from(body.value);
     let view = db::transaction(&state, move |conn| {
         Ok(use_cases::create_point(conn, &caller.actor(), cmd, now)?)
     })
@@ -97,7 +97,8 @@ pub async fn set_consultation_point_opening_hours(
     id: web::Path<uuid::Uuid>,
     body: ValidatedJson<OpeningHours>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, hours, now) = (id.into_inner(), body.value, state.clock.now());
+    let hours = inps_domain::agenda::OpeningHours::from(body.value);
+    let (id, now) = (id.into_inner(), state.clock.now());
     let view = db::transaction(&state, move |conn| {
         Ok(use_cases::set_opening_hours(
             conn,
@@ -130,7 +131,8 @@ pub async fn add_consultation_point_closure(
     id: web::Path<uuid::Uuid>,
     body: ValidatedJson<NewClosure>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, cmd, now) = (id.into_inner(), body.value, state.clock.now());
+    let cmd = inps_domain::agenda::NewClosure::from(body.value);
+    let (id, now) = (id.into_inner(), state.clock.now());
     let view = db::transaction(&state, move |conn| {
         Ok(use_cases::add_closure(conn, &caller.actor(), id, cmd, now)?)
     })

@@ -1,12 +1,13 @@
 //! The use cases of consultation points.
 
 use diesel::PgConnection;
-use inps_domain::agenda::{FreeSlot, Schedule, Slot, list_slots};
+use inps_domain::agenda::{
+    FreeSlot, NewClosure, NewConsultationPoint, OpeningHours, PlanError, Schedule, Slot, list_slots,
+};
 use inps_domain::tax_code::TaxCode;
 use inps_persistence::agenda::{self as repo, ClosureRow, PointRow};
 use time::{Date, OffsetDateTime, Time};
 
-use super::wire::{NewClosure, NewConsultationPoint, OpeningHours, plan_refusal, stored_hours};
 use crate::auth::Actor;
 use crate::error::Text;
 use crate::problems::Problem;
@@ -63,6 +64,24 @@ pub fn reach(conn: &mut PgConnection, actor: &Actor) -> Result<OfficeReach, Refu
         OfficeReach::Central
     } else {
         OfficeReach::Points(points)
+    })
+}
+
+/// A plan broken, as a 422 on `opening_hours`.
+fn plan_refusal(e: &PlanError) -> Refusal {
+    Refusal::invalid_field(
+        "opening_hours",
+        Text::new(
+            format!("piano non valido: {e}"),
+            format!("invalid plan: {e}"),
+        ),
+    )
+}
+
+/// The point's stored opening hours (a row the use cases wrote; unreadable: internal error).
+fn stored_hours(row: &PointRow) -> Result<OpeningHours, Refusal> {
+    repo::opening_hours_of(row).map_err(|e| {
+        Refusal::internal(format!("consultation point {}: opening hours: {e}", row.id))
     })
 }
 
@@ -163,7 +182,8 @@ pub fn create_point(
         id: uuid::Uuid::new_v4(),
         name: text("name", &cmd.name)?,
         address: text("address", &cmd.address)?,
-        opening_hours: serde_json::to_value(OpeningHours::default()).map_err(Refusal::internal)?,
+        opening_hours: repo::opening_hours_json(&OpeningHours::default())
+            .map_err(Refusal::internal)?,
         created_at: now,
         updated_at: now,
     };
@@ -181,7 +201,7 @@ pub fn create_point(
 /// The schedule of `row`: its opening hours and closures, checked.
 pub fn schedule_of(conn: &mut PgConnection, row: &PointRow) -> Result<Schedule, Refusal> {
     let (weekly, exceptions) = stored_hours(row)?
-        .to_domain()
+        .checked()
         .map_err(|e| Refusal::internal(format!("consultation point {}: {e}", row.id)))?;
     let closures = repo::closures(conn, row.id)?
         .iter()
@@ -200,10 +220,10 @@ pub fn set_opening_hours(
     now: OffsetDateTime,
 ) -> Result<PointView, Refusal> {
     managed_point(conn, actor, id)?;
-    let (weekly, exceptions) = hours.to_domain().map_err(|e| plan_refusal(&e))?;
+    let (weekly, exceptions) = hours.checked().map_err(|e| plan_refusal(&e))?;
     let closures = repo::closures(conn, id)?.iter().map(Into::into).collect();
     Schedule::new(weekly, exceptions, closures).map_err(|e| plan_refusal(&e))?;
-    let json = serde_json::to_value(&hours).map_err(Refusal::internal)?;
+    let json = repo::opening_hours_json(&hours).map_err(Refusal::internal)?;
     let row = repo::set_opening_hours(conn, id, &json, now)?;
     audit(
         conn,
@@ -239,7 +259,7 @@ pub fn add_closure(
         created_at: now,
     };
     let (weekly, exceptions) = stored_hours(&row)?
-        .to_domain()
+        .checked()
         .map_err(|e| plan_refusal(&e))?;
     let mut closures: Vec<_> = repo::closures(conn, id)?.iter().map(Into::into).collect();
     closures.push((&closure).into());

@@ -2,16 +2,14 @@
 //! is), a closure, a free slot.
 
 use inps_domain::agenda::{
-    DayPlan, Exception as DException, FreeSlot as DFreeSlot, Opening, PlanError, WeeklyPlan,
+    DayPlan, Exception as DException, FreeSlot as DFreeSlot, NewClosure as DNewClosure,
+    NewConsultationPoint as DNewConsultationPoint, Opening, OpeningHours as DOpeningHours,
 };
-use inps_persistence::agenda::{ClosureRow, PointRow};
+use inps_persistence::agenda::ClosureRow;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime, Time};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
-
-use crate::error::Text;
-use crate::refusal::Refusal;
 
 time::serde::format_description!(hour_minute, Time, "[hour]:[minute]");
 
@@ -62,6 +60,29 @@ pub struct Hours {
     #[serde(with = "hour_minute")]
     #[schema(value_type = String, pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "12:30")]
     pub end: Time,
+}
+
+impl From<time::Weekday> for Weekday {
+    fn from(w: time::Weekday) -> Self {
+        match w {
+            time::Weekday::Monday => Self::Monday,
+            time::Weekday::Tuesday => Self::Tuesday,
+            time::Weekday::Wednesday => Self::Wednesday,
+            time::Weekday::Thursday => Self::Thursday,
+            time::Weekday::Friday => Self::Friday,
+            time::Weekday::Saturday => Self::Saturday,
+            time::Weekday::Sunday => Self::Sunday,
+        }
+    }
+}
+
+impl From<Opening> for Hours {
+    fn from(o: Opening) -> Self {
+        Self {
+            start: o.start,
+            end: o.end,
+        }
+    }
 }
 
 impl From<Hours> for Opening {
@@ -138,36 +159,57 @@ pub struct OpeningHours {
     pub exceptions: Vec<ExceptionDay>,
 }
 
-impl OpeningHours {
-    /// The weekly plan and exceptions, checked by `inps_domain::agenda::plan`.
-    pub fn to_domain(&self) -> Result<(WeeklyPlan, Vec<DException>), PlanError> {
-        let weekly = WeeklyPlan::new(self.days.iter().map(|d| {
-            (
-                d.weekday.into(),
-                day_plan(&d.openings, d.slot_minutes, d.seats),
-            )
-        }))?;
-        let exceptions = self
-            .exceptions
-            .iter()
-            .map(|e| DException {
-                date: e.date,
-                plan: day_plan(&e.openings, e.slot_minutes, e.seats),
-            })
-            .collect();
-        Ok((weekly, exceptions))
+impl From<OpeningHours> for DOpeningHours {
+    fn from(h: OpeningHours) -> Self {
+        Self {
+            days: h
+                .days
+                .iter()
+                .map(|d| {
+                    (
+                        d.weekday.into(),
+                        day_plan(&d.openings, d.slot_minutes, d.seats),
+                    )
+                })
+                .collect(),
+            exceptions: h
+                .exceptions
+                .iter()
+                .map(|e| DException {
+                    date: e.date,
+                    plan: day_plan(&e.openings, e.slot_minutes, e.seats),
+                })
+                .collect(),
+        }
     }
 }
 
-/// A plan broken, as a 422 on `opening_hours`.
-pub fn plan_refusal(e: &PlanError) -> Refusal {
-    Refusal::invalid_field(
-        "opening_hours",
-        Text::new(
-            format!("piano non valido: {e}"),
-            format!("invalid plan: {e}"),
-        ),
-    )
+impl From<DOpeningHours> for OpeningHours {
+    fn from(h: DOpeningHours) -> Self {
+        let hours = |openings: Vec<Opening>| openings.into_iter().map(Hours::from).collect();
+        Self {
+            days: h
+                .days
+                .into_iter()
+                .map(|(weekday, d)| WeeklyDay {
+                    weekday: weekday.into(),
+                    openings: hours(d.openings),
+                    slot_minutes: d.slot_minutes,
+                    seats: d.seats,
+                })
+                .collect(),
+            exceptions: h
+                .exceptions
+                .into_iter()
+                .map(|e| ExceptionDay {
+                    date: e.date,
+                    openings: hours(e.plan.openings),
+                    slot_minutes: e.plan.slot_minutes,
+                    seats: e.plan.seats,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A new consultation point, with no opening hours yet.
@@ -185,6 +227,15 @@ pub struct NewConsultationPoint {
     pub address: String,
 }
 
+impl From<NewConsultationPoint> for DNewConsultationPoint {
+    fn from(p: NewConsultationPoint) -> Self {
+        Self {
+            name: p.name,
+            address: p.address,
+        }
+    }
+}
+
 /// A closure: a whole date, or only some hours of it (`from` and `to` together).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -200,6 +251,16 @@ pub struct NewClosure {
     #[schema(max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub reason: Option<String>,
+}
+
+impl From<NewClosure> for DNewClosure {
+    fn from(c: NewClosure) -> Self {
+        Self {
+            date: c.date,
+            hours: c.hours.map(Into::into),
+            reason: c.reason,
+        }
+    }
 }
 
 /// A closure of a point.
@@ -253,13 +314,6 @@ pub struct ConsultationPoint {
 pub struct ConsultationPointList {
     /// Every point, by name.
     pub items: Vec<ConsultationPoint>,
-}
-
-/// The point's stored opening hours (a row the contract wrote; unreadable: internal error).
-pub fn stored_hours(row: &PointRow) -> Result<OpeningHours, Refusal> {
-    serde_json::from_value(row.opening_hours.clone()).map_err(|e| {
-        Refusal::internal(format!("consultation point {}: opening hours: {e}", row.id))
-    })
 }
 
 /// The range of slots asked for: Italian dates, both included, at most 62 days.
