@@ -13,13 +13,13 @@
 //!    chosen so that no slot has more seat-holding appointments than seats.
 //! 2. **Load cases**, each on the release server (`wrk`, or a Rust driver for the request pairs)
 //!    and then `pgbench` on the minimal SQL of the same work, in the same run:
-//!    a. search: `GET /v1/appointments?employment_code=&state=&from=&to=` by the sessions of
-//!       `--sessions` distinct employers;
-//!    b. slot listing: `GET /v1/consultation-points/{id}/slots?from=&to=` over a week;
-//!    c. draft + confirm: `--contention` connections, each pair a draft and its confirmation,
-//!       on `--contention-slots` slots of `--contention-seats` seats, so most confirmations are
-//!       409. After the run, every slot is checked in SQL: no slot has more seat-holding
-//!       appointments than seats, and `slot_seats` counts exactly those; the run fails otherwise.
+//!    - a. search: `GET /v1/appointments?employment_code=&state=&from=&to=` by the sessions of
+//!      `--sessions` distinct employers;
+//!    - b. slot listing: `GET /v1/consultation-points/{id}/slots?from=&to=` over a week;
+//!    - c. draft + confirm: `--contention` connections, each pair a draft and its confirmation,
+//!      on `--contention-slots` slots of `--contention-seats` seats, so most confirmations are
+//!      409. After the run, every slot is checked in SQL: no slot has more seat-holding
+//!      appointments than seats, and `slot_seats` counts exactly those; the run fails otherwise.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
