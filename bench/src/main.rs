@@ -9,7 +9,10 @@
 //!
 //! `load`: the API under load against pgbench on the same work (`load.rs`). `outbox`: the
 //! notification outbox's write and delivery rates beside the API's write rate (`outbox.rs`).
+//! `agenda`: the appointment agenda on a generated dataset of 100k employers and 1M
+//! appointments: search, slot listing, draft + confirm under contention (`agenda.rs`).
 
+mod agenda;
 mod load;
 mod outbox;
 
@@ -168,8 +171,31 @@ fn main() {
                 std::process::exit(1);
             }
         }
+        Some("agenda") => {
+            let size = |name: &str, default: u64| {
+                usize::try_from(number(name, default)).unwrap_or(usize::MAX)
+            };
+            let sizes = agenda::Sizes {
+                employers: size("--employers", 100_000),
+                points: size("--points", 200),
+                appointments: size("--appointments", 1_000_000),
+                months: u16::try_from(number("--months", 6)).unwrap_or(6),
+                sessions: size("--sessions", 1000),
+                shape: load::Shape {
+                    connections: size("--connections", 32),
+                    seconds: number("--seconds", 10),
+                },
+                contention: size("--contention", 64),
+                contention_slots: size("--contention-slots", 4).max(1),
+                contention_seats: u16::try_from(number("--contention-seats", 2)).unwrap_or(2),
+            };
+            if let Err(e) = agenda::agenda(sizes) {
+                eprintln!("agenda: {e}");
+                std::process::exit(1);
+            }
+        }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; available: audit-append, load, outbox");
+            eprintln!("unknown benchmark {other:?}; available: audit-append, load, outbox, agenda");
             std::process::exit(2);
         }
     }
