@@ -240,6 +240,15 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
             Problem::PrestoNotAllowed,
             Problem::StateConflict,
         ],
+    ),    ("show_payment", &[Problem::ScopeNotGranted]),
+    ("list_worker_payments", &[Problem::ScopeNotGranted]),
+    (
+        "download_payment_receipt",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
+    (
+        "record_payment_outcome",
+        &[Problem::StateConflict, Problem::PreconditionFailed],
     ),
 ];
 
