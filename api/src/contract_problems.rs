@@ -240,7 +240,8 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
             Problem::PrestoNotAllowed,
             Problem::StateConflict,
         ],
-    ),    ("show_payment", &[Problem::ScopeNotGranted]),
+    ),
+    ("show_payment", &[Problem::ScopeNotGranted]),
     ("list_worker_payments", &[Problem::ScopeNotGranted]),
     (
         "download_payment_receipt",

@@ -111,11 +111,7 @@ pub fn lock_runs(conn: &mut PgConnection) -> QueryResult<()> {
 
 /// The `recorded` and `rectified` services worked in `[from, to)`, locked, with whether a
 /// payment that is not failed holds them; by worker, then day.
-pub fn candidates(
-    conn: &mut PgConnection,
-    from: Date,
-    to: Date,
-) -> QueryResult<Vec<CandidateRow>> {
+pub fn candidates(conn: &mut PgConnection, from: Date, to: Date) -> QueryResult<Vec<CandidateRow>> {
     diesel::sql_query(
         "SELECT s.id, s.worker_tax_code, s.client_id, s.work_date, s.status, s.revocable_until, \
                 s.net_cents, s.gross_cents, \

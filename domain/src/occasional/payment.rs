@@ -200,10 +200,7 @@ pub fn batches<W: Clone + PartialEq, S: Clone>(
     now: OffsetDateTime,
 ) -> Result<Vec<Batch<W, S>>, MoneyError> {
     let mut out: Vec<Batch<W, S>> = Vec::new();
-    for candidate in candidates
-        .iter()
-        .filter(|c| payable(c, month, now).is_ok())
-    {
+    for candidate in candidates.iter().filter(|c| payable(c, month, now).is_ok()) {
         match out.iter_mut().find(|b| b.worker == candidate.worker) {
             Some(batch) => {
                 batch.amount = batch.amount.checked_add(candidate.net)?;

@@ -452,6 +452,7 @@ const OCCASIONAL_WORK_PATHS: &[&str] = &[
     "/fundings/",
     "/services/",
     "/disputes/",
+    "/payments/",
 ];
 
 /// Whether `who` is delegated by the owner for the service `operation` belongs to.

@@ -5,10 +5,8 @@
 
 use futures_util::future::join_all;
 use inps_tests::TestApp;
-use inps_tests::fixtures::{
-    PrestoParties, count, delegation_terms, eur, problem_type,
-};
-use inps_tests::personas::{intermediary, other_person};
+use inps_tests::fixtures::{PrestoParties, count, delegation_terms, eur, problem_type};
+use inps_tests::personas::{employer, intermediary, other_person};
 use serde_json::{Value, json};
 use time::macros::datetime;
 
@@ -19,11 +17,23 @@ async fn service(app: &TestApp, p: &PrestoParties, date: &str, pay: &str) -> Str
     res.json()["service"]["id"].as_str().unwrap().to_owned()
 }
 
+/// The clock moved to `at`: sessions lapse, so everyone logs in again; `(parties, operator)`.
+async fn at(app: &TestApp, p: &PrestoParties, at: time::OffsetDateTime) -> (PrestoParties, String) {
+    app.clock.set(at);
+    let parties = PrestoParties {
+        client: app.login(&employer()).await,
+        client_id: p.client_id.clone(),
+        worker: app.login(&other_person()).await,
+        worker_tax_code: p.worker_tax_code.clone(),
+    };
+    (parties, app.login_operator().await)
+}
+
 async fn run(app: &TestApp, token: &str, month: &str) -> (u16, Value) {
     let res = app
         .post_as(token, "/v1/payment-runs", json!({"month": month}))
         .await;
-    let status = res.status;
+    let status = res.status.as_u16();
     (status, res.json())
 }
 
@@ -33,7 +43,10 @@ async fn outcome(app: &TestApp, token: &str, id: &str, body: Value) -> inps_test
 }
 
 async fn status_of_service(app: &TestApp, token: &str, id: &str) -> String {
-    let body = app.get_as(token, &format!("/v1/services/{id}")).await.json();
+    let body = app
+        .get_as(token, &format!("/v1/services/{id}"))
+        .await
+        .json();
     body["status"].as_str().unwrap().to_owned()
 }
 
@@ -46,7 +59,12 @@ async fn a_run_pays_each_payable_service_once_and_a_credited_payment_has_a_pdf_r
     let revoked = service(&app, &p, "2026-03-20", "36.00").await;
     let disputed = service(&app, &p, "2026-03-25", "36.00").await;
     let res = app
-        .call("POST", &format!("/v1/services/{revoked}/revocation"), Some(&p.client), None)
+        .call(
+            "POST",
+            &format!("/v1/services/{revoked}/revocation"),
+            Some(&p.client),
+            None,
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let res = app
@@ -57,22 +75,29 @@ async fn a_run_pays_each_payable_service_once_and_a_credited_payment_has_a_pdf_r
         )
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
-    let operator = app.login_operator().await;
 
     // March is not over on 20 March; a month is YYYY-MM.
-    app.clock.set(datetime!(2026-03-20 10:00 UTC));
+    let (p, operator) = at(&app, &p, datetime!(2026-03-20 10:00 UTC)).await;
     let (status, body) = run(&app, &operator, "2026-03").await;
-    assert_eq!((status, body["errors"][0]["field"].clone()), (422, json!("month")));
+    assert_eq!(
+        (status, body["errors"][0]["field"].clone()),
+        (422, json!("month"))
+    );
     for bad in ["2026-13", "2026-3", "march"] {
         let (status, body) = run(&app, &operator, bad).await;
-        assert_eq!((status, body["errors"][0]["field"].clone()), (422, json!("month")), "{bad}");
+        assert_eq!(
+            (status, body["errors"][0]["field"].clone()),
+            (422, json!("month")),
+            "{bad}"
+        );
     }
 
-    app.clock.set(datetime!(2026-04-10 08:00 UTC));
-    let operator = app.login_operator().await;
-    let worker = app.login(&other_person()).await;
-    let (status, body) = run(&app, &worker, "2026-03").await;
-    assert_eq!((status, body["type"].clone()), (403, json!(problem_type("forbidden"))));
+    let (p, operator) = at(&app, &p, datetime!(2026-04-10 08:00 UTC)).await;
+    let (status, body) = run(&app, &p.worker, "2026-03").await;
+    assert_eq!(
+        (status, body["type"].clone()),
+        (403, json!(problem_type("forbidden")))
+    );
     let (status, body) = run(&app, &operator, "2026-03").await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["services_count"], 2);
@@ -92,7 +117,10 @@ async fn a_run_pays_each_payable_service_once_and_a_credited_payment_has_a_pdf_r
     );
     let id = payment["id"].as_str().unwrap().to_owned();
     let shown = app
-        .get_as(&operator, &format!("/v1/payment-runs/{}", body["id"].as_str().unwrap()))
+        .get_as(
+            &operator,
+            &format!("/v1/payment-runs/{}", body["id"].as_str().unwrap()),
+        )
         .await;
     assert_eq!(shown.json()["payments"][0]["id"], id.as_str());
 
@@ -108,7 +136,10 @@ async fn a_run_pays_each_payable_service_once_and_a_credited_payment_has_a_pdf_r
     assert_eq!(shown.status, 200, "{}", shown.text());
     assert_eq!(shown.header("etag"), Some("\"v1\""));
     let listed: Vec<Value> = shown.json()["services"].as_array().unwrap().clone();
-    let ids: Vec<&str> = listed.iter().map(|s| s["service_id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = listed
+        .iter()
+        .map(|s| s["service_id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, [paid.as_str(), also.as_str()]);
     assert_eq!(app.get_as(&p.client, &path).await.status, 404);
     let stranger = app.login(&intermediary()).await;
@@ -124,13 +155,21 @@ async fn a_run_pays_each_payable_service_once_and_a_credited_payment_has_a_pdf_r
         .await;
     assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
     let res = app
-        .merge_patch(&p.client, &format!("/v1/services/{paid}"), json!({"place": "Roma"}), Some("\"v1\""))
+        .merge_patch(
+            &p.client,
+            &format!("/v1/services/{paid}"),
+            json!({"place": "Roma"}),
+            Some("\"v1\""),
+        )
         .await;
     assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
 
     // No receipt before credit; scheduled cannot jump to credited; a stale If-Match is 412.
     let receipt = format!("/v1/payments/{id}/receipt");
-    assert_eq!(app.get_as(&p.worker, &receipt).await.problem(409)["type"], problem_type("state-conflict"));
+    assert_eq!(
+        app.get_as(&p.worker, &receipt).await.problem(409)["type"],
+        problem_type("state-conflict")
+    );
     let res = outcome(&app, &operator, &id, json!({"outcome": "credited"})).await;
     assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
     let res = outcome(&app, &p.worker, &id, json!({"outcome": "in_payment"})).await;
@@ -147,13 +186,22 @@ async fn a_run_pays_each_payable_service_once_and_a_credited_payment_has_a_pdf_r
     let res = outcome(&app, &operator, &id, json!({"outcome": "credited"})).await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["payment"]["status"], "credited");
-    let res = outcome(&app, &operator, &id, json!({"outcome": "failed", "reason": "x"})).await;
+    let res = outcome(
+        &app,
+        &operator,
+        &id,
+        json!({"outcome": "failed", "reason": "x"}),
+    )
+    .await;
     assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
 
     // Credited: the services are paid and their cost left the wallet.
     assert_eq!(status_of_service(&app, &p.worker, &paid).await, "paid");
     assert_eq!(status_of_service(&app, &p.worker, &also).await, "paid");
-    assert_eq!(status_of_service(&app, &p.worker, &disputed).await, "disputed");
+    assert_eq!(
+        status_of_service(&app, &p.worker, &disputed).await,
+        "disputed"
+    );
     let wallet = app
         .get_as(&p.client, &format!("/v1/clients/{}/wallet", p.client_id))
         .await
@@ -174,7 +222,14 @@ async fn a_run_pays_each_payable_service_once_and_a_credited_payment_has_a_pdf_r
     );
     let pdf = lopdf::Document::load_mem(&res.body).expect("a PDF");
     let text = pdf.extract_text(&[1]).expect("text");
-    for expected in ["76.00 EUR", "74.25 EUR", "1.75 EUR", "***3456", "2026-03", "credited"] {
+    for expected in [
+        "76.00 EUR",
+        "74.25 EUR",
+        "1.75 EUR",
+        "***3456",
+        "2026-03",
+        "credited",
+    ] {
         assert!(text.contains(expected), "{expected} in {text}");
     }
     assert!(text.contains(&p.worker_tax_code));
@@ -182,7 +237,10 @@ async fn a_run_pays_each_payable_service_once_and_a_credited_payment_has_a_pdf_r
 
     // The worker was told of each step; each step is in the accountability log.
     let told = app
-        .items(&p.worker, "/v1/notifications?type=occasional_payment_updated")
+        .items(
+            &p.worker,
+            "/v1/notifications?type=occasional_payment_updated",
+        )
         .await;
     assert_eq!(told.len(), 3, "scheduled, in payment, credited");
     let logged = count(
@@ -198,15 +256,26 @@ async fn a_failed_payment_releases_its_services_to_a_later_run() {
     let app = TestApp::new();
     let p = PrestoParties::on(&app).await;
     let first = service(&app, &p, "2026-03-03", "40.00").await;
-    app.clock.set(datetime!(2026-04-10 08:00 UTC));
-    let operator = app.login_operator().await;
+    let (p, operator) = at(&app, &p, datetime!(2026-04-10 08:00 UTC)).await;
     let (_, body) = run(&app, &operator, "2026-03").await;
     let failed = body["payments"][0]["id"].as_str().unwrap().to_owned();
     for reason in [json!(null), json!("  "), json!("x".repeat(501))] {
-        let res = outcome(&app, &operator, &failed, json!({"outcome": "failed", "reason": reason})).await;
+        let res = outcome(
+            &app,
+            &operator,
+            &failed,
+            json!({"outcome": "failed", "reason": reason}),
+        )
+        .await;
         assert_eq!(res.problem(422)["errors"][0]["field"], "reason");
     }
-    let res = outcome(&app, &operator, &failed, json!({"outcome": "failed", "reason": "conto estinto"})).await;
+    let res = outcome(
+        &app,
+        &operator,
+        &failed,
+        json!({"outcome": "failed", "reason": "conto estinto"}),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["payment"]["failure_reason"], "conto estinto");
     assert_eq!(status_of_service(&app, &p.worker, &first).await, "recorded");
@@ -219,14 +288,20 @@ async fn a_failed_payment_releases_its_services_to_a_later_run() {
     let second = body["payments"][0]["id"].as_str().unwrap().to_owned();
     assert_ne!(second, failed);
     assert_eq!(body["payments"][0]["amount"], eur("40.00"));
-    let old = app.get_as(&p.worker, &format!("/v1/payments/{failed}")).await.json();
+    let old = app
+        .get_as(&p.worker, &format!("/v1/payments/{failed}"))
+        .await
+        .json();
     assert_eq!(old["payment"]["status"], "failed");
 
     // The worker's payments, one per page.
     let path = format!("/v1/workers/{}/payments?limit=1", p.worker_tax_code);
     let page = app.get_as(&p.worker, &path).await.json();
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
-    let cursor = page["next_cursor"].as_str().expect("a second page").to_owned();
+    let cursor = page["next_cursor"]
+        .as_str()
+        .expect("a second page")
+        .to_owned();
     let next = app
         .get_as(&p.worker, &format!("{path}&cursor={cursor}"))
         .await
@@ -241,7 +316,9 @@ async fn a_failed_payment_releases_its_services_to_a_later_run() {
     let mut expected = vec![failed, second];
     expected.sort();
     assert_eq!(both, expected);
-    let bad = app.get_as(&p.worker, &format!("{path}&cursor=nonsense")).await;
+    let bad = app
+        .get_as(&p.worker, &format!("{path}&cursor=nonsense"))
+        .await;
     assert!(bad.status == 400 || bad.status == 422, "{}", bad.text());
     let stranger = app.login(&intermediary()).await;
     assert_eq!(app.get_as(&stranger, &path).await.status, 404);
@@ -253,13 +330,11 @@ async fn a_presto_service_is_paid_only_after_its_revocation_window_closes_at_mid
     let p = PrestoParties::on(&app).await;
     // Tuesday 31 March: revocable until the end of Friday 3 April, 24:00 in Rome (22:00 UTC).
     service(&app, &p, "2026-03-31", "36.00").await;
-    app.clock.set(datetime!(2026-04-03 21:59:59 UTC));
-    let operator = app.login_operator().await;
+    let (p, operator) = at(&app, &p, datetime!(2026-04-03 21:59:59 UTC)).await;
     let (status, body) = run(&app, &operator, "2026-03").await;
     assert_eq!(status, 201);
     assert_eq!(body["payments"], json!([]), "still revocable");
-    app.clock.set(datetime!(2026-04-03 22:00 UTC));
-    let operator = app.login_operator().await;
+    let (p, operator) = at(&app, &p, datetime!(2026-04-03 22:00 UTC)).await;
     let (_, body) = run(&app, &operator, "2026-03").await;
     assert_eq!(body["payments"][0]["amount"], eur("36.00"));
 }
@@ -271,17 +346,20 @@ async fn concurrent_runs_never_pay_a_service_twice() {
     for day in 3..=10 {
         service(&app, &p, &format!("2026-03-{day:02}"), "36.00").await;
     }
-    app.clock.set(datetime!(2026-04-10 08:00 UTC));
-    let operator = app.login_operator().await;
+    let (p, operator) = at(&app, &p, datetime!(2026-04-10 08:00 UTC)).await;
     let app_ref = &app;
     let token = &operator;
-    let responses = join_all((0..24).map(|_| async move { run(app_ref, token, "2026-03").await })).await;
+    let responses =
+        join_all((0..24).map(|_| async move { run(app_ref, token, "2026-03").await })).await;
     let mut payments = 0;
     for (status, body) in &responses {
         assert_eq!(*status, 201, "{body}");
         payments += body["payments"].as_array().unwrap().len();
     }
-    assert_eq!(payments, 1, "one payment for the worker, made by exactly one run");
+    assert_eq!(
+        payments, 1,
+        "one payment for the worker, made by exactly one run"
+    );
     let held = count(
         &app,
         "SELECT count(*) AS n FROM occasional_payment_services WHERE NOT released",
@@ -305,8 +383,13 @@ async fn the_dashboards_add_up_the_year_from_real_services() {
     let revoked = service(&app, &p, "2026-04-02", "50.00").await;
     let disputed = service(&app, &p, "2026-04-03", "36.00").await;
     let open = service(&app, &p, "2026-05-04", "100.00").await;
-    app.call("POST", &format!("/v1/services/{revoked}/revocation"), Some(&p.client), None)
-        .await;
+    app.call(
+        "POST",
+        &format!("/v1/services/{revoked}/revocation"),
+        Some(&p.client),
+        None,
+    )
+    .await;
     let res = app
         .post_as(
             &p.worker,
@@ -315,20 +398,21 @@ async fn the_dashboards_add_up_the_year_from_real_services() {
         )
         .await;
     assert_eq!(res.status, 201);
-    app.clock.set(datetime!(2026-04-10 08:00 UTC));
-    let operator = app.login_operator().await;
+    let (p, operator) = at(&app, &p, datetime!(2026-04-10 08:00 UTC)).await;
     let (_, march) = run(&app, &operator, "2026-03").await;
     let march_id = march["payments"][0]["id"].as_str().unwrap().to_owned();
     for step in ["in_payment", "credited"] {
         let res = outcome(&app, &operator, &march_id, json!({"outcome": step})).await;
         assert_eq!(res.status, 200);
     }
-    app.clock.set(datetime!(2026-05-10 08:00 UTC));
-    let operator = app.login_operator().await;
+    let (p, operator) = at(&app, &p, datetime!(2026-05-10 08:00 UTC)).await;
     let (_, april) = run(&app, &operator, "2026-04").await;
     assert_eq!(april["payments"][0]["amount"], eur("36.00"));
     assert_eq!(status_of_service(&app, &p.worker, &paid).await, "paid");
-    assert_eq!(status_of_service(&app, &p.worker, &in_payment).await, "recorded");
+    assert_eq!(
+        status_of_service(&app, &p.worker, &in_payment).await,
+        "recorded"
+    );
     assert_eq!(status_of_service(&app, &p.worker, &open).await, "recorded");
 
     let worker_path = format!("/v1/workers/{}/dashboard?year=2026", p.worker_tax_code);
@@ -345,12 +429,18 @@ async fn the_dashboards_add_up_the_year_from_real_services() {
     assert_eq!(d["limits"]["total"]["used"], eur("212.00"));
     assert_eq!(d["limits"]["total"]["residual"], eur("4788.00"));
     let empty = app
-        .get_as(&p.worker, &format!("/v1/workers/{}/dashboard?year=2025", p.worker_tax_code))
+        .get_as(
+            &p.worker,
+            &format!("/v1/workers/{}/dashboard?year=2025", p.worker_tax_code),
+        )
         .await
         .json();
     assert_eq!(empty["earned"], eur("0.00"));
     let res = app
-        .get_as(&p.worker, &format!("/v1/workers/{}/dashboard?year=1999", p.worker_tax_code))
+        .get_as(
+            &p.worker,
+            &format!("/v1/workers/{}/dashboard?year=1999", p.worker_tax_code),
+        )
         .await;
     assert_eq!(res.problem(422)["errors"][0]["field"], "year");
 
@@ -394,5 +484,8 @@ async fn the_dashboards_add_up_the_year_from_real_services() {
         "SELECT count(*) AS n FROM audit_events \
          WHERE action IN ('worker.dashboard.read', 'payment.read') AND delegation_id IS NOT NULL",
     );
-    assert_eq!(logged, 2, "both delegated reads are in the accountability log");
+    assert_eq!(
+        logged, 2,
+        "both delegated reads are in the accountability log"
+    );
 }

@@ -62,7 +62,10 @@ fn counted(rows: &[CountedRow]) -> Result<Vec<Counted>, Refusal> {
 
 fn bounds(year: i32) -> Result<(time::Date, time::Date), Refusal> {
     year_bounds(year).ok_or_else(|| {
-        Refusal::invalid_field("year", Text::new("anno fuori intervallo", "year out of range"))
+        Refusal::invalid_field(
+            "year",
+            Text::new("anno fuori intervallo", "year out of range"),
+        )
     })
 }
 
@@ -75,7 +78,14 @@ pub fn worker_dashboard(
     now: OffsetDateTime,
 ) -> Result<WorkerDashboard, Refusal> {
     let link = format!("/v1/workers/{}/dashboard", worker.as_str());
-    authorize(conn, actor, worker, Scope::Read, ("worker.dashboard.read", &link), now)?;
+    authorize(
+        conn,
+        actor,
+        worker,
+        Scope::Read,
+        ("worker.dashboard.read", &link),
+        now,
+    )?;
     repo::find_worker(conn, worker.as_str(), false)?.ok_or_else(Refusal::not_found)?;
     let rows = payments::counted(conn, Some(worker.as_str()), None, bounds(year)?)?;
     let summary = YearSummary::of(&counted(&rows)?).map_err(Refusal::internal)?;

@@ -15,7 +15,13 @@ const LINES_PER_PAGE: usize = 56;
 /// becomes `?`), so no stored text can break the content stream.
 fn ascii(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
         .collect()
 }
 
@@ -26,7 +32,10 @@ fn header(p: &PaymentSummary) -> Vec<String> {
     };
     let credited_at = p
         .credited_at
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default();
     vec![
         "INPS - Prestazioni occasionali (art. 54-bis D.L. 50/2017)".to_owned(),

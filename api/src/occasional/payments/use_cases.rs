@@ -22,7 +22,7 @@ use inps_persistence::occasional_payments::{
 use inps_persistence::occasional_services as services;
 use time::{Date, OffsetDateTime};
 
-use super::super::{authorize, rule_book, rules_on};
+use super::super::{audit_write, authorize, rule_book, rules_on};
 use crate::auth::Actor;
 use crate::notifications::outbox::{Event, notify};
 use crate::problems::{Problem, Text};
@@ -71,7 +71,11 @@ fn candidate(row: &CandidateRow) -> Result<Candidate<String, CandidateRow>, Refu
 }
 
 /// Notifies the worker of a payment's state.
-fn tell_worker(conn: &mut PgConnection, row: &PaymentRow, now: OffsetDateTime) -> Result<(), Refusal> {
+fn tell_worker(
+    conn: &mut PgConnection,
+    row: &PaymentRow,
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
     let worker = TaxCode::parse(&row.worker_tax_code).map_err(Refusal::internal)?;
     let payload = serde_json::json!({
         "payment_id": row.id,
@@ -125,7 +129,18 @@ pub fn run_payments(
     let planned = batches(&list, month, now).map_err(Refusal::internal)?;
     let book = rule_book(conn)?;
     let rules = rules_on(&book, rome_date(now))?;
-    let run_id = uuid::Uuid::new_v4();
+    let run = RunRow {
+        id: uuid::Uuid::new_v4(),
+        month: month.first_day(),
+        run_at: now,
+        run_by: actor.tax_code.clone(),
+        payments: i32::try_from(planned.len()).map_err(Refusal::internal)?,
+        services: i32::try_from(planned.iter().map(|b| b.services.len()).sum::<usize>())
+            .map_err(Refusal::internal)?,
+        amount_cents: planned.iter().map(|b| b.amount.cents()).sum(),
+    };
+    payments::insert_run(conn, &run)?;
+    let run_id = run.id;
     let mut made = Vec::with_capacity(planned.len());
     for batch in planned {
         let worker = repo::find_worker(conn, &batch.worker, false)?
@@ -167,27 +182,20 @@ pub fn run_payments(
             })
             .collect();
         payments::insert_payment(conn, &row, &paid)?;
-        let event = actor.audit("payment.schedule", &resource(row.id), Some(&row.worker_tax_code));
+        let event = actor.audit(
+            "payment.schedule",
+            &resource(row.id),
+            Some(&row.worker_tax_code),
+        );
         inps_persistence::audit::append(conn, event, now)?;
         tell_worker(conn, &row, now)?;
-        made.push((row, paid.len()));
+        made.push(row);
     }
-    let run = RunRow {
-        id: run_id,
-        month: month.first_day(),
-        run_at: now,
-        run_by: actor.tax_code.clone(),
-        payments: i32::try_from(made.len()).map_err(Refusal::internal)?,
-        services: i32::try_from(made.iter().map(|(_, n)| n).sum::<usize>())
-            .map_err(Refusal::internal)?,
-        amount_cents: made.iter().map(|(p, _)| p.amount_cents).sum(),
-    };
-    payments::insert_run(conn, &run)?;
     let event = actor.audit("payment_run.create", "/v1/payment-runs", None);
     inps_persistence::audit::append(conn, event, now)?;
     Ok(Run {
         run,
-        payments: made.into_iter().map(|(p, _)| p).collect(),
+        payments: made,
     })
 }
 
@@ -250,10 +258,7 @@ pub fn record_outcome(
     tell_worker(conn, &row, now)?;
     let payment = payments::find(conn, id, false)?.ok_or_else(Refusal::not_found)?;
     let services = payments::services_of(conn, id)?;
-    Ok(Payment {
-        payment,
-        services,
-    })
+    Ok(Payment { payment, services })
 }
 
 /// Pays out `paid`: per client (locked in id order, so two credits never deadlock) the gross
@@ -289,7 +294,9 @@ pub fn show_payment(
 ) -> Result<Payment, Refusal> {
     let payment = payments::find(conn, id, false)?.ok_or_else(Refusal::not_found)?;
     let worker = TaxCode::parse(&payment.worker_tax_code).map_err(Refusal::internal)?;
-    authorize(conn, actor, &worker, Scope::Services, (action, &resource(id)), now)?;
+    let link = resource(id);
+    let access = authorize(conn, actor, &worker, Scope::Services, (action, &link), now)?;
+    audit_delegated_read(conn, actor, &access, (action, &link), &worker, now)?;
     let services = payments::services_of(conn, id)?;
     Ok(Payment { payment, services })
 }
@@ -323,9 +330,27 @@ pub fn worker_payments(
     now: OffsetDateTime,
 ) -> Result<Vec<PaymentRow>, Refusal> {
     let link = format!("/v1/workers/{}/payments", worker.as_str());
-    authorize(conn, actor, worker, Scope::Services, ("payment.list", &link), now)?;
+    let read = ("payment.list", link.as_str());
+    let access = authorize(conn, actor, worker, Scope::Services, read, now)?;
+    audit_delegated_read(conn, actor, &access, read, worker, now)?;
     repo::find_worker(conn, worker.as_str(), false)?.ok_or_else(Refusal::not_found)?;
     Ok(payments::of_worker(conn, worker.as_str(), cursor, limit)?)
+}
+
+/// Logs a read made through a delegation (the `services` scope is checked as an action, which
+/// the access layer leaves to the use case to log).
+fn audit_delegated_read(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    access: &inps_domain::authorization::Access,
+    audited: (&str, &str),
+    subject: &TaxCode,
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
+    if access.delegation_id().is_some() {
+        audit_write(conn, actor, access, audited, subject, now)?;
+    }
+    Ok(())
 }
 
 /// Refuses a change to service `id` while a payment holds it (409): it is being paid.

@@ -30,7 +30,10 @@ impl NewPaymentRun {
         self.month.parse().map_err(|e| {
             Refusal::invalid_field(
                 "month",
-                Text::new(format!("mese non valido: {e}"), format!("invalid month: {e}")),
+                Text::new(
+                    format!("mese non valido: {e}"),
+                    format!("invalid month: {e}"),
+                ),
             )
         })
     }
@@ -77,7 +80,10 @@ impl OutcomeBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PaidBy {
     /// `iban_transfer`, `bonifico_domiciliato` or `post_office_mandate`.
-    #[schema(max_length = 20, pattern = "^(iban_transfer|bonifico_domiciliato|post_office_mandate)$")]
+    #[schema(
+        max_length = 20,
+        pattern = "^(iban_transfer|bonifico_domiciliato|post_office_mandate)$"
+    )]
     pub kind: String,
     /// The IBAN with every character but the last 4 hidden (IBAN transfers only).
     #[schema(max_length = 34)]

@@ -14,7 +14,12 @@ fn month(text: &str) -> PayMonth {
     text.parse().unwrap()
 }
 
-fn candidate(worker: &str, service: u32, status: ServiceStatus, net: &str) -> Candidate<String, u32> {
+fn candidate(
+    worker: &str,
+    service: u32,
+    status: ServiceStatus,
+    net: &str,
+) -> Candidate<String, u32> {
     Candidate {
         worker: worker.to_owned(),
         service,
@@ -33,7 +38,17 @@ fn months_parse_strictly_and_end_on_the_first_of_the_next() {
     assert_eq!(october.first_day(), date!(2026 - 10 - 01));
     assert_eq!(october.end(), Some(date!(2026 - 11 - 01)));
     assert_eq!(month("2026-12").end(), Some(date!(2027 - 01 - 01)));
-    for bad in ["2026-13", "2026-00", "2026-1", "26-10", "2026/10", "2016-12", "2101-01", "", "२०२६-10"] {
+    for bad in [
+        "2026-13",
+        "2026-00",
+        "2026-1",
+        "26-10",
+        "2026/10",
+        "2016-12",
+        "2101-01",
+        "",
+        "२०२६-10",
+    ] {
         assert!(bad.parse::<PayMonth>().is_err(), "{bad}");
     }
     assert!(!october.is_over(date!(2026 - 10 - 31)));
@@ -53,11 +68,18 @@ fn only_recorded_or_rectified_services_past_their_window_and_not_held_are_payabl
         payable(&ok, october, datetime!(2026-11-03 22:59:59 UTC)),
         Err(NotPayable::Revocable)
     );
-    for status in [ServiceStatus::Disputed, ServiceStatus::Revoked, ServiceStatus::Paid] {
+    for status in [
+        ServiceStatus::Disputed,
+        ServiceStatus::Revoked,
+        ServiceStatus::Paid,
+    ] {
         let c = candidate("W", 1, status, "8.00");
         assert_eq!(payable(&c, october, after), Err(NotPayable::Status(status)));
     }
-    let held = Candidate { held: true, ..ok.clone() };
+    let held = Candidate {
+        held: true,
+        ..ok.clone()
+    };
     assert_eq!(payable(&held, october, after), Err(NotPayable::Held));
     assert_eq!(
         payable(&ok, month("2026-09"), after),
@@ -119,7 +141,10 @@ fn payments_move_scheduled_in_payment_credited_or_fail_before_credit() {
         (P::Failed, Outcome::InPayment),
     ] {
         assert!(
-            matches!(advance(from, &outcome), Err(OutcomeError::Transition { .. })),
+            matches!(
+                advance(from, &outcome),
+                Err(OutcomeError::Transition { .. })
+            ),
             "{from} -> {outcome:?}"
         );
     }
@@ -142,7 +167,10 @@ fn a_receipt_shows_only_the_last_four_characters_of_the_iban() {
         masked_iban("IT60X0542811101000000123456"),
         "***********************3456"
     );
-    assert_eq!(masked_iban("IT60 X054 2811 1010 0000 0123 456"), masked_iban("IT60X0542811101000000123456"));
+    assert_eq!(
+        masked_iban("IT60 X054 2811 1010 0000 0123 456"),
+        masked_iban("IT60X0542811101000000123456")
+    );
     assert_eq!(masked_iban("123"), "123");
 }
 
