@@ -334,7 +334,7 @@ async fn a_presto_service_is_paid_only_after_its_revocation_window_closes_at_mid
     let (status, body) = run(&app, &operator, "2026-03").await;
     assert_eq!(status, 201);
     assert_eq!(body["payments"], json!([]), "still revocable");
-    let (p, operator) = at(&app, &p, datetime!(2026-04-03 22:00 UTC)).await;
+    let (_, operator) = at(&app, &p, datetime!(2026-04-03 22:00 UTC)).await;
     let (_, body) = run(&app, &operator, "2026-03").await;
     assert_eq!(body["payments"][0]["amount"], eur("36.00"));
 }
@@ -346,7 +346,7 @@ async fn concurrent_runs_never_pay_a_service_twice() {
     for day in 3..=10 {
         service(&app, &p, &format!("2026-03-{day:02}"), "36.00").await;
     }
-    let (p, operator) = at(&app, &p, datetime!(2026-04-10 08:00 UTC)).await;
+    let (_, operator) = at(&app, &p, datetime!(2026-04-10 08:00 UTC)).await;
     let app_ref = &app;
     let token = &operator;
     let responses =
