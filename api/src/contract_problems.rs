@@ -247,6 +247,16 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
             Problem::StateConflict,
         ],
     ),
+    ("show_payment", &[Problem::ScopeNotGranted]),
+    ("list_worker_payments", &[Problem::ScopeNotGranted]),
+    (
+        "download_payment_receipt",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
+    (
+        "record_payment_outcome",
+        &[Problem::StateConflict, Problem::PreconditionFailed],
+    ),
 ];
 
 /// Rows answered outside any operation (unknown routes, wrong methods, content negotiation) or

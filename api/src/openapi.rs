@@ -44,6 +44,7 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         (name = "workers", description = "Prestazioni occasionali: workers (prestatori), their self-declaration and payment method."),
         (name = "clients", description = "Prestazioni occasionali: clients (utilizzatori) of the Libretto Famiglia and PrestO."),
         (name = "services", description = "Prestazioni occasionali: services under every legal limit."),
+        (name = "payments", description = "Prestazioni occasionali: INPS payouts to workers (monthly payment runs, payment states, PDF receipts)."),
     )
 )]
 #[derive(Debug)]

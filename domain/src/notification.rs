@@ -115,6 +115,9 @@ named_enum! {
         ServiceDisputed = "service_disputed",
         /// The client answered or rectified a disputed service (to the worker and the client).
         DisputeAnswered = "dispute_answered",
+        /// INPS scheduled a payment to an occasional worker, or the payment moved on (in payment,
+        /// credited, failed) (to the worker).
+        OccasionalPaymentUpdated = "occasional_payment_updated",
     }
 }
 
@@ -452,6 +455,10 @@ impl EventType {
             Self::DisputeAnswered => (
                 "Il committente ha risposto a una contestazione",
                 "The client answered a dispute",
+            ),
+            Self::OccasionalPaymentUpdated => (
+                "Aggiornamento su un pagamento INPS delle prestazioni occasionali",
+                "An update on an INPS payment for occasional work",
             ),
             Self::AppointmentCancelledByOffice => (
                 "Un appuntamento è stato cancellato dalla sede",

@@ -29,6 +29,7 @@
 //! | [`admission`] | every check of a new service in one decision |
 //! | [`changes`] | rectification, duplication and weekly recurring services |
 //! | [`dispute`] | the worker's requests for clarification and their states |
+//! | [`payment`] | INPS payouts: the monthly run, payment states, the dashboards' sums |
 //! | [`wallet`] | the client's funds: fundings, commitments, releases |
 
 pub mod admission;
@@ -37,6 +38,7 @@ pub mod client;
 pub mod deadlines;
 pub mod dispute;
 pub mod limits;
+pub mod payment;
 pub mod rules;
 pub mod service;
 pub mod wallet;

@@ -510,6 +510,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    occasional_payment_runs (id) {
+        id -> Uuid,
+        month -> Date,
+        run_at -> Timestamptz,
+        run_by -> Nullable<Text>,
+        payments -> Int4,
+        services -> Int4,
+        amount_cents -> Int8,
+    }
+}
+
+diesel::table! {
+    occasional_payments (id) {
+        id -> Uuid,
+        run_id -> Uuid,
+        worker_tax_code -> Text,
+        month -> Date,
+        status -> Text,
+        payment_method -> Text,
+        iban -> Nullable<Text>,
+        amount_cents -> Int8,
+        fee_cents -> Int8,
+        credited_cents -> Int8,
+        failure_reason -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        in_payment_at -> Nullable<Timestamptz>,
+        credited_at -> Nullable<Timestamptz>,
+        failed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    occasional_payment_services (payment_id, service_id) {
+        payment_id -> Uuid,
+        service_id -> Uuid,
+        client_id -> Uuid,
+        work_date -> Date,
+        net_cents -> Int8,
+        gross_cents -> Int8,
+        released -> Bool,
+    }
+}
+
+diesel::joinable!(occasional_payments -> occasional_payment_runs (run_id));
+diesel::joinable!(occasional_payment_services -> occasional_payments (payment_id));
+
 diesel::joinable!(occasional_services -> occasional_clients (client_id));
 diesel::joinable!(occasional_disputes -> occasional_services (service_id));
 diesel::joinable!(notification_deliveries -> notifications (notification_id));
@@ -723,6 +771,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     occasional_services,
     occasional_disputes,
     occasional_fundings,
+    occasional_payment_runs,
+    occasional_payments,
+    occasional_payment_services,
     consultation_points,
     consultation_point_closures,
     consultation_point_operators,

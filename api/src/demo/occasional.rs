@@ -1,17 +1,19 @@
 //! The occasional-work part of the demo: a student registered as a worker, a family on the
 //! Libretto Famiglia and a trattoria on PrestO (its owner acts for it as legal representative),
 //! both with settled funds and one payment notice still pending, and services recorded, declared
-//! and revoked over the last days. Written through the same use cases as the API.
+//! and revoked over the last days, and two past months paid by INPS payment runs (one payment
+//! credited, one failed). Written through the same use cases as the API.
 
 use diesel::PgConnection;
 use inps_domain::identity::Role;
 use inps_domain::money::Money;
 use inps_domain::occasional::client::{Business, Client};
+use inps_domain::occasional::payment::{Outcome, PayMonth};
 use inps_domain::occasional::rules::AtecoCode;
 use inps_domain::occasional::service::{Activity, ServiceDraft, Terms};
 use inps_domain::occasional::worker::{PaymentMethod, SelfDeclaration};
 use inps_domain::person::{CurrentVersions, Document};
-use inps_domain::rome_time::rome_date;
+use inps_domain::rome_time::{rome_date, rome_instant};
 use inps_persistence::persons;
 use rust_decimal::Decimal;
 use time::{Duration, OffsetDateTime, Time};
@@ -21,6 +23,7 @@ use super::{as_persona, tax_code};
 use crate::error::ApiError;
 use crate::identity::me::use_cases::{GiveConsent, give_consents};
 use crate::occasional::clients::use_cases::record_client;
+use crate::occasional::payments::use_cases::{record_outcome, run_payments};
 use crate::occasional::services::use_cases::{NewService, record_service, revoke_service};
 use crate::occasional::wallet::use_cases::{request_funding, settle_funding};
 use crate::occasional::workers::use_cases::{RegisterWorker, register_worker};
@@ -159,6 +162,53 @@ pub(super) fn seed(
     }
     if let Some(&last) = presto.last() {
         revoke_service(conn, &owner_actor, last, now - Duration::days(1))?;
+    }
+    let family_side = (&family_actor, family_id);
+    payouts(conn, family_side, &student, &office, now)?;
+    Ok(())
+}
+
+/// Two past months of Libretto Famiglia work paid by INPS runs: the earlier payment credited
+/// (with its PDF receipt), the later one failed (its service waits for the next run).
+fn payouts(
+    conn: &mut PgConnection,
+    (family, family_id): (&crate::auth::Actor, uuid::Uuid),
+    student: &inps_domain::tax_code::TaxCode,
+    office: &crate::auth::Actor,
+    now: OffsetDateTime,
+) -> Result<(), ApiError> {
+    let first = rome_date(now).replace_day(1).map_err(ApiError::internal)?;
+    // 70 days before the 1st lies in the third month back, 40 days before in the second.
+    let months = [
+        PayMonth::of(first - Duration::days(70)),
+        PayMonth::of(first - Duration::days(40)),
+    ];
+    let mut made = Vec::new();
+    for month in months {
+        let day = month.first_day() + Duration::days(4);
+        let recorded_at = rome_instant(day, Time::from_hms(18, 0, 0).map_err(ApiError::internal)?);
+        let cmd = NewService {
+            client_id: family_id,
+            worker: student.clone(),
+            draft: ServiceDraft {
+                date: day,
+                start: Time::from_hms(15, 0, 0).map_err(ApiError::internal)?,
+                minutes: 120,
+                activity: Activity::SmallDomesticJobs,
+                terms: Terms::LibrettoFamiglia,
+            },
+            place: Some("Roma".to_owned()),
+        };
+        record_service(conn, family, cmd, recorded_at)?;
+        let run = run_payments(conn, office, month, now - Duration::days(1))?;
+        made.extend(run.payments.into_iter().map(|p| p.id));
+    }
+    if let [credited, failed] = made[..] {
+        let any = |_: i32| Ok::<(), crate::refusal::Refusal>(());
+        record_outcome(conn, office, credited, Outcome::InPayment, any, now)?;
+        record_outcome(conn, office, credited, Outcome::Credited, any, now)?;
+        let reason = "IBAN non più valido (conto estinto)".to_owned();
+        record_outcome(conn, office, failed, Outcome::Failed { reason }, any, now)?;
     }
     Ok(())
 }

@@ -6,7 +6,9 @@
 //! the relevant date, read from `occasional_rule_sets` ([`rule_book`]).
 
 pub mod clients;
+pub mod dashboards;
 pub mod disputes;
+pub mod payments;
 pub mod services;
 pub mod wallet;
 pub mod workers;
@@ -97,6 +99,15 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(d::reply_to_dispute)
         .service(d::show_dispute)
         .service(d::list_service_disputes);
+    use self::{dashboards::handlers as b, payments::handlers as p};
+    cfg.service(p::create_payment_run)
+        .service(p::show_payment_run)
+        .service(p::show_payment)
+        .service(p::record_payment_outcome)
+        .service(p::download_payment_receipt)
+        .service(p::list_worker_payments)
+        .service(b::show_worker_dashboard)
+        .service(b::show_client_dashboard);
 }
 
 /// Appends the accountability-log event of a write by `actor` on `subject`'s data, naming the

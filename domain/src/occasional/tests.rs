@@ -17,6 +17,7 @@ mod changes;
 mod client;
 mod dispute;
 mod limits;
+mod payment;
 mod rules;
 mod service;
 mod wallet;

@@ -376,6 +376,7 @@ async fn the_demo_worker_sees_services_recorded_and_revoked_for_both_instruments
     assert_eq!(
         seen,
         [
+            ("libretto_famiglia", "paid"),
             ("libretto_famiglia", "recorded"),
             ("presto", "recorded"),
             ("presto", "revoked")
@@ -386,8 +387,22 @@ async fn the_demo_worker_sees_services_recorded_and_revoked_for_both_instruments
     );
     let path = format!("/v1/workers/{}/limits", worker.tax_code);
     let limits = app.get_as(&token, &path).await.json();
-    assert_eq!(limits["total"]["used"]["amount"], "80.00");
+    // 80.00 of this month's work and 16.00 of January's, whose payment failed (December's
+    // was paid, in 2025).
+    assert_eq!(limits["total"]["used"]["amount"], "96.00");
     assert_eq!(limits["pairs"].as_array().unwrap().len(), 2);
+    let path = format!("/v1/workers/{}/payments", worker.tax_code);
+    let payments = app.items(&token, &path).await;
+    let states: Vec<&str> = payments
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["failed", "credited"], "latest month first");
+    let credited = payments[1]["id"].as_str().unwrap();
+    let receipt = app
+        .get_as(&token, &format!("/v1/payments/{credited}/receipt"))
+        .await;
+    assert_eq!(receipt.status, 200, "{}", receipt.text());
 }
 
 #[actix_web::test]

@@ -7,7 +7,9 @@
 //! the place to teach it. Each test collects every offence and prints them as one table.
 
 use inps_domain::employment::EmploymentCode;
-use inps_tests::fixtures::{count, delegation_terms, domestic, id_of, libretto_service, pdf, rows};
+use inps_tests::fixtures::{
+    count, delegation_terms, domestic, execute, id_of, libretto_service, pdf, rows,
+};
 use inps_tests::operations::{
     Offence, Operation, PathParam, UnknownParam, assert_no_offences, operations, status_and_type,
 };
@@ -45,6 +47,8 @@ struct Data {
     appointment_attachment_id: String,
     message_id: String,
     message_attachment_id: String,
+    payment_id: String,
+    payment_run_id: String,
 }
 
 impl Data {
@@ -74,6 +78,8 @@ impl Data {
             appointment_attachment_id: uuid::Uuid::new_v4().to_string(),
             message_id: uuid::Uuid::new_v4().to_string(),
             message_attachment_id: uuid::Uuid::new_v4().to_string(),
+            payment_id: uuid::Uuid::new_v4().to_string(),
+            payment_run_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 }
@@ -111,6 +117,9 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         ("attachments", "appointment_attachment_id") => subject(&data.appointment_attachment_id),
         ("messages", "message_id") => subject(&data.message_id),
         ("attachments", "message_attachment_id") => subject(&data.message_attachment_id),
+        ("payments", "id") => subject(&data.payment_id),
+        // A run is no one's data: operators only.
+        ("payment-runs", "id") => reference(&data.payment_run_id),
         ("inquiry-topics", "code") => reference("mav"),
         // The seeded public manual and FAQ entry (migration 2026-11-30-000700_assistance).
         ("manuals", "id") => reference("6f1c2a40-0001-4000-8000-000000000001"),
@@ -314,6 +323,22 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
     let (consultation_point_id, appointment_id, appointment_attachment_id) =
         confirmed_appointment(app, &token, &employment_code).await;
     let (message_id, message_attachment_id) = message_with_file(app, &token, &appointment_id).await;
+    // A credited INPS payment to the owner (a run needs a month that is over; the row is what
+    // matters to the guards).
+    let (payment_run_id, payment_id) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    execute(
+        app,
+        &format!(
+            "INSERT INTO occasional_payment_runs VALUES \
+               ('{payment_run_id}', '2026-02-01', now(), NULL, 1, 0, 800); \
+             INSERT INTO occasional_payments (id, run_id, worker_tax_code, month, status, \
+               payment_method, iban, amount_cents, fee_cents, credited_cents, created_at, \
+               credited_at) VALUES ('{payment_id}', '{payment_run_id}', '{}', '2026-02-01', \
+               'credited', 'iban_transfer', 'IT60X0542811101000000123456', 800, 175, 625, \
+               now(), now());",
+            owner.tax_code
+        ),
+    );
     Data {
         employer_tax_code: owner.tax_code.clone(),
         intermediary_tax_code: delegate.tax_code.clone(),
@@ -335,6 +360,8 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         appointment_attachment_id,
         message_id,
         message_attachment_id,
+        payment_id: payment_id.to_string(),
+        payment_run_id: payment_run_id.to_string(),
     }
 }
 
@@ -447,6 +474,7 @@ const OCCASIONAL_WORK_PATHS: &[&str] = &[
     "/fundings/",
     "/services/",
     "/disputes/",
+    "/payments/",
 ];
 
 /// Whether `who` is delegated by the owner for the service `operation` belongs to.

@@ -59,6 +59,8 @@ crate::wire::wire_enum! {
         ServiceDisputed,
         /// The client answered or rectified a disputed service of the recipient.
         DisputeAnswered,
+        /// INPS scheduled a payment to the recipient (a worker), or the payment moved on.
+        OccasionalPaymentUpdated,
     }
 }
 

@@ -155,6 +155,7 @@ pub fn open_dispute(
     let step = (Scope::Services, DisputeParty::Worker);
     let (party, access) = party_of(conn, actor, &found, step, ("dispute.open", &link), now)?;
     let service = services::find(conn, service_id, true)?.ok_or_else(Refusal::not_found)?;
+    super::super::payments::use_cases::refuse_if_held(conn, service_id)?;
     let request =
         dispute::open(service.status, party, cmd.reason, &cmd.text).map_err(|e| refusal(&e))?;
     let opened = Dispute {

@@ -169,7 +169,7 @@ pub async fn list_services(
     Ok(HttpResponse::Ok().json(ServicePage { items, next_cursor }))
 }
 
-fn year_of(query: &YearQuery, now: time::OffsetDateTime) -> Result<i32, ApiError> {
+pub(crate) fn year_of(query: &YearQuery, now: time::OffsetDateTime) -> Result<i32, ApiError> {
     let year = query.year.unwrap_or_else(|| rome_date(now).year());
     if !(2017..=2100).contains(&year) {
         return Err(ApiError::invalid_field(

@@ -427,6 +427,15 @@ pub fn worker_limits(
         now,
     )?;
     repo::find_worker(conn, worker.as_str(), false)?.ok_or_else(Refusal::not_found)?;
+    worker_year_limits(conn, worker, year)
+}
+
+/// The worker's limits of `year`, for a caller already authorized (the dashboard).
+pub fn worker_year_limits(
+    conn: &mut PgConnection,
+    worker: &TaxCode,
+    year: i32,
+) -> Result<YearLimits, Refusal> {
     let book = rule_book(conn)?;
     let rules = rules_of_year(&book, year)?;
     let rows = services::year_usage_by_pair(conn, Some(worker.as_str()), None, year)?;
@@ -450,6 +459,16 @@ pub fn client_limits(
 ) -> Result<YearLimits, Refusal> {
     let action = ("client.limits.read", false);
     let (client, _) = visible_client(conn, actor, client_id, Scope::Read, action, now)?;
+    client_year_limits(conn, &client, year)
+}
+
+/// The client's limits of `year`, for a caller already authorized (the dashboard).
+pub fn client_year_limits(
+    conn: &mut PgConnection,
+    client: &StoredClient,
+    year: i32,
+) -> Result<YearLimits, Refusal> {
+    let client_id = client.id;
     let book = rule_book(conn)?;
     let rules = rules_of_year(&book, year)?;
     let rows = services::year_usage_by_pair(conn, None, Some(client_id), year)?;
@@ -521,6 +540,7 @@ pub fn rectify_service(
         .ok_or_else(|| Refusal::internal("a service of an unknown worker"))?;
     let current = services::find(conn, id, true)?.ok_or_else(Refusal::not_found)?;
     precondition(current.version)?;
+    super::super::payments::use_cases::refuse_if_held(conn, id)?;
     let new = patched(&current.draft, &patch)?;
     plausible(new.date, now)?;
     let book = rule_book(conn)?;

@@ -1,0 +1,3 @@
+DROP TABLE occasional_payment_services;
+DROP TABLE occasional_payments;
+DROP TABLE occasional_payment_runs;
