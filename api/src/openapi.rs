@@ -44,6 +44,7 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         (name = "workers", description = "Prestazioni occasionali: workers (prestatori), their self-declaration and payment method."),
         (name = "clients", description = "Prestazioni occasionali: clients (utilizzatori) of the Libretto Famiglia and PrestO."),
         (name = "services", description = "Prestazioni occasionali: services under every legal limit."),
+        (name = "portfolio", description = "Prestazioni occasionali: an intermediary's portfolio, the services of every subject who delegated them."),
     )
 )]
 #[derive(Debug)]

@@ -7,6 +7,7 @@
 
 pub mod clients;
 pub mod disputes;
+pub mod lists;
 pub mod services;
 pub mod wallet;
 pub mod workers;
@@ -97,6 +98,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(d::reply_to_dispute)
         .service(d::show_dispute)
         .service(d::list_service_disputes);
+    // Lists and exports (the export paths are more specific than the lists').
+    cfg.service(lists::handlers::list_worker_services)
+        .service(lists::handlers::export_worker_services)
+        .service(lists::handlers::export_client_services)
+        .service(lists::handlers::list_portfolio_services)
+        .service(lists::handlers::export_portfolio_services);
 }
 
 /// Appends the accountability-log event of a write by `actor` on `subject`'s data, naming the
