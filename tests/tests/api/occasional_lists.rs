@@ -111,7 +111,7 @@ async fn the_worker_name_filter_ignores_case_and_accents_and_pages_through() {
 
     for query in [
         "NICOLO",
-        "nicolò",
+        "nicol%C3%B2",
         "ferr%C3%A8%20nic",
         "ferre",
         "COL%C3%92%20%20FERRE",
@@ -572,8 +572,10 @@ async fn an_expired_delegation_leaves_the_portfolio_the_day_after_its_last() {
     .await;
     assert_eq!(app.items(&agent, "/v1/portfolio/services?").await.len(), 2);
     app.advance(Duration::days(2)); // 4 March, 10:00 in Rome: the last day
+    let agent = app.login(&intermediary()).await; // the session expired meanwhile
     assert_eq!(app.items(&agent, "/v1/portfolio/services?").await.len(), 2);
     app.advance(Duration::days(1));
+    let agent = app.login(&intermediary()).await;
     assert!(
         app.items(&agent, "/v1/portfolio/services?")
             .await
