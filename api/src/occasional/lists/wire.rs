@@ -156,7 +156,7 @@ pub enum ExportFormat {
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// `csv` (default) or `json`; anything else is 422.
-    #[param(value_type = Option<ExportFormat>)]
+    #[param(value_type = Option<ExportFormat>, inline)]
     pub format: Option<String>,
 }
 
