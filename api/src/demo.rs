@@ -297,6 +297,7 @@ fn seed(conn: &mut PgConnection, settings: &Settings, now: OffsetDateTime) -> Re
     }
     support_tickets_for_demo(conn, &rows, operator.tax_code, now)?;
     occasional::seed(conn, &current_versions(settings), now)?;
+    occasional::delegate_portfolio(conn, &settings.delegation_code_secret, consultant, now)?;
     agenda_for_demo(conn, settings, &rows, consultant, operator.tax_code, now)
 }
 

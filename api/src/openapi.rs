@@ -45,6 +45,7 @@ Every response carries `X-Request-Id` and the `X-RateLimit-*` headers.",
         (name = "clients", description = "Prestazioni occasionali: clients (utilizzatori) of the Libretto Famiglia and PrestO."),
         (name = "services", description = "Prestazioni occasionali: services under every legal limit."),
         (name = "payments", description = "Prestazioni occasionali: INPS payouts to workers (monthly payment runs, payment states, PDF receipts)."),
+        (name = "portfolio", description = "Prestazioni occasionali: an intermediary's portfolio, the services of every subject who delegated them."),
     )
 )]
 #[derive(Debug)]

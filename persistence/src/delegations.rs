@@ -456,3 +456,19 @@ pub fn lock_delegator(conn: &mut PgConnection, delegator: &str) -> QueryResult<(
         .execute(conn)
         .map(drop)
 }
+
+/// Active (stored status) delegations to `delegate` for `service`, from every delegator: an
+/// intermediary's portfolio. Whether each is in force today, and grants a scope, is the
+/// domain's to decide.
+pub fn active_to(
+    conn: &mut PgConnection,
+    delegate: &str,
+    service: &str,
+) -> QueryResult<Vec<DelegationRow>> {
+    delegations::table
+        .filter(delegations::delegate_tax_code.eq(delegate))
+        .filter(delegations::service.eq(service))
+        .filter(delegations::status.eq(DelegationStatus::Active.as_str()))
+        .select(DelegationRow::as_select())
+        .load(conn)
+}

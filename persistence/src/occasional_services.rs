@@ -428,6 +428,34 @@ pub struct ListFilter {
     pub status: Option<String>,
     /// Of this activity.
     pub activity: Option<String>,
+    /// Only those of workers whose full name (given and family, folded by
+    /// `occasional_name_key`: no accents, lower case) contains every one of these words.
+    pub worker_name: Vec<String>,
+    /// Only those of workers paid this way (`iban_transfer`, ...).
+    pub payment_method: Option<String>,
+    /// Only those where one of these subjects is the worker or the client (an intermediary's
+    /// portfolio: the subjects that delegated them).
+    pub subjects: Option<Vec<String>>,
+}
+
+diesel::define_sql_function! {
+    /// Folds a name for matching: Latin accents removed, lower case (see the migration
+    /// `service_lists`).
+    fn occasional_name_key(name: Text) -> Text;
+}
+
+/// `word` as a `LIKE` pattern matching any text that contains it (`%`, `_` and `\` escaped).
+fn contains_pattern(word: &str) -> String {
+    let mut pattern = String::with_capacity(word.len() + 2);
+    pattern.push('%');
+    for c in word.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 /// Up to `limit` services matching `filter` after `cursor` (date, id), latest date first.
@@ -463,6 +491,35 @@ pub fn list(
     }
     if let Some(activity) = &filter.activity {
         query = query.filter(s::activity.eq(activity.clone()));
+    }
+    if !filter.worker_name.is_empty() {
+        use crate::schema::persons as p;
+        let mut named = p::table.select(p::tax_code).into_boxed();
+        for word in &filter.worker_name {
+            let full = p::given_name.concat(" ").concat(p::family_name);
+            named = named.filter(
+                occasional_name_key(full).like(occasional_name_key(contains_pattern(word))),
+            );
+        }
+        query = query.filter(s::worker_tax_code.eq_any(named));
+    }
+    if let Some(method) = &filter.payment_method {
+        use crate::schema::occasional_workers as w;
+        let paid = w::table
+            .filter(w::payment_method.eq(method.clone()))
+            .select(w::tax_code);
+        query = query.filter(s::worker_tax_code.eq_any(paid));
+    }
+    if let Some(subjects) = &filter.subjects {
+        use crate::schema::occasional_clients as c;
+        let clients = c::table
+            .filter(c::tax_code.eq_any(subjects.clone()))
+            .select(c::id);
+        query = query.filter(
+            s::client_id
+                .eq_any(clients)
+                .or(s::worker_tax_code.eq_any(subjects.clone())),
+        );
     }
     if let Some((date, id)) = cursor {
         query = query.filter(
@@ -504,4 +561,16 @@ pub fn set_status(
         .set((s::status.eq(status.as_str()), s::version.eq(s::version + 1)))
         .execute(conn)
         .map(drop)
+}
+
+/// The subject (the person or the business) of each client among `ids`.
+pub fn client_subjects(
+    conn: &mut PgConnection,
+    ids: &[uuid::Uuid],
+) -> QueryResult<Vec<(uuid::Uuid, String)>> {
+    use crate::schema::occasional_clients as c;
+    c::table
+        .filter(c::id.eq_any(ids))
+        .select((c::id, c::tax_code))
+        .load(conn)
 }

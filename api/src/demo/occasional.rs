@@ -212,3 +212,40 @@ fn payouts(
     }
     Ok(())
 }
+
+/// The worker's occasional-work delegation (`read`, `services`) to `consultant`, given with
+/// the registration and accepted the day after, so the consultant's portfolio
+/// (`GET /v1/portfolio/services`) shows the worker's services.
+pub(super) fn delegate_portfolio(
+    conn: &mut PgConnection,
+    secret: &crate::settings::SecretKey,
+    consultant: &str,
+    now: OffsetDateTime,
+) -> Result<(), ApiError> {
+    use crate::delegations::lifecycle::use_cases::{
+        AcceptDelegation, CreateDelegation, Transition, accept_delegation, create_delegation,
+    };
+    use inps_domain::delegation::{DelegationTerms, Scope, Service};
+    let given = now - Duration::days(20);
+    let cmd = CreateDelegation {
+        delegate: tax_code(consultant)?,
+        terms: DelegationTerms {
+            service: Service::OccasionalWork,
+            scopes: vec![Scope::Read, Scope::Services],
+            valid_from: rome_date(given),
+            valid_until: rome_date(given) + Duration::days(360),
+        },
+    };
+    let worker = as_persona(WORKER.tax_code, &[Role::Worker])?;
+    let created = create_delegation(conn, &worker, secret, cmd, given)?;
+    let accept = AcceptDelegation {
+        id: created.delegation.delegation.id,
+        verification_code: created.verification_code,
+        expected: None,
+    };
+    let agent = as_persona(consultant, &[Role::Intermediary])?;
+    match accept_delegation(conn, &agent, secret, accept, given + Duration::days(1))? {
+        Transition::Done(_) => Ok(()),
+        Transition::WrongCode => Err(ApiError::internal("demo delegation code refused")),
+    }
+}

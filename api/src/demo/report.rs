@@ -100,16 +100,18 @@ fn describe(
     }
     for d in delegations::query(conn, &filter(Some(person.tax_code), None), None, 10)? {
         notes.push(format!(
-            "delegates {} (domestic work: {})",
+            "delegates {} ({}: {})",
             d.delegate_tax_code,
+            d.service.replace('_', " "),
             d.scopes.join(", ")
         ));
     }
     let mut acts_for = Vec::new();
     for d in delegations::query(conn, &filter(None, Some(person.tax_code)), None, 10)? {
         notes.push(format!(
-            "acts for {} (domestic work: {})",
+            "acts for {} ({}: {})",
             d.delegator_tax_code,
+            d.service.replace('_', " "),
             d.scopes.join(", ")
         ));
         acts_for.push(d.delegator_tax_code);

@@ -9,6 +9,7 @@ pub mod clients;
 pub mod dashboards;
 pub mod disputes;
 pub mod payments;
+pub mod lists;
 pub mod services;
 pub mod wallet;
 pub mod workers;
@@ -108,6 +109,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(p::list_worker_payments)
         .service(b::show_worker_dashboard)
         .service(b::show_client_dashboard);
+    // Lists and exports (the export paths are more specific than the lists').
+    cfg.service(lists::handlers::list_worker_services)
+        .service(lists::handlers::export_worker_services)
+        .service(lists::handlers::export_client_services)
+        .service(lists::handlers::list_portfolio_services)
+        .service(lists::handlers::export_portfolio_services);
 }
 
 /// Appends the accountability-log event of a write by `actor` on `subject`'s data, naming the

@@ -301,7 +301,8 @@ async fn seeding_twice_changes_nothing_and_prints_the_personas_again() {
             before.delegations,
             before.intermediaries
         ),
-        (5, 1, 2)
+        (5, 2, 2),
+        "the domestic-work delegation and the worker's occasional-work one"
     );
 
     let second = seed_demo(&settings(&app), app.clock.now()).unwrap();
@@ -326,7 +327,13 @@ async fn the_delegated_consultant_reads_only_the_delegating_employer() {
     let consultant = persona(&report, |p| !p.acts_for.is_empty());
     assert_eq!(consultant.roles, ["intermediary"]);
     let token = app.login_with(&consultant.assertion).await;
-    let delegator = &consultant.acts_for[0];
+    // The domestic-work delegator (the demo worker delegated occasional work too).
+    let worker = persona(&report, |p| p.roles.iter().any(|r| r == "worker"));
+    let delegator = consultant
+        .acts_for
+        .iter()
+        .find(|d| **d != worker.tax_code)
+        .expect("a domestic-work delegator");
     let res = app
         .get_as(&token, &format!("/v1/employers/{delegator}"))
         .await;

@@ -275,6 +275,9 @@ pub struct ServiceQuery {
     pub status: Option<ServiceStatus>,
     /// Of this activity.
     pub activity: Option<inps_domain::occasional::service::Activity>,
+    /// Only workers whose name contains every one of these words (folded: lower case, no
+    /// accents).
+    pub worker_name: Vec<String>,
 }
 
 /// Up to `limit` services matching `query` after `cursor`, latest date first
@@ -289,6 +292,18 @@ pub fn list_services(
     limit: i64,
     now: OffsetDateTime,
 ) -> Result<Vec<Service>, Refusal> {
+    let filter = list_filter(conn, actor, query, now)?;
+    Ok(services::list(conn, &filter, cursor, limit)?)
+}
+
+/// The stored filter of `query` for `actor`, once authorized (see [`list_services`]): 404 when
+/// `actor` may not read the client or the worker named.
+pub fn list_filter(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    query: ServiceQuery,
+    now: OffsetDateTime,
+) -> Result<ListFilter, Refusal> {
     let mut filter = ListFilter {
         client_id: query.client_id,
         worker: query.worker.as_ref().map(|w| w.as_str().to_owned()),
@@ -297,6 +312,8 @@ pub fn list_services(
         status: query.status.map(|s| s.as_str().to_owned()),
         activity: query.activity.map(|a| a.as_str().to_owned()),
         party_of: None,
+        worker_name: query.worker_name.clone(),
+        ..ListFilter::default()
     };
     let party = match (&query.client_id, &query.worker) {
         (Some(id), _) => {
@@ -323,7 +340,7 @@ pub fn list_services(
         let clients = services::clients_of(conn, me.as_str())?;
         filter.party_of = Some((clients, me.as_str().to_owned()));
     }
-    Ok(services::list(conn, &filter, cursor, limit)?)
+    Ok(filter)
 }
 
 /// What is used and left of one limit.

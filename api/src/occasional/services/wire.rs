@@ -231,6 +231,11 @@ pub struct ServiceFilter {
     pub status: Option<OccasionalServiceStatus>,
     /// Of this activity.
     pub activity: Option<ServiceActivity>,
+    /// Only workers whose name contains every word given (separated by spaces, in any order,
+    /// each matched as a substring of the given and family name), ignoring case and Latin
+    /// accents: `nicolo ross` finds Nicolò Rossi. 2 to 100 characters, at most 5 words.
+    #[param(min_length = 2, max_length = 100, pattern = "^[^\\u0000]*$")]
+    pub worker_name: Option<String>,
 }
 
 /// `?year=` of the limits.
@@ -438,8 +443,33 @@ impl TryFrom<ServiceFilter> for ServiceQuery {
             to: f.to,
             status: f.status.map(Into::into),
             activity: f.activity.map(Into::into),
+            worker_name: f
+                .worker_name
+                .as_deref()
+                .map(name_words)
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
+}
+
+/// The words of a `worker_name` filter: 2 to 100 characters, at most 5 words, no control
+/// characters (422 `worker_name` otherwise).
+pub fn name_words(text: &str) -> Result<Vec<String>, Refusal> {
+    let chars = text.chars().count();
+    let words: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
+    if !(2..=100).contains(&chars)
+        || words.is_empty()
+        || words.len() > 5
+        || text.chars().any(char::is_control)
+    {
+        return Err(invalid(
+            "worker_name",
+            "da 2 a 100 caratteri, al massimo 5 parole",
+            "2 to 100 characters, at most 5 words",
+        ));
+    }
+    Ok(words)
 }
 
 impl From<Gauge> for GaugeBody {

@@ -1,0 +1,2 @@
+DROP INDEX persons_name_key;
+DROP FUNCTION occasional_name_key(text);
