@@ -183,9 +183,9 @@ fn dataset_sql(sizes: Sizes, year: i32) -> String {
          INSERT INTO occasional_workers (tax_code, declaration, category, payment_method, iban, registered_at, updated_at)
            SELECT tax_code,
              CASE WHEN n % 20 < 5 THEN '{{\"category\": \"pensioner\", \"pension\": \"old_age\"}}'::jsonb
-                  WHEN n % 20 < 8 THEN '{{\"category\": \"unemployed\", \"since\": \"2020-01-01\"}}'::jsonb
+                  WHEN n % 20 < 8 THEN '{{\"category\": \"income_support\", \"scheme\": \"cassa integrazione\"}}'::jsonb
                   ELSE '{{\"category\": \"other\"}}'::jsonb END,
-             CASE WHEN n % 20 < 5 THEN 'pensioner' WHEN n % 20 < 8 THEN 'unemployed' ELSE 'other' END,
+             CASE WHEN n % 20 < 5 THEN 'pensioner' WHEN n % 20 < 8 THEN 'income_support' ELSE 'other' END,
              'post_office_mandate', NULL, now(), now()
            FROM bench_worker_codes;
          CREATE TABLE bench_clients AS
