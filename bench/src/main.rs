@@ -11,9 +11,13 @@
 //! notification outbox's write and delivery rates beside the API's write rate (`outbox.rs`).
 //! `agenda`: the appointment agenda on a generated dataset of 100k employers and 1M
 //! appointments: search, slot listing, draft + confirm under contention (`agenda.rs`).
+//! `occasional`: recording an occasional-work service with every limit check over a year of
+//! data, against pgbench on the same transaction, with a check that no limit is overshot
+//! (`occasional.rs`).
 
 mod agenda;
 mod load;
+mod occasional;
 mod outbox;
 
 use std::sync::Arc;
@@ -194,8 +198,28 @@ fn main() {
                 std::process::exit(1);
             }
         }
+        Some("occasional") => {
+            let shape = load::Shape {
+                connections: usize::try_from(number("--connections", 64)).unwrap_or(64),
+                seconds: number("--seconds", 10),
+            };
+            let size = |name, default: usize| {
+                usize::try_from(number(name, default as u64)).unwrap_or(default)
+            };
+            let sizes = occasional::Sizes {
+                workers: size("--workers", 100_000),
+                clients: size("--clients", 20_000),
+                services: size("--services", 1_000_000),
+            };
+            if let Err(e) = occasional::occasional(shape, sizes) {
+                eprintln!("occasional: {e}");
+                std::process::exit(1);
+            }
+        }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; available: audit-append, load, outbox, agenda");
+            eprintln!(
+                "unknown benchmark {other:?}; available: audit-append, load, outbox, agenda, occasional"
+            );
             std::process::exit(2);
         }
     }
