@@ -210,6 +210,22 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
         ],
     ),
     (
+        "close_dispute",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::Forbidden,
+            Problem::StateConflict,
+        ],
+    ),
+    (
+        "reopen_dispute",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::Forbidden,
+            Problem::StateConflict,
+        ],
+    ),
+    (
         "reply_to_dispute",
         &[
             Problem::ScopeNotGranted,

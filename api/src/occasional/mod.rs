@@ -96,7 +96,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(d::open_dispute)
         .service(d::reply_to_dispute)
         .service(d::show_dispute)
-        .service(d::list_service_disputes);
+        .service(d::list_service_disputes)
+        .service(d::close_dispute)
+        .service(d::reopen_dispute);
 }
 
 /// Appends the accountability-log event of a write by `actor` on `subject`'s data, naming the
