@@ -209,6 +209,11 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
             Problem::StateConflict,
         ],
     ),
+    ("record_recurring_service", &[Problem::ScopeNotGranted]),
+    (
+        "stop_recurring_service",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
     (
         "close_dispute",
         &[

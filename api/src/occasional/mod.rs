@@ -7,6 +7,7 @@
 
 pub mod clients;
 pub mod disputes;
+pub mod recurring;
 pub mod services;
 pub mod wallet;
 pub mod workers;
@@ -98,7 +99,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(d::show_dispute)
         .service(d::list_service_disputes)
         .service(d::close_dispute)
-        .service(d::reopen_dispute);
+        .service(d::reopen_dispute)
+        .service(recurring::handlers::record_recurring_service)
+        .service(recurring::handlers::list_recurring_services)
+        .service(recurring::handlers::show_recurring_service)
+        .service(recurring::handlers::stop_recurring_service);
 }
 
 /// Appends the accountability-log event of a write by `actor` on `subject`'s data, naming the

@@ -386,7 +386,8 @@ async fn the_demo_worker_sees_services_recorded_and_revoked_for_both_instruments
     );
     let path = format!("/v1/workers/{}/limits", worker.tax_code);
     let limits = app.get_as(&token, &path).await.json();
-    assert_eq!(limits["total"]["used"]["amount"], "80.00");
+    // 80 EUR of single services and four 600 EUR occurrences of the trattoria's weekly rule.
+    assert_eq!(limits["total"]["used"]["amount"], "2480.00");
     assert_eq!(limits["pairs"].as_array().unwrap().len(), 2);
 }
 

@@ -35,6 +35,7 @@ mod notifications;
 mod occasional_changes;
 mod occasional_clients;
 mod occasional_disputes;
+mod occasional_recurring;
 mod occasional_rules;
 mod occasional_services;
 mod occasional_wallet;
