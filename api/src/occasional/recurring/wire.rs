@@ -7,29 +7,23 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::use_cases::{NewRule, Occurrence, RuleView, weekdays};
+use crate::agenda::consultation_points::wire::Weekday;
 use crate::cassetto::employments::wire::tax_code;
 use crate::occasional::clients::wire::OccasionalChannel;
 use crate::occasional::services::wire::{ServiceActivity, duration, place, start_time};
 use crate::refusal::Refusal;
 use crate::wire::MoneySchema;
 
-crate::wire::wire_enum! {
-    /// A day of the week.
-    Weekday <=> DWeekday {
-        /// Lunedì.
-        Monday,
-        /// Martedì.
-        Tuesday,
-        /// Mercoledì.
-        Wednesday,
-        /// Giovedì.
-        Thursday,
-        /// Venerdì.
-        Friday,
-        /// Sabato.
-        Saturday,
-        /// Domenica.
-        Sunday,
+/// The weekday of the wire (the agenda's: one `Weekday` schema in the contract).
+fn wire_weekday(day: DWeekday) -> Weekday {
+    match day {
+        DWeekday::Monday => Weekday::Monday,
+        DWeekday::Tuesday => Weekday::Tuesday,
+        DWeekday::Wednesday => Weekday::Wednesday,
+        DWeekday::Thursday => Weekday::Thursday,
+        DWeekday::Friday => Weekday::Friday,
+        DWeekday::Saturday => Weekday::Saturday,
+        DWeekday::Sunday => Weekday::Sunday,
     }
 }
 
@@ -174,9 +168,9 @@ pub struct RecurringBody {
     #[serde(with = "time::serde::rfc3339::option")]
     pub stopped_at: Option<OffsetDateTime>,
     /// How many occurrences were generated as services.
-    pub generated: usize,
+    pub generated: u32,
     /// How many occurrences were refused.
-    pub refused: usize,
+    pub refused: u32,
     /// Every occurrence so far, in date order.
     pub occurrences: Vec<OccurrenceBody>,
 }
@@ -229,8 +223,9 @@ impl TryFrom<RuleView> for RecurringBody {
             .iter()
             .filter(|o| o.service_id.is_some())
             .count();
+        let count = |n: usize| u32::try_from(n).map_err(Refusal::internal);
         Ok(Self {
-            weekdays: weekdays(&r)?.into_iter().map(Into::into).collect(),
+            weekdays: weekdays(&r)?.into_iter().map(wire_weekday).collect(),
             id: r.id,
             client_id: r.client_id,
             worker_tax_code: r.worker_tax_code,
@@ -245,8 +240,8 @@ impl TryFrom<RuleView> for RecurringBody {
             status: r.status,
             created_at: r.created_at,
             stopped_at: r.stopped_at,
-            generated,
-            refused: v.occurrences.len() - generated,
+            generated: count(generated)?,
+            refused: count(v.occurrences.len() - generated)?,
             occurrences: v.occurrences.into_iter().map(occurrence).collect(),
         })
     }
