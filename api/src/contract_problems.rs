@@ -215,6 +215,27 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
             Problem::StateConflict,
         ],
     ),
+    ("record_recurring_service", &[Problem::ScopeNotGranted]),
+    (
+        "stop_recurring_service",
+        &[Problem::ScopeNotGranted, Problem::StateConflict],
+    ),
+    (
+        "close_dispute",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::Forbidden,
+            Problem::StateConflict,
+        ],
+    ),
+    (
+        "reopen_dispute",
+        &[
+            Problem::ScopeNotGranted,
+            Problem::Forbidden,
+            Problem::StateConflict,
+        ],
+    ),
     (
         "reply_to_dispute",
         &[

@@ -28,6 +28,7 @@
 //! | [`limits`] | the annual limits, with the 75 % weighting and the 80 % / 95 % warnings |
 //! | [`admission`] | every check of a new service in one decision |
 //! | [`changes`] | rectification, duplication and weekly recurring services |
+//! | [`recurring`] | the days, generation window and reminders of weekly recurring rules |
 //! | [`dispute`] | the worker's requests for clarification and their states |
 //! | [`payment`] | INPS payouts: the monthly run, payment states, the dashboards' sums |
 //! | [`wallet`] | the client's funds: fundings, commitments, releases |
@@ -39,6 +40,7 @@ pub mod deadlines;
 pub mod dispute;
 pub mod limits;
 pub mod payment;
+pub mod recurring;
 pub mod rules;
 pub mod service;
 pub mod wallet;

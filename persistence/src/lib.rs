@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod occasional;
 pub mod occasional_disputes;
 pub mod occasional_payments;
+pub mod occasional_recurring;
 pub mod occasional_services;
 pub mod persons;
 pub mod pool;

@@ -731,6 +731,44 @@ diesel::joinable!(appointment_inquiries -> appointments (appointment_id));
 diesel::joinable!(appointment_inquiries -> inquiries (inquiry_id));
 diesel::joinable!(appointment_history -> appointments (appointment_id));
 
+diesel::table! {
+    occasional_recurring_rules (id) {
+        id -> Uuid,
+        client_id -> Uuid,
+        worker_tax_code -> Text,
+        channel -> Text,
+        weekdays -> Array<Int2>,
+        start_time -> Time,
+        minutes -> Int4,
+        activity -> Text,
+        place -> Nullable<Text>,
+        pay_cents -> Nullable<Int8>,
+        first_date -> Date,
+        last_date -> Date,
+        status -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamptz,
+        stopped_at -> Nullable<Timestamptz>,
+        stopped_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    occasional_recurring_occurrences (rule_id, on_date) {
+        rule_id -> Uuid,
+        on_date -> Date,
+        service_id -> Nullable<Uuid>,
+        problem -> Nullable<Text>,
+        rule -> Nullable<Text>,
+        detail -> Nullable<Text>,
+        residual -> Nullable<Jsonb>,
+        generated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(occasional_recurring_rules -> occasional_clients (client_id));
+diesel::joinable!(occasional_recurring_occurrences -> occasional_recurring_rules (rule_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     contact_verifications,
     persons,
@@ -770,6 +808,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     occasional_clients,
     occasional_services,
     occasional_disputes,
+    occasional_recurring_rules,
+    occasional_recurring_occurrences,
     occasional_fundings,
     occasional_payment_runs,
     occasional_payments,

@@ -1,8 +1,9 @@
 //! The occasional-work part of the demo: a student registered as a worker, a family on the
 //! Libretto Famiglia and a trattoria on PrestO (its owner acts for it as legal representative),
 //! both with settled funds and one payment notice still pending, and services recorded, declared
-//! and revoked over the last days, and two past months paid by INPS payment runs (one payment
-//! credited, one failed). Written through the same use cases as the API.
+//! and revoked over the last days, two past months paid by INPS payment runs (one payment
+//! credited, one failed), and a weekly rule of the trattoria with generated and refused
+//! occurrences. Written through the same use cases as the API.
 
 use diesel::PgConnection;
 use inps_domain::identity::Role;
@@ -24,6 +25,7 @@ use crate::error::ApiError;
 use crate::identity::me::use_cases::{GiveConsent, give_consents};
 use crate::occasional::clients::use_cases::record_client;
 use crate::occasional::payments::use_cases::{record_outcome, run_payments};
+use crate::occasional::recurring::use_cases::{NewRule, create_rule, generate_window};
 use crate::occasional::services::use_cases::{NewService, record_service, revoke_service};
 use crate::occasional::wallet::use_cases::{request_funding, settle_funding};
 use crate::occasional::workers::use_cases::{RegisterWorker, register_worker};
@@ -165,6 +167,39 @@ pub(super) fn seed(
     }
     let family_side = (&family_actor, family_id);
     payouts(conn, family_side, &student, &office, now)?;
+    recurring_for_demo(conn, (&owner_actor, &office), trattoria_id, student, now)
+}
+
+/// A weekly rule of the trattoria: the student on weekday evenings for two months at 600 EUR
+/// net each, funded for it. The first window generates four services; the fifth would pass the
+/// 2,500 EUR pair limit, so it and the rest of the window are refused (shown with the rule and
+/// the residuals in `GET /v1/recurring-services/{id}`).
+fn recurring_for_demo(
+    conn: &mut PgConnection,
+    (owner, office): (&crate::auth::Actor, &crate::auth::Actor),
+    trattoria_id: uuid::Uuid,
+    student: inps_domain::tax_code::TaxCode,
+    now: OffsetDateTime,
+) -> Result<(), ApiError> {
+    use time::Weekday::{Friday, Monday, Thursday, Tuesday, Wednesday};
+
+    let funding = request_funding(conn, owner, trattoria_id, eur(500_000)?, now)?;
+    settle_funding(conn, office, funding.id, now)?;
+    let today = rome_date(now);
+    let cmd = NewRule {
+        client_id: trattoria_id,
+        worker: student,
+        weekdays: vec![Monday, Tuesday, Wednesday, Thursday, Friday],
+        start: Time::from_hms(19, 0, 0).map_err(ApiError::internal)?,
+        minutes: 300,
+        activity: Activity::Other,
+        pay: Some(eur(60_000)?),
+        place: Some("Trattoria Esposito, Napoli".to_owned()),
+        first_date: today + Duration::days(1),
+        last_date: today + Duration::days(60),
+    };
+    let rule = create_rule(conn, owner, cmd, now)?;
+    generate_window(conn, owner, rule.id, now)?;
     Ok(())
 }
 

@@ -3,7 +3,11 @@
 //! notification worker, which writes the reminder with [`notify`] when it is still worth
 //! sending. A delegation's parties hear a week before its last day that it ends
 //! ([`DELEGATION_EXPIRING`]); the people an appointment concerns hear 24 hours before it starts
-//! (`appointment_reminder`, `crate::agenda::appointments::use_cases::remind`).
+//! (`appointment_reminder`, `crate::agenda::appointments::use_cases::remind`). Occasional work
+//! (`crate::occasional::recurring::use_cases`): a recurring rule's window is extended daily
+//! (`recurring_services_generation`), both parties of a generated service hear the day before
+//! (`occasional_service_reminder`), and a Libretto Famiglia client hears on the 1st that last
+//! month's services are reported by the 3rd (`libretto_report_due`).
 
 use diesel::{Connection as _, PgConnection};
 use inps_domain::delegation::{self as rules, EXPIRY_REMINDER_DAYS};
@@ -16,6 +20,9 @@ use time::{Date, Duration, OffsetDateTime};
 use super::outbox::{Event, notify};
 use crate::agenda::appointments::use_cases::{APPOINTMENT_REMINDER, remind as remind_appointment};
 use crate::clock::Clock;
+use crate::occasional::recurring::use_cases::{
+    self as recurring, LIBRETTO_REPORT_DUE, RECURRING_GENERATION, SERVICE_REMINDER,
+};
 use crate::refusal::Refusal;
 
 /// The job kind of the delegation expiry reminder.
@@ -48,6 +55,11 @@ pub fn run_due(conn: &mut PgConnection, clock: &dyn Clock, batch: i64) -> Result
             for job in &jobs {
                 let due = match job.kind.as_str() {
                     APPOINTMENT_REMINDER => remind_appointment(conn, job.subject_id, now)?,
+                    RECURRING_GENERATION => recurring::extend(conn, job.subject_id, now)?,
+                    SERVICE_REMINDER => recurring::remind_service(conn, job.subject_id, now)?,
+                    LIBRETTO_REPORT_DUE => {
+                        recurring::remind_libretto_report(conn, job.subject_id, job.due_on, now)?
+                    }
                     _ => remind(conn, job.subject_id, job.due_on, now)?,
                 };
                 let outcome = if due {

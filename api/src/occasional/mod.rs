@@ -10,6 +10,7 @@ pub mod dashboards;
 pub mod disputes;
 pub mod payments;
 pub mod lists;
+pub mod recurring;
 pub mod services;
 pub mod wallet;
 pub mod workers;
@@ -99,7 +100,13 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(d::open_dispute)
         .service(d::reply_to_dispute)
         .service(d::show_dispute)
-        .service(d::list_service_disputes);
+        .service(d::list_service_disputes)
+        .service(d::close_dispute)
+        .service(d::reopen_dispute)
+        .service(recurring::handlers::record_recurring_service)
+        .service(recurring::handlers::list_recurring_services)
+        .service(recurring::handlers::show_recurring_service)
+        .service(recurring::handlers::stop_recurring_service);
     use self::{dashboards::handlers as b, payments::handlers as p};
     cfg.service(p::create_payment_run)
         .service(p::show_payment_run)

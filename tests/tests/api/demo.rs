@@ -394,9 +394,9 @@ async fn the_demo_worker_sees_services_recorded_and_revoked_for_both_instruments
     );
     let path = format!("/v1/workers/{}/limits", worker.tax_code);
     let limits = app.get_as(&token, &path).await.json();
-    // 80.00 of this month's work and 16.00 of January's, whose payment failed (December's
-    // was paid, in 2025).
-    assert_eq!(limits["total"]["used"]["amount"], "96.00");
+    // 80.00 of this month's single services, 16.00 of January's, whose payment failed
+    // (December's was paid, in 2025), and four 600 EUR occurrences of the trattoria's weekly rule.
+    assert_eq!(limits["total"]["used"]["amount"], "2496.00");
     assert_eq!(limits["pairs"].as_array().unwrap().len(), 2);
     let path = format!("/v1/workers/{}/payments", worker.tax_code);
     let payments = app.items(&token, &path).await;

@@ -42,6 +42,7 @@ struct Data {
     funding_id: String,
     service_id: String,
     dispute_id: String,
+    recurring_service_id: String,
     consultation_point_id: String,
     appointment_id: String,
     appointment_attachment_id: String,
@@ -73,6 +74,7 @@ impl Data {
             funding_id: uuid::Uuid::new_v4().to_string(),
             service_id: uuid::Uuid::new_v4().to_string(),
             dispute_id: uuid::Uuid::new_v4().to_string(),
+            recurring_service_id: uuid::Uuid::new_v4().to_string(),
             consultation_point_id: uuid::Uuid::new_v4().to_string(),
             appointment_id: uuid::Uuid::new_v4().to_string(),
             appointment_attachment_id: uuid::Uuid::new_v4().to_string(),
@@ -108,6 +110,7 @@ fn parameter(collection: &str, name: &str, data: &Data) -> Option<PathParam> {
         ("fundings", "id") => subject(&data.funding_id),
         ("services", "id") => subject(&data.service_id),
         ("disputes", "id") => subject(&data.dispute_id),
+        ("recurring-services", "id") => subject(&data.recurring_service_id),
         ("attachments", "attachment_id") => subject(&data.attachment_id),
         ("support-tickets", "id") => subject(&data.ticket_id),
         ("attachments", "ticket_attachment_id") => subject(&data.ticket_attachment_id),
@@ -270,6 +273,16 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         .await;
     assert_eq!(res.status, 201, "open dispute: {}", res.text());
     let dispute_id = id_of(&res.json());
+    // A weekly rule of the owner's client, the owner working on Fridays.
+    let path = format!("/v1/clients/{client_id}/recurring-services");
+    let rule = json!({
+        "worker_tax_code": owner.tax_code, "weekdays": ["friday"], "start_time": "09:00",
+        "duration_minutes": 120, "activity": "small_domestic_jobs",
+        "first_date": "2026-03-06", "last_date": "2026-03-20",
+    });
+    let res = app.post_as(&token, &path, rule).await;
+    assert_eq!(res.status, 201, "recurring rule: {}", res.text());
+    let recurring_service_id = id_of(&res.json());
     app.register_intermediary(delegate).await;
     let agent = app.login(delegate).await;
     // A webhook subscription (loopback: the sandbox allows it) that the acceptance below
@@ -355,6 +368,7 @@ async fn cassetto_of(app: &TestApp, owner: &Persona, delegate: &Persona) -> Data
         funding_id,
         service_id,
         dispute_id,
+        recurring_service_id,
         consultation_point_id,
         appointment_id,
         appointment_attachment_id,
@@ -475,6 +489,7 @@ const OCCASIONAL_WORK_PATHS: &[&str] = &[
     "/services/",
     "/disputes/",
     "/payments/",
+    "/recurring-services/",
 ];
 
 /// Whether `who` is delegated by the owner for the service `operation` belongs to.

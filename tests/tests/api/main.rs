@@ -37,6 +37,7 @@ mod occasional_clients;
 mod occasional_disputes;
 mod occasional_payments;
 mod occasional_lists;
+mod occasional_recurring;
 mod occasional_rules;
 mod occasional_services;
 mod occasional_wallet;

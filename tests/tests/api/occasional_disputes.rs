@@ -290,3 +290,149 @@ async fn of_twenty_concurrent_answers_exactly_one_is_taken() {
         .await;
     assert_eq!(notices.len(), 1, "one answer, one notice");
 }
+
+fn step_path(dispute: &Value, step: &str) -> String {
+    format!(
+        "/v1/disputes/{}/{step}",
+        dispute["id"].as_str().expect("id")
+    )
+}
+
+async fn answer(app: &TestApp, p: &PrestoParties, dispute: &Value) {
+    let body = json!({"text": "Il foglio presenze dice 4 ore."});
+    let res = app.post_as(&p.client, &reply_path(dispute), body).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+}
+
+#[actix_web::test]
+async fn the_worker_reopens_an_answer_then_closes_and_the_service_returns_to_recorded() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let dispute = opened(&app, &p, &service_id).await;
+    answer(&app, &p, &dispute).await;
+    app.advance(Duration::minutes(10));
+    let res = app
+        .post_as(&p.worker, &step_path(&dispute, "reopening"), json!({}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let reopened = res.json();
+    assert_eq!(reopened["state"], "opened");
+    assert_eq!(reopened["reopened_at"], "2026-03-02T09:10:00Z");
+    assert_eq!(
+        service_status(&app, &p.client, &service_id).await,
+        "disputed"
+    );
+    // Reopening an opened dispute is out of turn.
+    let res = app
+        .post_as(&p.worker, &step_path(&dispute, "reopening"), json!({}))
+        .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    app.advance(Duration::minutes(5));
+    let res = app
+        .post_as(&p.worker, &step_path(&dispute, "closure"), json!({}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let closed = res.json();
+    assert_eq!(closed["state"], "closed");
+    assert_eq!(closed["closed_at"], "2026-03-02T09:15:00Z");
+    assert_eq!(closed["reopened_at"], "2026-03-02T09:10:00Z");
+    assert_eq!(
+        service_status(&app, &p.client, &service_id).await,
+        "recorded"
+    );
+    for token in [&p.client, &p.worker] {
+        for kind in ["dispute_reopened", "dispute_closed"] {
+            let notices = app
+                .items(token, &format!("/v1/notifications?type={kind}"))
+                .await;
+            assert_eq!(notices.len(), 1, "{kind}: {notices:?}");
+            assert_eq!(notices[0]["payload"]["dispute_id"], dispute["id"]);
+        }
+    }
+    // Closed is final.
+    for step in ["closure", "reopening"] {
+        let res = app
+            .post_as(&p.worker, &step_path(&dispute, step), json!({}))
+            .await;
+        assert_eq!(res.status, 409, "{step}: {}", res.text());
+    }
+    // A new dispute may be opened on the service once the old one is closed.
+    opened(&app, &p, &service_id).await;
+    let operator = app.login_operator().await;
+    let audit = app.audit_events(&operator, "").await;
+    for action in ["dispute.reopen", "dispute.close"] {
+        assert!(
+            audit.iter().any(|e| e["action"] == action),
+            "{action} is audited"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn closing_a_rectified_dispute_keeps_the_service_rectified() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let dispute = opened(&app, &p, &service_id).await;
+    let changes = json!({"duration_minutes": 300, "pay": {"amount": "50.00", "currency": "EUR"}});
+    let body = json!({"text": "Corretto.", "rectification": changes});
+    let res = app.post_as(&p.client, &reply_path(&dispute), body).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // A rectified dispute cannot be reopened: the worker opens a new one on the new version.
+    let res = app
+        .post_as(&p.worker, &step_path(&dispute, "reopening"), json!({}))
+        .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    let res = app
+        .post_as(&p.worker, &step_path(&dispute, "closure"), json!({}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(
+        service_status(&app, &p.worker, &service_id).await,
+        "rectified"
+    );
+}
+
+#[actix_web::test]
+async fn the_client_may_not_close_or_reopen_an_operator_closes_and_a_stranger_sees_nothing() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let dispute = opened(&app, &p, &service_id).await;
+    answer(&app, &p, &dispute).await;
+    for step in ["closure", "reopening"] {
+        let res = app
+            .post_as(&p.client, &step_path(&dispute, step), json!({}))
+            .await;
+        assert_eq!(
+            res.problem(403)["type"],
+            problem_type("forbidden"),
+            "{step}"
+        );
+    }
+    let stranger = app.login(&intermediary()).await;
+    for step in ["closure", "reopening"] {
+        let res = app
+            .post_as(&stranger, &step_path(&dispute, step), json!({}))
+            .await;
+        assert_eq!(res.status, 404, "{step}: {}", res.text());
+    }
+    let operator = app.login_operator().await;
+    let res = app
+        .post_as(&operator, &step_path(&dispute, "reopening"), json!({}))
+        .await;
+    assert_eq!(res.status, 403, "operators only close: {}", res.text());
+    let res = app
+        .post_as(&operator, &step_path(&dispute, "closure"), json!({}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["state"], "closed");
+    let shown = app
+        .get_as(
+            &p.client,
+            &format!("/v1/disputes/{}", dispute["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(shown.json()["state"], "closed");
+}

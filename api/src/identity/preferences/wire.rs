@@ -61,6 +61,16 @@ crate::wire::wire_enum! {
         DisputeAnswered,
         /// INPS scheduled a payment to the recipient (a worker), or the payment moved on.
         OccasionalPaymentUpdated,
+        /// A dispute about a service of the recipient was closed.
+        DisputeClosed,
+        /// The worker reopened a dispute about a service of the recipient.
+        DisputeReopened,
+        /// A recurring rule of the recipient could not generate an occurrence.
+        RecurringOccurrenceRefused,
+        /// A generated service of the recipient takes place tomorrow.
+        OccasionalServiceReminder,
+        /// The recipient's Libretto Famiglia services of last month are due by the 3rd.
+        LibrettoReportDue,
     }
 }
 

@@ -142,3 +142,60 @@ pub async fn list_service_disputes(
     let items = disputes.into_iter().map(DisputeBody::from).collect();
     Ok(HttpResponse::Ok().json(DisputeList { items }))
 }
+
+/// Close a dispute
+///
+/// The worker closes the dispute once satisfied (from `opened`, `answered` or `rectified`); an
+/// operator may close any open dispute. The service returns to its status before the dispute
+/// (`rectified` if the client rectified it). `closed` is final. Both parties are notified
+/// (`dispute_closed`). The worker side, with the `services` scope, or an operator; the client
+/// side gets 403 (a dispute is never settled by the side it is about).
+#[utoipa::path(tag = "services", operation_id = "close_dispute",
+    params(("id" = uuid::Uuid, Path, description = "The dispute's id.")),
+    responses((status = 200, description = "Closed.", body = DisputeBody),
+              (status = 403, description = "Only the worker side or an operator closes a dispute."),
+              (status = 404, description = "Unknown or not visible."),
+              (status = 409, description = "The dispute is already closed.")),
+    security(("bearer" = [])))]
+#[post("/disputes/{id}/closure")]
+pub async fn close_dispute(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id_in_path(&path.into_inner())?;
+    let now = state.clock.now();
+    let dispute = db::transaction(&state, move |conn| {
+        Ok(use_cases::close_dispute(conn, &caller.actor(), id, now)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(DisputeBody::from(dispute)))
+}
+
+/// Reopen a dispute
+///
+/// The worker finds the client's answer unsatisfying: an `answered` dispute is `opened` again
+/// (409 in any other state) and waits for the client; `reopened_at` is stamped. Both parties
+/// are notified (`dispute_reopened`). The worker side, with the `services` scope; the client
+/// side and operators get 403.
+#[utoipa::path(tag = "services", operation_id = "reopen_dispute",
+    params(("id" = uuid::Uuid, Path, description = "The dispute's id.")),
+    responses((status = 200, description = "Reopened.", body = DisputeBody),
+              (status = 403, description = "Only the worker side reopens a dispute."),
+              (status = 404, description = "Unknown or not visible."),
+              (status = 409, description = "The dispute is not answered.")),
+    security(("bearer" = [])))]
+#[post("/disputes/{id}/reopening")]
+pub async fn reopen_dispute(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id_in_path(&path.into_inner())?;
+    let now = state.clock.now();
+    let dispute = db::transaction(&state, move |conn| {
+        Ok(use_cases::reopen_dispute(conn, &caller.actor(), id, now)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(DisputeBody::from(dispute)))
+}

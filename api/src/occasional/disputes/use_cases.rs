@@ -277,3 +277,69 @@ pub fn show_dispute(
     )?;
     Ok(found)
 }
+
+/// Moves the dispute `id` by `action` (close or reopen), for the worker side or, closing, an
+/// operator: the client side gets 403 (the domain's rule: a dispute is never settled by the
+/// side it is about), anyone else 404, a state that does not allow it 409. Locks the service
+/// first and re-reads the dispute under that lock; the service returns to its status before the
+/// dispute when closed unrectified (see [`dispute::service_status`]). Stamped, audited, notified
+/// to both parties.
+fn settle(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    action: DisputeAction,
+    now: OffsetDateTime,
+) -> Result<Dispute, Refusal> {
+    let (verb, event_type) = match action {
+        DisputeAction::Reopen => ("dispute.reopen", EventType::DisputeReopened),
+        _ => ("dispute.close", EventType::DisputeClosed),
+    };
+    let found = disputes::find(conn, id)?.ok_or_else(Refusal::not_found)?;
+    let service = services::find(conn, found.service_id, false)?.ok_or_else(Refusal::not_found)?;
+    let link = resource(id);
+    let step = (Scope::Services, DisputeParty::Worker);
+    let (party, access) = party_of(conn, actor, &service, step, (verb, &link), now)?;
+    let service = services::find(conn, found.service_id, true)?.ok_or_else(Refusal::not_found)?;
+    let current = disputes::find(conn, id)?.ok_or_else(Refusal::not_found)?;
+    let state = dispute::transition(current.state, action, party).map_err(|e| refusal(&e))?;
+    let moved = Dispute {
+        state,
+        timeline: current.timeline.stamp(action, now),
+        ..current
+    };
+    disputes::update(conn, &moved)?;
+    let status = dispute::service_status(
+        state,
+        moved.status_before,
+        moved.timeline.rectified_at.is_some(),
+    );
+    if status != service.status {
+        services::set_status(conn, service.id, status)?;
+    }
+    audit_write(conn, actor, &access, (verb, &link), &service.worker, now)?;
+    notify_parties(conn, &service, &moved, event_type, now)?;
+    Ok(moved)
+}
+
+/// Closes the dispute `id` (`POST /v1/disputes/{id}/closure`): the worker side (satisfied) or
+/// an operator, from `opened`, `answered` or `rectified`; see [`settle`].
+pub fn close_dispute(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<Dispute, Refusal> {
+    settle(conn, actor, id, DisputeAction::Close, now)
+}
+
+/// Reopens the dispute `id` (`POST /v1/disputes/{id}/reopening`): the worker side, when the
+/// client's answer does not satisfy them (`answered` to `opened`); see [`settle`].
+pub fn reopen_dispute(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> Result<Dispute, Refusal> {
+    settle(conn, actor, id, DisputeAction::Reopen, now)
+}

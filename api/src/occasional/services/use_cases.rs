@@ -27,6 +27,7 @@ use super::super::{audit_write, authorize, rule_book, rules_on};
 use super::refusals;
 use crate::auth::Actor;
 use crate::notifications::outbox::{Event, notify};
+use crate::occasional::recurring::use_cases::schedule_libretto_report_reminder;
 use crate::problems::{Problem, Text};
 use crate::refusal::Refusal;
 
@@ -125,6 +126,9 @@ pub fn record_service(
         revoked_at: None,
     };
     services::insert(conn, &ServiceRow::of(&service, actor.tax_code.as_deref()))?;
+    if matches!(service.draft.terms, Terms::LibrettoFamiglia) {
+        schedule_libretto_report_reminder(conn, client.id, service.draft.date, now)?;
+    }
     let link = resource(service.id);
     audit_write(
         conn,
@@ -612,6 +616,9 @@ pub fn rectify_service(
         ..current
     };
     services::replace(conn, &ServiceRow::of(&service, actor.tax_code.as_deref()))?;
+    if matches!(service.draft.terms, Terms::LibrettoFamiglia) {
+        schedule_libretto_report_reminder(conn, client.id, service.draft.date, now)?;
+    }
     let link = resource(id);
     audit_write(
         conn,

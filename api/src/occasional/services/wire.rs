@@ -303,7 +303,7 @@ fn invalid(field: &str, it: &'static str, en: &'static str) -> Refusal {
     Refusal::invalid_field(field, Text::new(it, en))
 }
 
-fn start_time(text: &str) -> Result<Time, Refusal> {
+pub(crate) fn start_time(text: &str) -> Result<Time, Refusal> {
     let bad = || {
         invalid(
             "start_time",
@@ -320,14 +320,14 @@ fn start_time(text: &str) -> Result<Time, Refusal> {
     Time::from_hms(hours, minutes, 0).map_err(|_| bad())
 }
 
-fn duration(minutes: i64) -> Result<u32, Refusal> {
+pub(crate) fn duration(minutes: i64) -> Result<u32, Refusal> {
     u32::try_from(minutes)
         .ok()
         .filter(|m| (1..=1440).contains(m))
         .ok_or_else(|| invalid("duration_minutes", "da 1 a 1440", "from 1 to 1440"))
 }
 
-fn place(text: &str) -> Result<String, Refusal> {
+pub(crate) fn place(text: &str) -> Result<String, Refusal> {
     inps_domain::text::clean_text(text, 200)
         .map_err(|_| invalid("place", "vuoto o troppo lungo", "blank or too long"))
 }
