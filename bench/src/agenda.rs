@@ -83,7 +83,8 @@ fn plan_slots(
 ) -> Result<Vec<(OffsetDateTime, OffsetDateTime)>, String> {
     let hours: inps_api::agenda::consultation_points::wire::OpeningHours =
         serde_json::from_str(&weekdays(1)).map_err(|e| e.to_string())?;
-    let (weekly, exceptions) = hours.to_domain().map_err(|e| e.to_string())?;
+    let hours = inps_domain::agenda::points::OpeningHours::from(hours);
+    let (weekly, exceptions) = hours.checked().map_err(|e| e.to_string())?;
     let schedule = Schedule::new(weekly, exceptions, Vec::new()).map_err(|e| e.to_string())?;
     let mut slots = Vec::new();
     let mut day = from;

@@ -8,8 +8,8 @@
 pub mod clients;
 pub mod dashboards;
 pub mod disputes;
-pub mod payments;
 pub mod lists;
+pub mod payments;
 pub mod recurring;
 pub mod services;
 pub mod wallet;
