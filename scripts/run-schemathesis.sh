@@ -191,6 +191,10 @@ checks = { positive_data_acceptance = { expected-statuses = ["2xx", "401", "403"
 include-operation-id = "add_appointment_attachments"
 checks = { positive_data_acceptance = { expected-statuses = ["2xx", "401", "403", "404", "409", "412", "415", "422"] } }
 
+[[operations]]
+include-operation-id = "post_appointment_message"
+checks = { positive_data_acceptance = { expected-statuses = ["2xx", "401", "403", "404", "409", "412", "415", "422"] } }
+
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "401", "403", "404", "409", "412", "422"]
 

@@ -130,7 +130,7 @@ pub async fn show_payment(
 #[utoipa::path(tag = "payments", operation_id = "record_payment_outcome",
     request_body = OutcomeBody,
     params(("id" = uuid::Uuid, Path, description = "The payment's id."),
-           ("If-Match" = Option<String>, Header, description = "The ETag read.", max_length = 1024)),
+           ("If-Match" = Option<String>, Header, description = "The ETag read.", max_length = 256)),
     responses((status = 200, description = "The payment in its new state.", body = PaymentBody,
                headers(("ETag" = String, description = "The version."))),
               (status = 403, description = "Not an operator."),
