@@ -38,7 +38,7 @@ use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::load::{Measured, Shape, free_port, run_pgbench, run_wrk, start_server};
+use crate::load::{Measured, Shape, free_port, percentile, run_pgbench, run_wrk, start_server};
 
 /// The sizes of the dataset and of the load.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +61,8 @@ pub struct Sizes {
     pub contention_slots: usize,
     /// Seats of each of those slots.
     pub contention_seats: u16,
+    /// Connections of the latency pass (cases a and c again, below saturation).
+    pub latency_connections: usize,
 }
 
 /// The weekly plan of every point: Monday to Friday 08:30-12:30, slots of 30 minutes.
@@ -471,11 +473,13 @@ SELECT role FROM person_roles WHERE tax_code = :tax_code;
 
 fn print_row(name: &str, api: Measured, pg: Measured) {
     println!(
-        "{name:<58} {:>9.0} {:>8.2} {:>8.2} {:>11.0} {:>6.0}%",
+        "{name:<58} {:>9.0} {:>7.2} {:>7.2} {:>11.0} {:>7.2} {:>7.2} {:>6.0}%",
         api.per_second,
         api.p50_ms,
         api.p99_ms,
         pg.per_second,
+        pg.p50_ms,
+        pg.p99_ms,
         100.0 * api.per_second / pg.per_second
     );
 }
@@ -569,14 +573,6 @@ struct Tally {
     confirmed: u64,
     full: u64,
     inquiry_taken: u64,
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
 }
 
 /// One contender: draft then confirm, until `deadline`, rotating over the slots; a quesito that
@@ -714,6 +710,82 @@ fn pgbench(
     run_pgbench(&[file], url, shape)
 }
 
+/// Case c with the first `contenders` contenders: the API (the Rust driver) then pgbench on the
+/// same transactions; prints the row and returns the API's seats taken.
+fn contention_case(
+    dir: &std::path::Path,
+    data: &Dataset,
+    sizes: &Sizes,
+    slots: &Arc<Vec<String>>,
+    (port, url): (u16, &str),
+    contenders: usize,
+) -> Result<u64, String> {
+    let seconds = sizes.shape.seconds;
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let handles: Vec<_> = data
+        .contenders
+        .iter()
+        .take(contenders)
+        .cloned()
+        .enumerate()
+        .map(|(i, who)| {
+            let slots = Arc::clone(slots);
+            let point = data.contention_point;
+            std::thread::spawn(move || contend(port, who, point, slots, i, deadline))
+        })
+        .collect();
+    let mut total = Tally::default();
+    for handle in handles {
+        let tally = handle
+            .join()
+            .map_err(|_| "a contender panicked".to_owned())??;
+        total.confirm_ms.extend(tally.confirm_ms);
+        total.pair_ms.extend(tally.pair_ms);
+        total.confirmed += tally.confirmed;
+        total.full += tally.full;
+        total.inquiry_taken += tally.inquiry_taken;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    total.confirm_ms.sort_by(f64::total_cmp);
+    total.pair_ms.sort_by(f64::total_cmp);
+    let pairs = total.confirm_ms.len() as f64;
+    let pg = pgbench(
+        dir,
+        "confirm",
+        &contention_sql(data, sizes.contention_slots),
+        url,
+        Shape {
+            connections: contenders,
+            seconds,
+        },
+    )?;
+    let api = Measured {
+        per_second: pairs / elapsed,
+        p50_ms: percentile(&total.pair_ms, 0.50),
+        p99_ms: percentile(&total.pair_ms, 0.99),
+        mean_ms: 0.0,
+    };
+    print_row(
+        &format!(
+            "c. draft + confirm, {contenders} conns, {} slots x {} seats",
+            sizes.contention_slots, sizes.contention_seats
+        ),
+        api,
+        pg,
+    );
+    println!(
+        "   c ({contenders}): {pairs:.0} pairs in {elapsed:.1} s; confirmations: {} taken a seat, {} 409 slot-unavailable; \
+         drafts refused for a used-up quesito: {}; confirmation alone p50 {:.2} ms, p99 {:.2} ms (the row: the pair)",
+        total.confirmed,
+        total.full,
+        total.inquiry_taken,
+        percentile(&total.confirm_ms, 0.50),
+        percentile(&total.confirm_ms, 0.99),
+    );
+    Ok(total.confirmed)
+}
+
 /// Runs case `name` with wrk on `requests` and pgbench on `sql`; prints its row.
 fn get_case(
     dir: &std::path::Path,
@@ -753,8 +825,8 @@ pub fn agenda(sizes: Sizes) -> Result<(), String> {
         data.sessions.len()
     );
     println!(
-        "{:<58} {:>9} {:>8} {:>8} {:>11} {:>7}",
-        "case", "API req/s", "p50 ms", "p99 ms", "pgbench tps", "API %"
+        "{:<58} {:>9} {:>7} {:>7} {:>11} {:>7} {:>7} {:>7}",
+        "case", "API req/s", "p50 ms", "p99 ms", "pgbench tps", "p50 ms", "p99 ms", "API %"
     );
 
     // a. Search: the employer's confirmed appointments of an employment over six months.
@@ -794,6 +866,21 @@ SELECT * FROM appointments WHERE employer_tax_code = :tax_code AND employment_co
         &search_sql,
         (port, &db.url),
         shape,
+    )?;
+    let latency_shape = Shape {
+        connections: sizes.latency_connections.max(1),
+        seconds: shape.seconds,
+    };
+    get_case(
+        &dir,
+        (
+            "search",
+            &format!("a'. search, {} connections", latency_shape.connections),
+        ),
+        &requests,
+        &search_sql,
+        (port, &db.url),
+        latency_shape,
     )?;
 
     // b. Slot listing: a point's slots over next week.
@@ -842,76 +929,31 @@ SELECT start, taken FROM slot_seats WHERE point_id = :point::uuid AND start >= '
         shape,
     )?;
 
-    // c. Draft + confirm under contention.
+    // c. Draft + confirm under contention, then again with the latency pass's contenders.
     let slots = Arc::new(
         data.api_slots
             .iter()
             .map(|s| rfc3339(*s))
             .collect::<Result<Vec<_>, _>>()?,
     );
-    let started = Instant::now();
-    let deadline = started + Duration::from_secs(shape.seconds);
-    let handles: Vec<_> = data
-        .contenders
-        .iter()
-        .cloned()
-        .enumerate()
-        .map(|(i, who)| {
-            let slots = Arc::clone(&slots);
-            let point = data.contention_point;
-            std::thread::spawn(move || contend(port, who, point, slots, i, deadline))
-        })
-        .collect();
-    let mut total = Tally::default();
-    for handle in handles {
-        let tally = handle
-            .join()
-            .map_err(|_| "a contender panicked".to_owned())??;
-        total.confirm_ms.extend(tally.confirm_ms);
-        total.pair_ms.extend(tally.pair_ms);
-        total.confirmed += tally.confirmed;
-        total.full += tally.full;
-        total.inquiry_taken += tally.inquiry_taken;
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    total.confirm_ms.sort_by(f64::total_cmp);
-    total.pair_ms.sort_by(f64::total_cmp);
-    let pairs = total.confirm_ms.len() as f64;
-    let contention_shape = Shape {
-        connections: data.contenders.len(),
-        seconds: shape.seconds,
-    };
-    let pg = pgbench(
+    let mut confirmed = contention_case(
         &dir,
-        "confirm",
-        &contention_sql(&data, sizes.contention_slots),
-        &db.url,
-        contention_shape,
+        &data,
+        &sizes,
+        &slots,
+        (port, &db.url),
+        data.contenders.len(),
     )?;
-    let api = Measured {
-        per_second: pairs / seconds,
-        p50_ms: percentile(&total.confirm_ms, 0.50),
-        p99_ms: percentile(&total.confirm_ms, 0.99),
-    };
-    print_row(
-        &format!(
-            "c. draft + confirm, {} conns, {} slots x {} seats",
-            data.contenders.len(),
-            sizes.contention_slots,
-            sizes.contention_seats
-        ),
-        api,
-        pg,
-    );
-    println!(
-        "   c: {pairs:.0} pairs in {seconds:.1} s; confirmations: {} taken a seat, {} 409 slot-unavailable; \
-         drafts refused for a used-up quesito: {}; pair p50 {:.2} ms, p99 {:.2} ms (confirm p50/p99 above)",
-        total.confirmed,
-        total.full,
-        total.inquiry_taken,
-        percentile(&total.pair_ms, 0.50),
-        percentile(&total.pair_ms, 0.99),
-    );
+    confirmed += contention_case(
+        &dir,
+        &data,
+        &sizes,
+        &slots,
+        (port, &db.url),
+        sizes
+            .latency_connections
+            .clamp(1, data.contenders.len().max(1)),
+    )?;
     drop(server);
     let mut conn = db.connect();
     let (over, mismatched) = double_seats(&mut conn)?;
@@ -919,13 +961,12 @@ SELECT start, taken FROM slot_seats WHERE point_id = :point::uuid AND start >= '
     println!(
         "   c: after the run: {over} slots with more seat-holding appointments than seats, \
          {mismatched} slots whose slot_seats differs from them (API side: {} of {seats_api} seats taken)",
-        total.confirmed
+        confirmed
     );
     let _ = std::fs::remove_dir_all(&dir);
-    if over > 0 || mismatched > 0 || i64::try_from(total.confirmed).unwrap_or(0) > seats_api {
+    if over > 0 || mismatched > 0 || i64::try_from(confirmed).unwrap_or(0) > seats_api {
         return Err(format!(
-            "DOUBLE SEATS: {over} slots over their seats, {mismatched} slot_seats rows wrong, {} confirmations for {seats_api} seats",
-            total.confirmed
+            "DOUBLE SEATS: {over} slots over their seats, {mismatched} slot_seats rows wrong, {confirmed} confirmations for {seats_api} seats"
         ));
     }
     Ok(())

@@ -102,6 +102,8 @@ pub(crate) struct Measured {
     pub per_second: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
+    /// pgbench's own "latency average" (0 for wrk).
+    pub mean_ms: f64,
 }
 
 pub(crate) fn free_port() -> std::io::Result<u16> {
@@ -227,11 +229,15 @@ pub(crate) fn run_wrk(script: &Path, port: u16, shape: Shape) -> Result<Measured
     Ok(measured)
 }
 
+/// Runs pgbench (`-M prepared`, `-j2`) on `files`; tps and mean latency from its report, p50 and
+/// p99 from its per-transaction log (`--log`, one line per script run, the latency in µs third).
 pub(crate) fn run_pgbench(
     files: &[PathBuf],
     database_url: &str,
     shape: Shape,
 ) -> Result<Measured, String> {
+    let logs = std::env::temp_dir().join(format!("inps-pgbench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
     let mut command = Command::new("pgbench");
     command.args([
         "-n",
@@ -241,7 +247,9 @@ pub(crate) fn run_pgbench(
         "-j2",
         &format!("-T{}", shape.seconds),
         "-r",
+        "--log",
     ]);
+    command.arg(format!("--log-prefix={}", logs.join("tx").display()));
     for file in files {
         command.arg("-f").arg(file);
     }
@@ -267,11 +275,41 @@ pub(crate) fn run_pgbench(
         .and_then(|l| l.split_whitespace().nth(3))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0.0);
+    let mut latencies = transaction_latencies(&logs);
+    let _ = std::fs::remove_dir_all(&logs);
+    latencies.sort_by(f64::total_cmp);
     Ok(Measured {
         per_second: tps,
-        p50_ms: latency,
-        p99_ms: 0.0,
+        p50_ms: percentile(&latencies, 0.50),
+        p99_ms: percentile(&latencies, 0.99),
+        mean_ms: latency,
     })
+}
+
+/// Every transaction latency (ms) in the pgbench logs of `dir`.
+fn transaction_latencies(dir: &Path) -> Vec<f64> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+        .flat_map(|log| {
+            log.lines()
+                .filter_map(|line| line.split_whitespace().nth(2)?.parse::<f64>().ok())
+                .map(|micros| micros / 1000.0)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The `q` quantile of sorted `values` (0 when empty).
+pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (q * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
 }
 
 /// The release `inps-api` beside this binary.

@@ -691,7 +691,7 @@ pub fn occasional(shape: Shape, sizes: Sizes) -> Result<(), String> {
     println!(
         "pgbench: {:.0} tps (average latency {:.2} ms), {} services recorded; API = {:.0} % of pgbench",
         pg.per_second,
-        pg.p50_ms,
+        pg.mean_ms,
         after_pg - after_api,
         100.0 * api.per_second / pg.per_second
     );
@@ -700,7 +700,7 @@ pub fn occasional(shape: Shape, sizes: Sizes) -> Result<(), String> {
     println!(
         "year totals: {ms:.2} ms per query on one connection, {rows:.0} services summed on average \
          (pgbench's whole transaction: {:.2} ms average latency at {} clients)",
-        pg.p50_ms, shape.connections
+        pg.mean_ms, shape.connections
     );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

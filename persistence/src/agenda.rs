@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
-use diesel::sql_types::{Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Integer, Timestamptz, Uuid as SqlUuid};
 use time::{Date, OffsetDateTime, Time};
 
 use crate::schema::{
@@ -463,39 +463,80 @@ pub struct AppointmentQuery<'a> {
 }
 
 /// A page of appointments, latest slot first.
+///
+/// The statement holds only the conditions of the filters given (one SQL text per shape of
+/// search, each a cached prepared statement whose generic plan walks the index of its access
+/// path: the employer's, the manager's or the point's), never a catch-all `$n IS NULL OR ...`.
 pub fn search(
     conn: &mut PgConnection,
     q: &AppointmentQuery<'_>,
 ) -> QueryResult<Vec<AppointmentRow>> {
-    let (after_at, after_id) = q.after.unzip();
-    diesel::sql_query(
-        "SELECT a.* FROM appointments a
-         WHERE (($1::text IS NULL AND $2::text IS NULL)
-                OR (a.employer_tax_code = $1 AND ($3 OR a.managed_by IS NULL))
-                OR a.managed_by = $2)
-           AND ($4::uuid[] IS NULL OR a.point_id = ANY($4))
-           AND ($5::text IS NULL OR a.employment_code = $5)
-           AND ($6::text IS NULL OR a.state = $6)
-           AND (a.state <> 'draft' OR a.booked_by = $7)
-           AND ($8::timestamptz IS NULL OR a.slot_start >= $8)
-           AND ($9::timestamptz IS NULL OR a.slot_start < $9)
-           AND ($10::timestamptz IS NULL OR (a.slot_start, a.id) < ($10, $11))
-         ORDER BY a.slot_start DESC, a.id DESC
-         LIMIT $12",
-    )
-    .bind::<Nullable<Text>, _>(q.employer)
-    .bind::<Nullable<Text>, _>(q.managed_by)
-    .bind::<diesel::sql_types::Bool, _>(q.include_intermediary_managed)
-    .bind::<Nullable<diesel::sql_types::Array<SqlUuid>>, _>(q.points)
-    .bind::<Nullable<Text>, _>(q.employment_code)
-    .bind::<Nullable<Text>, _>(q.state)
-    .bind::<Text, _>(q.drafts_of.unwrap_or(""))
-    .bind::<Nullable<Timestamptz>, _>(q.from)
-    .bind::<Nullable<Timestamptz>, _>(q.to)
-    .bind::<Nullable<Timestamptz>, _>(after_at)
-    .bind::<Nullable<SqlUuid>, _>(after_id)
-    .bind::<diesel::sql_types::BigInt, _>(q.limit)
-    .load(conn)
+    use diesel::dsl::sql;
+    use diesel::sql_types::Bool;
+    let mut query = appointments::table
+        .select(AppointmentRow::as_select())
+        .into_boxed();
+    // Whose: the employer's (and, when listed, those an intermediary manages), the manager's.
+    query = match (q.employer, q.managed_by, q.include_intermediary_managed) {
+        (Some(employer), Some(manager), true) => query.filter(
+            appointments::employer_tax_code
+                .eq(employer)
+                .or(appointments::managed_by.eq(manager)),
+        ),
+        (Some(employer), Some(manager), false) => query.filter(
+            appointments::employer_tax_code
+                .eq(employer)
+                .and(appointments::managed_by.is_null())
+                .or(appointments::managed_by.eq(manager)),
+        ),
+        (Some(employer), None, include) => {
+            let query = query.filter(appointments::employer_tax_code.eq(employer));
+            if include {
+                query
+            } else {
+                query.filter(appointments::managed_by.is_null())
+            }
+        }
+        (None, Some(manager), _) => query.filter(appointments::managed_by.eq(manager)),
+        (None, None, _) => query,
+    };
+    if let Some(points) = q.points {
+        query = query.filter(appointments::point_id.eq_any(points));
+    }
+    if let Some(code) = q.employment_code {
+        query = query.filter(appointments::employment_code.eq(code));
+    }
+    if let Some(state) = q.state {
+        query = query.filter(appointments::state.eq(state));
+    }
+    if q.state.is_none_or(|state| state == "draft") {
+        // Drafts are their author's only (any other state excludes them already).
+        query = query.filter(
+            appointments::state
+                .ne("draft")
+                .or(appointments::booked_by.eq(q.drafts_of.unwrap_or(""))),
+        );
+    }
+    if let Some(from) = q.from {
+        query = query.filter(appointments::slot_start.ge(from));
+    }
+    if let Some(to) = q.to {
+        query = query.filter(appointments::slot_start.lt(to));
+    }
+    if let Some((at, id)) = q.after {
+        // A row comparison, which the index scan takes as its bound.
+        query = query.filter(
+            sql::<Bool>("(appointments.slot_start, appointments.id) < (")
+                .bind::<Timestamptz, _>(at)
+                .sql(", ")
+                .bind::<SqlUuid, _>(id)
+                .sql(")"),
+        );
+    }
+    query
+        .order((appointments::slot_start.desc(), appointments::id.desc()))
+        .limit(q.limit)
+        .load(conn)
 }
 
 /// The quesiti `ids` that exist, by id; locked when `lock` (a confirmation locks the quesiti it

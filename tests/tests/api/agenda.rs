@@ -1675,3 +1675,112 @@ async fn a_delegate_writes_with_files_until_revoked_and_then_sees_nothing() {
     res.problem(404);
     assert_eq!(messages_stored(&c), (1, 1));
 }
+
+#[actix_web::test]
+async fn the_appointment_list_answers_each_caller_with_exactly_their_appointments() {
+    let c = Cassetto::new().await;
+    let (p1, p2) = (
+        point(&c.app, &c.operator, 2).await,
+        point(&c.app, &c.operator, 2).await,
+    );
+    let own = confirmed(&c, &p1, FIRST_SLOT).await;
+    // Booked by an intermediary through a delegation with the appointments scope.
+    let agent = intermediary();
+    c.app.register_intermediary(&agent).await;
+    let agent_token = c.app.login(&agent).await;
+    let terms = delegation_terms(
+        &agent.tax_code,
+        "domestic_work",
+        &["read", "appointments"],
+        "2026-03-02",
+        "2027-03-01",
+    );
+    c.app
+        .active_delegation(&c.employer, &agent_token, terms)
+        .await;
+    let inquiry = eligible_inquiry(&c).await;
+    let managed = draft(
+        &c.app,
+        &agent_token,
+        draft_body(&c.code, &[&inquiry], &p2, "2026-03-10T07:30:00Z"),
+    )
+    .await;
+    assert_eq!(confirm(&c.app, &agent_token, &managed).await.status, 200);
+    let inquiry = eligible_inquiry(&c).await;
+    let agents_draft = draft(
+        &c.app,
+        &agent_token,
+        draft_body(&c.code, &[&inquiry], &p2, "2026-03-11T07:30:00Z"),
+    )
+    .await;
+    let ids = |items: Vec<Value>| items.iter().map(id_of).collect::<Vec<_>>();
+    let list = |token: &str, query: &str| {
+        let (app, path) = (&c.app, format!("{APPOINTMENTS}{query}"));
+        let token = token.to_owned();
+        async move { ids(app.items(&token, &path).await) }
+    };
+    // The employer: their own and those an intermediary manages, unless asked otherwise; never
+    // another author's draft.
+    assert_eq!(
+        list(&c.employer, "").await,
+        [managed.as_str(), own.as_str()]
+    );
+    assert_eq!(
+        list(&c.employer, "?include_intermediary_managed=false").await,
+        [own.as_str()]
+    );
+    assert_eq!(
+        list(&c.employer, "?state=draft").await,
+        Vec::<String>::new()
+    );
+    // The intermediary: those they manage (and their own draft); with the employment code,
+    // the employment's.
+    assert_eq!(
+        list(&agent_token, "").await,
+        [agents_draft.as_str(), managed.as_str()]
+    );
+    assert_eq!(
+        list(&agent_token, "?state=draft").await,
+        [agents_draft.as_str()]
+    );
+    assert_eq!(
+        list(
+            &agent_token,
+            &format!("?employment_code={}&state=confirmed", c.code)
+        )
+        .await,
+        [managed.as_str(), own.as_str()]
+    );
+    // An office operator assigned to the first point sees its appointments only; a central
+    // operator sees every confirmed one.
+    let office = other_operator();
+    c.app.login(&office).await;
+    c.app.grant_role(&office, "operator").await;
+    let res = c
+        .app
+        .call(
+            "PUT",
+            &format!("{POINTS}/{p1}/operators/{}", office.tax_code),
+            Some(&c.operator),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let office_token = c.app.login(&office).await;
+    assert_eq!(list(&office_token, "").await, [own.as_str()]);
+    assert_eq!(
+        list(&c.operator, "").await,
+        [managed.as_str(), own.as_str()]
+    );
+    // Someone else: nothing of theirs, and the employment is not theirs to name.
+    let outsider = c.app.login(&other_person()).await;
+    assert_eq!(list(&outsider, "").await, Vec::<String>::new());
+    let res = c
+        .app
+        .get_as(
+            &outsider,
+            &format!("{APPOINTMENTS}?employment_code={}", c.code),
+        )
+        .await;
+    assert_eq!(res.status, 404, "{}", res.text());
+}
