@@ -63,6 +63,8 @@ pub struct Sizes {
     pub contention_seats: u16,
     /// Connections of the latency pass (cases a and c again, below saturation).
     pub latency_connections: usize,
+    /// Leave the generated database behind (its URL is printed), to investigate it.
+    pub keep: bool,
 }
 
 /// The weekly plan of every point: Monday to Friday 08:30-12:30, slots of 30 minutes.
@@ -964,6 +966,23 @@ SELECT start, taken FROM slot_seats WHERE point_id = :point::uuid AND start >= '
         confirmed
     );
     let _ = std::fs::remove_dir_all(&dir);
+    if sizes.keep {
+        // Renamed out of the test databases' prefix, which test runs sweep.
+        let (server, name) = db.url.rsplit_once('/').ok_or("a database URL")?;
+        let kept = format!("inps_bench_agenda_{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        drop(conn);
+        PgConnection::establish(&format!("{server}/postgres"))
+            .and_then(|mut admin| {
+                admin
+                    .batch_execute(&format!(
+                        "ALTER DATABASE \"{name}\" RENAME TO \"{kept}\""
+                    ))
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+            })
+            .map_err(|e| format!("keeping the database: {e}"))?;
+        println!("kept the database: {server}/{kept} (drop it when done)");
+        std::mem::forget(db);
+    }
     if over > 0 || mismatched > 0 || i64::try_from(confirmed).unwrap_or(0) > seats_api {
         return Err(format!(
             "DOUBLE SEATS: {over} slots over their seats, {mismatched} slot_seats rows wrong, {confirmed} confirmations for {seats_api} seats"

@@ -193,6 +193,7 @@ fn main() {
                 contention_slots: size("--contention-slots", 4).max(1),
                 contention_seats: u16::try_from(number("--contention-seats", 2)).unwrap_or(2),
                 latency_connections: size("--latency-connections", 4),
+                keep: args.iter().any(|a| a == "--keep"),
             };
             if let Err(e) = agenda::agenda(sizes) {
                 eprintln!("agenda: {e}");

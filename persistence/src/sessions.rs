@@ -91,12 +91,40 @@ pub fn authenticate(
         .chain(rows.filter_map(|(_, role)| role))
         .collect();
     if session.last_seen_at <= now - ACTIVITY_GRANULARITY {
-        diesel::update(sessions::table.find(session.id))
-            .filter(sessions::last_seen_at.lt(now))
-            .set(sessions::last_seen_at.eq(now))
-            .execute(conn)?;
+        record_activity(conn, session.id, now)?;
     }
     Ok(Some((session, roles)))
+}
+
+/// Moves a session's last activity to `now`. Outside a transaction (a request resolving its
+/// session) the write commits without waiting for its WAL flush (`synchronous_commit = off`
+/// for this transaction only): a crash can lose at most the last fraction of a second of such
+/// records, which makes a session look idle since its previous record, so it can only expire
+/// sooner, never live longer. Inside a caller's transaction the update simply joins it (its
+/// durability is the caller's).
+fn record_activity(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    now: OffsetDateTime,
+) -> QueryResult<()> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager as _};
+    let update = |conn: &mut PgConnection| {
+        diesel::update(sessions::table.find(id))
+            .filter(sessions::last_seen_at.lt(now))
+            .set(sessions::last_seen_at.eq(now))
+            .execute(conn)
+            .map(drop)
+    };
+    let in_transaction = AnsiTransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some();
+    if in_transaction {
+        return update(conn);
+    }
+    conn.transaction(|conn| {
+        diesel::sql_query("SET LOCAL synchronous_commit TO OFF").execute(conn)?;
+        update(conn)
+    })
 }
 
 /// Revokes a session (logout).

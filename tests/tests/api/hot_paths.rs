@@ -81,3 +81,50 @@ async fn a_connection_broken_under_a_request_is_answered_503_and_discarded() {
     // The broken connection was discarded: the next request gets a fresh one.
     assert_eq!(app.get_as(&token, "/v1/me").await.status, 200);
 }
+
+#[derive(QueryableByName)]
+struct Setting {
+    #[diesel(sql_type = Text)]
+    synchronous_commit: String,
+}
+
+fn synchronous_commit(conn: &mut PgConnection) -> String {
+    diesel::sql_query("SHOW synchronous_commit")
+        .get_result::<Setting>(conn)
+        .expect("show")
+        .synchronous_commit
+}
+
+#[actix_web::test]
+async fn recording_activity_relaxes_the_flush_of_that_write_only() {
+    #[derive(QueryableByName)]
+    struct Hash {
+        #[diesel(sql_type = diesel::sql_types::Bytea)]
+        token_hash: Vec<u8>,
+    }
+    let app = TestApp::new();
+    app.login(&employer()).await;
+    let mut conn = app.db.as_ref().expect("database").connect();
+    let hash = diesel::sql_query("SELECT token_hash FROM sessions WHERE tax_code = $1")
+        .bind::<Text, _>(employer().tax_code)
+        .get_result::<Hash>(&mut conn)
+        .expect("session")
+        .token_hash;
+    let idle = Duration::minutes(30);
+    // A request resolving its session: the record is written and nothing else is relaxed.
+    let later = last_seen(&app) + Duration::minutes(2);
+    let found = inps_persistence::sessions::authenticate(&mut conn, &hash, later, idle)
+        .expect("authenticate");
+    assert!(found.is_some());
+    assert_eq!(last_seen(&app), later);
+    assert_eq!(synchronous_commit(&mut conn), "on");
+    // Inside a caller's transaction the record joins it, which keeps its durability.
+    let again = later + Duration::minutes(2);
+    conn.transaction(|conn| {
+        inps_persistence::sessions::authenticate(conn, &hash, again, idle)?;
+        assert_eq!(synchronous_commit(conn), "on");
+        diesel::QueryResult::Ok(())
+    })
+    .expect("transaction");
+    assert_eq!(last_seen(&app), again);
+}
