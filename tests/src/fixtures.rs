@@ -83,7 +83,13 @@ pub fn item_ids(page: &Value) -> Vec<String> {
 
 impl TestApp {
     /// `POST path` with `body` as the holder of `token`, with `Idempotency-Key: key`.
-    pub async fn post_keyed(&self, token: &str, path: &str, key: &str, body: Value) -> TestResponse {
+    pub async fn post_keyed(
+        &self,
+        token: &str,
+        path: &str,
+        key: &str,
+        body: Value,
+    ) -> TestResponse {
         self.send(
             actix_web::test::TestRequest::post()
                 .uri(path)

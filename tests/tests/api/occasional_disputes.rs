@@ -455,13 +455,17 @@ async fn a_closure_or_a_reopening_sent_again_with_its_key_has_no_second_effect()
     // the POSTs that create do): the key never replays the delegation's answer here, and a step
     // sent again is out of turn (409) and changes nothing.
     let reopen = step_path(&dispute, "reopening");
-    let res = app.post_keyed(&p.worker, &reopen, "step-1", json!({})).await;
+    let res = app
+        .post_keyed(&p.worker, &reopen, "step-1", json!({}))
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.header("idempotent-replayed"), None);
     assert_eq!(res.json()["id"], dispute["id"]);
     assert_eq!(res.json()["state"], "opened");
     app.advance(Duration::minutes(5));
-    let res = app.post_keyed(&p.worker, &reopen, "step-1", json!({})).await;
+    let res = app
+        .post_keyed(&p.worker, &reopen, "step-1", json!({}))
+        .await;
     assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
     let close = step_path(&dispute, "closure");
     let res = app.post_keyed(&p.worker, &close, "step-2", json!({})).await;
@@ -473,7 +477,10 @@ async fn a_closure_or_a_reopening_sent_again_with_its_key_has_no_second_effect()
     assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
     // Each step once: the same times, one log entry and one notice each, one delegation.
     let shown = app
-        .get_as(&p.worker, &format!("/v1/disputes/{}", dispute["id"].as_str().unwrap()))
+        .get_as(
+            &p.worker,
+            &format!("/v1/disputes/{}", dispute["id"].as_str().unwrap()),
+        )
         .await;
     assert_eq!(shown.json(), closed);
     for action in ["dispute.reopen", "dispute.close"] {

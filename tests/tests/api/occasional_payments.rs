@@ -468,7 +468,12 @@ async fn the_dashboards_add_up_the_year_from_real_services() {
     assert_eq!(app.get_as(&stranger, &client_path).await.status, 404);
     let scopes = ["read", "services"];
     let (agent_token, _) = app
-        .occasional_agent(&p.worker, &intermediary(), &scopes, ("2026-05-10", "2027-05-09"))
+        .occasional_agent(
+            &p.worker,
+            &intermediary(),
+            &scopes,
+            ("2026-05-10", "2027-05-09"),
+        )
         .await;
     assert_eq!(app.get_as(&agent_token, &worker_path).await.status, 200);
     let payment = format!("/v1/payments/{march_id}");
@@ -514,10 +519,20 @@ async fn a_revoked_or_expired_delegate_of_the_worker_sees_no_payment_receipt_or_
     // is today.
     let scopes = ["read", "services"];
     let (revoked, delegation) = app
-        .occasional_agent(&p.worker, &intermediary(), &scopes, ("2026-04-10", "2027-04-09"))
+        .occasional_agent(
+            &p.worker,
+            &intermediary(),
+            &scopes,
+            ("2026-04-10", "2027-04-09"),
+        )
         .await;
     let (expired, _) = app
-        .occasional_agent(&p.worker, &intermediary2(), &scopes, ("2026-04-10", "2026-04-10"))
+        .occasional_agent(
+            &p.worker,
+            &intermediary2(),
+            &scopes,
+            ("2026-04-10", "2026-04-10"),
+        )
         .await;
     for token in [&revoked, &expired] {
         for path in &reads {
@@ -536,14 +551,27 @@ async fn a_revoked_or_expired_delegate_of_the_worker_sees_no_payment_receipt_or_
     for token in [&revoked, &expired] {
         for path in &reads {
             let res = app.get_as(token, path).await;
-            assert_eq!(res.problem(404)["type"], problem_type("not-found"), "{path}");
+            assert_eq!(
+                res.problem(404)["type"],
+                problem_type("not-found"),
+                "{path}"
+            );
         }
     }
     let mut expected = vec![
-        ("payment.list".to_owned(), format!("/v1/workers/{worker}/payments")),
+        (
+            "payment.list".to_owned(),
+            format!("/v1/workers/{worker}/payments"),
+        ),
         ("payment.read".to_owned(), format!("/v1/payments/{id}")),
-        ("payment.receipt.read".to_owned(), format!("/v1/payments/{id}")),
-        ("worker.dashboard.read".to_owned(), format!("/v1/workers/{worker}/dashboard")),
+        (
+            "payment.receipt.read".to_owned(),
+            format!("/v1/payments/{id}"),
+        ),
+        (
+            "worker.dashboard.read".to_owned(),
+            format!("/v1/workers/{worker}/dashboard"),
+        ),
     ];
     expected.sort();
     for agent in [intermediary(), intermediary2()] {
@@ -579,9 +607,17 @@ async fn a_payment_run_retried_with_its_key_is_replayed_and_its_key_elsewhere_is
     assert_eq!(again.json(), first.json());
     // The key with another body, the key on another path, another path's key here: 422.
     let res = app
-        .post_keyed(&operator, "/v1/payment-runs", "run-1", json!({"month": "2026-02"}))
+        .post_keyed(
+            &operator,
+            "/v1/payment-runs",
+            "run-1",
+            json!({"month": "2026-02"}),
+        )
         .await;
-    assert_eq!(res.problem(422)["type"], problem_type("idempotency-key-reused"));
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
     let agent = json!({
         "tax_code": intermediary().tax_code, "given_name": "Laura", "family_name": "Bianchi",
         "qualification": "labour_consultant",
@@ -589,7 +625,10 @@ async fn a_payment_run_retried_with_its_key_is_replayed_and_its_key_elsewhere_is
     let res = app
         .post_keyed(&operator, "/v1/intermediaries", "run-1", agent.clone())
         .await;
-    assert_eq!(res.problem(422)["type"], problem_type("idempotency-key-reused"));
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
     let res = app
         .post_keyed(&operator, "/v1/intermediaries", "agent-1", agent)
         .await;
@@ -597,7 +636,10 @@ async fn a_payment_run_retried_with_its_key_is_replayed_and_its_key_elsewhere_is
     let res = app
         .post_keyed(&operator, "/v1/payment-runs", "agent-1", march)
         .await;
-    assert_eq!(res.problem(422)["type"], problem_type("idempotency-key-reused"));
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
     // One run, one payment, one intermediary: nothing else was made.
     assert_eq!(rows(&app, "occasional_payment_runs"), 1);
     assert_eq!(rows(&app, "occasional_payments"), 1);

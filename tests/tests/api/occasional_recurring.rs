@@ -446,10 +446,20 @@ async fn a_revoked_or_expired_delegate_of_the_client_sees_no_rule_and_changes_no
     // day is today. While in force, each reads the rules and records and stops one of its own.
     let scopes = ["read", "services"];
     let (revoked, delegation) = app
-        .occasional_agent(&p.client, &intermediary(), &scopes, ("2026-03-02", "2027-03-01"))
+        .occasional_agent(
+            &p.client,
+            &intermediary(),
+            &scopes,
+            ("2026-03-02", "2027-03-01"),
+        )
         .await;
     let (expired, _) = app
-        .occasional_agent(&p.client, &intermediary2(), &scopes, ("2026-03-02", "2026-03-02"))
+        .occasional_agent(
+            &p.client,
+            &intermediary2(),
+            &scopes,
+            ("2026-03-02", "2026-03-02"),
+        )
         .await;
     for (token, weekday) in [(&revoked, "friday"), (&expired, "saturday")] {
         for path in [&list, &show, &dashboard] {
@@ -479,11 +489,19 @@ async fn a_revoked_or_expired_delegate_of_the_client_sees_no_rule_and_changes_no
     for token in [&revoked, &expired] {
         for path in [&list, &show, &dashboard] {
             let res = app.get_as(token, path).await;
-            assert_eq!(res.problem(404)["type"], problem_type("not-found"), "{path}");
+            assert_eq!(
+                res.problem(404)["type"],
+                problem_type("not-found"),
+                "{path}"
+            );
         }
         let body = libretto_rule(&p, "thursday", "2026-03-04");
         let res = app.post_as(token, &list, body).await;
-        assert_eq!(res.problem(404)["type"], problem_type("not-found"), "create");
+        assert_eq!(
+            res.problem(404)["type"],
+            problem_type("not-found"),
+            "create"
+        );
         let res = app.post_as(token, &stop, json!({})).await;
         assert_eq!(res.problem(404)["type"], problem_type("not-found"), "stop");
     }
@@ -532,7 +550,10 @@ async fn a_rule_retried_with_its_key_is_recorded_once_and_its_key_elsewhere_is_r
     // The key with another body, the key on another path, another path's key here: 422.
     let other = presto_rule(&p, "15:00", ("2026-03-02", "2026-03-31"));
     let res = app.post_keyed(&p.client, &path, "rule-1", other).await;
-    assert_eq!(res.problem(422)["type"], problem_type("idempotency-key-reused"));
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
     let one = presto_service(
         &p.client_id,
         &p.worker_tax_code,
@@ -542,13 +563,19 @@ async fn a_rule_retried_with_its_key_is_recorded_once_and_its_key_elsewhere_is_r
     let res = app
         .post_keyed(&p.client, "/v1/services", "rule-1", one.clone())
         .await;
-    assert_eq!(res.problem(422)["type"], problem_type("idempotency-key-reused"));
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
     let res = app
         .post_keyed(&p.client, "/v1/services", "service-1", one)
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let res = app.post_keyed(&p.client, &path, "service-1", body).await;
-    assert_eq!(res.problem(422)["type"], problem_type("idempotency-key-reused"));
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
     // One rule with its 5 services, and the one service: nothing else was made.
     assert_eq!(app.items(&p.client, &path).await.len(), 1);
     assert_eq!(rows(&app, "occasional_services"), 6);

@@ -200,7 +200,12 @@ async fn a_worker_is_visible_to_the_worker_a_delegate_within_scope_and_operators
 
     let scopes = ["read", "services"];
     let (agent_token, _) = app
-        .occasional_agent(&token, &intermediary(), &scopes, ("2026-03-02", "2027-03-01"))
+        .occasional_agent(
+            &token,
+            &intermediary(),
+            &scopes,
+            ("2026-03-02", "2027-03-01"),
+        )
         .await;
     assert_eq!(app.get_as(&agent_token, &path).await.status, 200);
     let res = app
