@@ -5,10 +5,9 @@
 
 use futures_util::future::join_all;
 use inps_tests::TestApp;
-use inps_tests::fixtures::{PrestoParties, count, eur, problem_type, rows};
-use inps_tests::personas::{employer, intermediary, intermediary2, other_person};
+use inps_tests::fixtures::{LapsingAgents, PrestoParties, count, eur, problem_type, rows};
+use inps_tests::personas::{employer, intermediary, other_person};
 use serde_json::{Value, json};
-use time::Duration;
 use time::macros::datetime;
 
 /// Records a PrestO service of `pay` net, 4 hours from 09:00 on `date`; its id.
@@ -517,38 +516,21 @@ async fn a_revoked_or_expired_delegate_of_the_worker_sees_no_payment_receipt_or_
     ];
     // Two delegates with the scopes these reads need: one to be revoked, one whose last day
     // is today.
-    let scopes = ["read", "services"];
-    let (revoked, delegation) = app
-        .occasional_agent(
-            &p.worker,
-            &intermediary(),
-            &scopes,
-            ("2026-04-10", "2027-04-09"),
-        )
-        .await;
-    let (expired, _) = app
-        .occasional_agent(
-            &p.worker,
-            &intermediary2(),
-            &scopes,
-            ("2026-04-10", "2026-04-10"),
-        )
-        .await;
-    for token in [&revoked, &expired] {
+    let agents = LapsingAgents::on(
+        &app,
+        &p.worker,
+        &["read", "services"],
+        ("2026-04-10", "2027-04-09"),
+    )
+    .await;
+    for token in &agents.tokens {
         for path in &reads {
             let res = app.get_as(token, path).await;
             assert_eq!(res.status, 200, "in force, {path}: {}", res.text());
         }
     }
-    let res = app
-        .delegation_action(&p.worker, &delegation, "revoke", None)
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text());
-    // 11 April: the second delegation's last day is over. Sessions lapsed meanwhile.
-    app.advance(Duration::days(1));
-    let revoked = app.login(&intermediary()).await;
-    let expired = app.login(&intermediary2()).await;
-    for token in [&revoked, &expired] {
+    // 11 April: one revoked, the other over.
+    for token in &agents.lapse(&app, &p.worker).await {
         for path in &reads {
             let res = app.get_as(token, path).await;
             assert_eq!(
@@ -574,7 +556,7 @@ async fn a_revoked_or_expired_delegate_of_the_worker_sees_no_payment_receipt_or_
         ),
     ];
     expected.sort();
-    for agent in [intermediary(), intermediary2()] {
+    for agent in LapsingAgents::personas() {
         let denied = app.denied_attempts(&agent.tax_code).await;
         assert_eq!(denied, expected, "each refused read is on record");
     }

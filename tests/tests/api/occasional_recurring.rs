@@ -11,10 +11,10 @@ use inps_api::clock::Clock as _;
 use inps_api::occasional::recurring::use_cases::{Generated, generate_window};
 use inps_tests::TestApp;
 use inps_tests::fixtures::{
-    LibrettoParties, PrestoParties, count, eur, id_of, libretto_service, presto_service,
-    problem_type, rows,
+    LapsingAgents, LibrettoParties, PrestoParties, count, eur, id_of, libretto_service,
+    presto_service, problem_type, rows,
 };
-use inps_tests::personas::{employer, intermediary, intermediary2, other_person};
+use inps_tests::personas::{employer, intermediary, other_person};
 use serde_json::{Value, json};
 use time::Duration;
 
@@ -444,24 +444,14 @@ async fn a_revoked_or_expired_delegate_of_the_client_sees_no_rule_and_changes_no
     let dashboard = format!("/v1/clients/{}/dashboard?year=2026", p.client_id);
     // Two delegates with the scopes these operations need: one to be revoked, one whose last
     // day is today. While in force, each reads the rules and records and stops one of its own.
-    let scopes = ["read", "services"];
-    let (revoked, delegation) = app
-        .occasional_agent(
-            &p.client,
-            &intermediary(),
-            &scopes,
-            ("2026-03-02", "2027-03-01"),
-        )
-        .await;
-    let (expired, _) = app
-        .occasional_agent(
-            &p.client,
-            &intermediary2(),
-            &scopes,
-            ("2026-03-02", "2026-03-02"),
-        )
-        .await;
-    for (token, weekday) in [(&revoked, "friday"), (&expired, "saturday")] {
+    let agents = LapsingAgents::on(
+        &app,
+        &p.client,
+        &["read", "services"],
+        ("2026-03-02", "2027-03-01"),
+    )
+    .await;
+    for (token, weekday) in agents.tokens.iter().zip(["friday", "saturday"]) {
         for path in [&list, &show, &dashboard] {
             let res = app.get_as(token, path).await;
             assert_eq!(res.status, 200, "in force, {path}: {}", res.text());
@@ -477,16 +467,10 @@ async fn a_revoked_or_expired_delegate_of_the_client_sees_no_rule_and_changes_no
         let res = app.post_as(token, &own_stop, json!({})).await;
         assert_eq!(res.status, 200, "in force, stop: {}", res.text());
     }
-    let res = app
-        .delegation_action(&p.client, &delegation, "revoke", None)
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text());
-    // 3 March: the second delegation's last day is over. Sessions lapsed meanwhile.
-    app.advance(Duration::days(1));
-    let revoked = app.login(&intermediary()).await;
-    let expired = app.login(&intermediary2()).await;
+    // 3 March: one revoked, the other over.
+    let lapsed = agents.lapse(&app, &p.client).await;
     let services = rows(&app, "occasional_services");
-    for token in [&revoked, &expired] {
+    for token in &lapsed {
         for path in [&list, &show, &dashboard] {
             let res = app.get_as(token, path).await;
             assert_eq!(
@@ -522,7 +506,7 @@ async fn a_revoked_or_expired_delegate_of_the_client_sees_no_rule_and_changes_no
     .map(|action| ((*action).to_owned(), resource.clone()))
     .collect();
     expected.sort();
-    for agent in [intermediary(), intermediary2()] {
+    for agent in LapsingAgents::personas() {
         let denied = app.denied_attempts(&agent.tax_code).await;
         assert_eq!(denied, expected, "each refused attempt is on record");
     }
