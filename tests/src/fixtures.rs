@@ -15,7 +15,7 @@ pub use self::delegations::*;
 pub use self::employments::*;
 pub use self::inquiries::*;
 pub use self::occasional::*;
-use crate::app::TestApp;
+use crate::app::{TestApp, TestResponse};
 
 /// The `type` URI of the problem named `slug`.
 pub fn problem_type(slug: &str) -> String {
@@ -82,6 +82,43 @@ pub fn item_ids(page: &Value) -> Vec<String> {
 }
 
 impl TestApp {
+    /// `POST path` with `body` as the holder of `token`, with `Idempotency-Key: key`.
+    pub async fn post_keyed(
+        &self,
+        token: &str,
+        path: &str,
+        key: &str,
+        body: Value,
+    ) -> TestResponse {
+        self.send(
+            actix_web::test::TestRequest::post()
+                .uri(path)
+                .insert_header(("Authorization", format!("Bearer {token}")))
+                .insert_header(("Idempotency-Key", key))
+                .set_json(body),
+        )
+        .await
+    }
+
+    /// The refused (`denied`) attempts of `actor_tax_code` in the accountability log, as an
+    /// operator reads it: `(action, resource)`, sorted.
+    pub async fn denied_attempts(&self, actor_tax_code: &str) -> Vec<(String, String)> {
+        let operator = self.login_operator().await;
+        let query = format!("&actor_tax_code={actor_tax_code}");
+        let mut denied: Vec<(String, String)> = self
+            .audit_events(&operator, &query)
+            .await
+            .iter()
+            .filter(|e| e["outcome"] == "denied")
+            .map(|e| {
+                let text = |k: &str| e[k].as_str().expect(k).to_owned();
+                (text("action"), text("resource"))
+            })
+            .collect();
+        denied.sort();
+        denied
+    }
+
     /// The `items` of `GET path` as the holder of `token` (asserting 200).
     pub async fn items(&self, token: &str, path: &str) -> Vec<Value> {
         let res = self.get_as(token, path).await;

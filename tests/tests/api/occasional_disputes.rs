@@ -3,7 +3,7 @@
 
 use futures_util::future::join_all;
 use inps_tests::TestApp;
-use inps_tests::fixtures::{PrestoParties, problem_type};
+use inps_tests::fixtures::{PrestoParties, count, occasional, problem_type, rows};
 use inps_tests::personas::intermediary;
 use serde_json::{Value, json};
 use time::Duration;
@@ -435,4 +435,63 @@ async fn the_client_may_not_close_or_reopen_an_operator_closes_and_a_stranger_se
         )
         .await;
     assert_eq!(shown.json()["state"], "closed");
+}
+
+#[actix_web::test]
+async fn a_closure_or_a_reopening_sent_again_with_its_key_has_no_second_effect() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    let dispute = opened(&app, &p, &service_id).await;
+    answer(&app, &p, &dispute).await;
+    // The worker's key, first used to create something else: a delegation.
+    app.register_intermediary(&intermediary()).await;
+    let terms = occasional(&intermediary());
+    let res = app
+        .post_keyed(&p.worker, "/v1/delegations", "step-1", terms)
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    // Closing and reopening change a state and create nothing, so they take no key (API.md:
+    // the POSTs that create do): the key never replays the delegation's answer here, and a step
+    // sent again is out of turn (409) and changes nothing.
+    let reopen = step_path(&dispute, "reopening");
+    let res = app
+        .post_keyed(&p.worker, &reopen, "step-1", json!({}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.header("idempotent-replayed"), None);
+    assert_eq!(res.json()["id"], dispute["id"]);
+    assert_eq!(res.json()["state"], "opened");
+    app.advance(Duration::minutes(5));
+    let res = app
+        .post_keyed(&p.worker, &reopen, "step-1", json!({}))
+        .await;
+    assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
+    let close = step_path(&dispute, "closure");
+    let res = app.post_keyed(&p.worker, &close, "step-2", json!({})).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let closed = res.json();
+    assert_eq!(closed["state"], "closed");
+    app.advance(Duration::minutes(5));
+    let res = app.post_keyed(&p.worker, &close, "step-2", json!({})).await;
+    assert_eq!(res.problem(409)["type"], problem_type("state-conflict"));
+    // Each step once: the same times, one log entry and one notice each, one delegation.
+    let shown = app
+        .get_as(
+            &p.worker,
+            &format!("/v1/disputes/{}", dispute["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(shown.json(), closed);
+    for action in ["dispute.reopen", "dispute.close"] {
+        let sql = format!("SELECT count(*) AS n FROM audit_events WHERE action = '{action}'");
+        assert_eq!(count(&app, &sql), 1, "{action}");
+    }
+    for kind in ["dispute_reopened", "dispute_closed"] {
+        let notices = app
+            .items(&p.worker, &format!("/v1/notifications?type={kind}"))
+            .await;
+        assert_eq!(notices.len(), 1, "{kind}: {notices:?}");
+    }
+    assert_eq!(rows(&app, "delegations"), 1);
 }

@@ -5,7 +5,7 @@
 
 use futures_util::future::join_all;
 use inps_tests::TestApp;
-use inps_tests::fixtures::{PrestoParties, count, delegation_terms, eur, problem_type};
+use inps_tests::fixtures::{LapsingAgents, PrestoParties, count, eur, problem_type, rows};
 use inps_tests::personas::{employer, intermediary, other_person};
 use serde_json::{Value, json};
 use time::macros::datetime;
@@ -465,17 +465,15 @@ async fn the_dashboards_add_up_the_year_from_real_services() {
     let stranger = app.login(&intermediary()).await;
     assert_eq!(app.get_as(&stranger, &worker_path).await.status, 404);
     assert_eq!(app.get_as(&stranger, &client_path).await.status, 404);
-    let agent = intermediary();
-    app.register_intermediary(&agent).await;
-    let agent_token = app.login(&agent).await;
-    let terms = delegation_terms(
-        &agent.tax_code,
-        "occasional_work",
-        &["read", "services"],
-        "2026-05-10",
-        "2027-05-09",
-    );
-    app.active_delegation(&p.worker, &agent_token, terms).await;
+    let scopes = ["read", "services"];
+    let (agent_token, _) = app
+        .occasional_agent(
+            &p.worker,
+            &intermediary(),
+            &scopes,
+            ("2026-05-10", "2027-05-09"),
+        )
+        .await;
     assert_eq!(app.get_as(&agent_token, &worker_path).await.status, 200);
     let payment = format!("/v1/payments/{march_id}");
     assert_eq!(app.get_as(&agent_token, &payment).await.status, 200);
@@ -488,4 +486,149 @@ async fn the_dashboards_add_up_the_year_from_real_services() {
         logged, 2,
         "both delegated reads are in the accountability log"
     );
+}
+
+/// A credited payment of one March service, seen on 10 April; `(parties, operator, payment id)`.
+async fn credited(app: &TestApp) -> (PrestoParties, String, String) {
+    let p = PrestoParties::on(app).await;
+    service(app, &p, "2026-03-03", "40.00").await;
+    let (p, operator) = at(app, &p, datetime!(2026-04-10 08:00 UTC)).await;
+    let (status, body) = run(app, &operator, "2026-03").await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["payments"][0]["id"].as_str().unwrap().to_owned();
+    for step in ["in_payment", "credited"] {
+        let res = outcome(app, &operator, &id, json!({"outcome": step})).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+    }
+    (p, operator, id)
+}
+
+#[actix_web::test]
+async fn a_revoked_or_expired_delegate_of_the_worker_sees_no_payment_receipt_or_dashboard() {
+    let app = TestApp::new();
+    let (p, _, id) = credited(&app).await;
+    let worker = &p.worker_tax_code;
+    let reads = [
+        format!("/v1/workers/{worker}/payments"),
+        format!("/v1/payments/{id}"),
+        format!("/v1/payments/{id}/receipt"),
+        format!("/v1/workers/{worker}/dashboard?year=2026"),
+    ];
+    // Two delegates with the scopes these reads need: one to be revoked, one whose last day
+    // is today.
+    let agents = LapsingAgents::on(
+        &app,
+        &p.worker,
+        &["read", "services"],
+        ("2026-04-10", "2027-04-09"),
+    )
+    .await;
+    for token in &agents.tokens {
+        for path in &reads {
+            let res = app.get_as(token, path).await;
+            assert_eq!(res.status, 200, "in force, {path}: {}", res.text());
+        }
+    }
+    // 11 April: one revoked, the other over.
+    for token in &agents.lapse(&app, &p.worker).await {
+        for path in &reads {
+            let res = app.get_as(token, path).await;
+            assert_eq!(
+                res.problem(404)["type"],
+                problem_type("not-found"),
+                "{path}"
+            );
+        }
+    }
+    let mut expected = vec![
+        (
+            "payment.list".to_owned(),
+            format!("/v1/workers/{worker}/payments"),
+        ),
+        ("payment.read".to_owned(), format!("/v1/payments/{id}")),
+        (
+            "payment.receipt.read".to_owned(),
+            format!("/v1/payments/{id}"),
+        ),
+        (
+            "worker.dashboard.read".to_owned(),
+            format!("/v1/workers/{worker}/dashboard"),
+        ),
+    ];
+    expected.sort();
+    for agent in LapsingAgents::personas() {
+        let denied = app.denied_attempts(&agent.tax_code).await;
+        assert_eq!(denied, expected, "each refused read is on record");
+    }
+    // The worker still reads all of it.
+    let token = app.login(&other_person()).await;
+    for path in &reads {
+        assert_eq!(app.get_as(&token, path).await.status, 200, "{path}");
+    }
+}
+
+#[actix_web::test]
+async fn a_payment_run_retried_with_its_key_is_replayed_and_its_key_elsewhere_is_refused() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    service(&app, &p, "2026-03-03", "40.00").await;
+    let (_, operator) = at(&app, &p, datetime!(2026-04-10 08:00 UTC)).await;
+    let march = json!({"month": "2026-03"});
+    let first = app
+        .post_keyed(&operator, "/v1/payment-runs", "run-1", march.clone())
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    assert_eq!(first.json()["payments"].as_array().unwrap().len(), 1);
+    // The retry is the first answer (a second run would be a new run paying nothing).
+    let again = app
+        .post_keyed(&operator, "/v1/payment-runs", "run-1", march.clone())
+        .await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.header("location"), first.header("location"));
+    assert_eq!(again.json(), first.json());
+    // The key with another body, the key on another path, another path's key here: 422.
+    let res = app
+        .post_keyed(
+            &operator,
+            "/v1/payment-runs",
+            "run-1",
+            json!({"month": "2026-02"}),
+        )
+        .await;
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
+    let agent = json!({
+        "tax_code": intermediary().tax_code, "given_name": "Laura", "family_name": "Bianchi",
+        "qualification": "labour_consultant",
+    });
+    let res = app
+        .post_keyed(&operator, "/v1/intermediaries", "run-1", agent.clone())
+        .await;
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
+    let res = app
+        .post_keyed(&operator, "/v1/intermediaries", "agent-1", agent)
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = app
+        .post_keyed(&operator, "/v1/payment-runs", "agent-1", march)
+        .await;
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
+    // One run, one payment, one intermediary: nothing else was made.
+    assert_eq!(rows(&app, "occasional_payment_runs"), 1);
+    assert_eq!(rows(&app, "occasional_payments"), 1);
+    assert_eq!(rows(&app, "intermediaries"), 1);
+    let logged = count(
+        &app,
+        "SELECT count(*) AS n FROM audit_events WHERE action = 'payment_run.create'",
+    );
+    assert_eq!(logged, 1, "the run ran once");
 }

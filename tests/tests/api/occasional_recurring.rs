@@ -10,7 +10,10 @@ use inps_api::auth::Actor;
 use inps_api::clock::Clock as _;
 use inps_api::occasional::recurring::use_cases::{Generated, generate_window};
 use inps_tests::TestApp;
-use inps_tests::fixtures::{PrestoParties, count, eur, problem_type};
+use inps_tests::fixtures::{
+    LapsingAgents, LibrettoParties, PrestoParties, count, eur, id_of, libretto_service,
+    presto_service, problem_type, rows,
+};
 use inps_tests::personas::{employer, intermediary, other_person};
 use serde_json::{Value, json};
 use time::Duration;
@@ -26,6 +29,16 @@ fn presto_rule(p: &PrestoParties, start: &str, (first, last): (&str, &str)) -> V
         "start_time": start, "duration_minutes": 240, "activity": "other",
         "place": "Via Roma 1, Roma", "pay": eur("40.00"),
         "first_date": first, "last_date": last,
+    })
+}
+
+/// A Libretto Famiglia rule of the parties: 2 hours on `weekday` at 15:00, from `first` to the
+/// end of March.
+fn libretto_rule(p: &LibrettoParties, weekday: &str, first: &str) -> Value {
+    json!({
+        "worker_tax_code": p.worker_tax_code, "weekdays": [weekday], "start_time": "15:00",
+        "duration_minutes": 120, "activity": "small_domestic_jobs",
+        "first_date": first, "last_date": "2026-03-31",
     })
 }
 
@@ -281,27 +294,19 @@ async fn report_notices(app: &TestApp) -> Vec<Value> {
 #[actix_web::test]
 async fn a_libretto_rule_refuses_pay_and_its_client_hears_on_the_first_to_report_by_the_third() {
     let app = TestApp::new();
-    let me = employer();
-    let worker = app.worker(&me).await;
-    let family = app.login(&other_person()).await;
-    let client = app.person_client(&family, &other_person()).await;
-    app.fund(&family, &client, "200.00").await;
-    let body = json!({
-        "worker_tax_code": me.tax_code, "weekdays": ["wednesday"], "start_time": "15:00",
-        "duration_minutes": 120, "activity": "small_domestic_jobs",
-        "first_date": "2026-03-02", "last_date": "2026-03-31",
-    });
+    let p = LibrettoParties::on(&app, "200.00").await;
+    let body = libretto_rule(&p, "wednesday", "2026-03-02");
     let mut paid = body.clone();
     paid["pay"] = eur("20.00");
-    let res = app.post_as(&family, &rule_path(&client), paid).await;
+    let res = app.post_as(&p.client, &rule_path(&p.client_id), paid).await;
     assert!(res.problem(422).to_string().contains("pay"));
-    let rule = created(&app, &family, &client, body).await;
+    let rule = created(&app, &p.client, &p.client_id, body).await;
     assert_eq!(rule["channel"], "libretto_famiglia");
     assert_eq!(dates(&rule, "generated"), ["2026-03-04", "2026-03-11"]);
     // The worker is not the rule's reader: the rule is the client's.
     let id = rule["id"].as_str().unwrap();
     let res = app
-        .get_as(&worker, &format!("/v1/recurring-services/{id}"))
+        .get_as(&p.worker, &format!("/v1/recurring-services/{id}"))
         .await;
     assert_eq!(res.status, 404);
     // 31 March: not yet. 1 April: the reminder of March, once.
@@ -320,13 +325,9 @@ async fn a_libretto_rule_refuses_pay_and_its_client_hears_on_the_first_to_report
 #[actix_web::test]
 async fn a_late_run_after_the_third_sends_no_report_reminder() {
     let app = TestApp::new();
-    let me = employer();
-    app.worker(&me).await;
-    let family = app.login(&other_person()).await;
-    let client = app.person_client(&family, &other_person()).await;
-    app.fund(&family, &client, "100.00").await;
-    let service = inps_tests::fixtures::libretto_service(&client, &me.tax_code, "2026-03-03", 60);
-    let res = app.post_as(&family, "/v1/services", service).await;
+    let p = LibrettoParties::on(&app, "100.00").await;
+    let service = libretto_service(&p.client_id, &p.worker_tax_code, "2026-03-03", 60);
+    let res = app.post_as(&p.client, "/v1/services", service).await;
     assert_eq!(res.status, 201, "{}", res.text());
     app.advance(Duration::days(33));
     app.run_reminders();
@@ -421,4 +422,150 @@ async fn two_generators_at_once_generate_each_occurrence_once() {
     let client = app.login(&employer()).await;
     let rule = shown(&app, &client, &id.to_string()).await;
     assert_eq!(rule["generated"], 25);
+}
+
+#[actix_web::test]
+async fn a_revoked_or_expired_delegate_of_the_client_sees_no_rule_and_changes_none() {
+    let app = TestApp::new();
+    let p = LibrettoParties::on(&app, "200.00").await;
+    let rule = created(
+        &app,
+        &p.client,
+        &p.client_id,
+        libretto_rule(&p, "wednesday", "2026-03-02"),
+    )
+    .await;
+    let id = rule["id"].as_str().unwrap().to_owned();
+    let (list, show) = (
+        rule_path(&p.client_id),
+        format!("/v1/recurring-services/{id}"),
+    );
+    let stop = format!("{show}/stop");
+    let dashboard = format!("/v1/clients/{}/dashboard?year=2026", p.client_id);
+    // Two delegates with the scopes these operations need: one to be revoked, one whose last
+    // day is today. While in force, each reads the rules and records and stops one of its own.
+    let agents = LapsingAgents::on(
+        &app,
+        &p.client,
+        &["read", "services"],
+        ("2026-03-02", "2027-03-01"),
+    )
+    .await;
+    for (token, weekday) in agents.tokens.iter().zip(["friday", "saturday"]) {
+        for path in [&list, &show, &dashboard] {
+            let res = app.get_as(token, path).await;
+            assert_eq!(res.status, 200, "in force, {path}: {}", res.text());
+        }
+        let own = created(
+            &app,
+            token,
+            &p.client_id,
+            libretto_rule(&p, weekday, "2026-03-04"),
+        )
+        .await;
+        let own_stop = format!("/v1/recurring-services/{}/stop", id_of(&own));
+        let res = app.post_as(token, &own_stop, json!({})).await;
+        assert_eq!(res.status, 200, "in force, stop: {}", res.text());
+    }
+    // 3 March: one revoked, the other over.
+    let lapsed = agents.lapse(&app, &p.client).await;
+    let services = rows(&app, "occasional_services");
+    for token in &lapsed {
+        for path in [&list, &show, &dashboard] {
+            let res = app.get_as(token, path).await;
+            assert_eq!(
+                res.problem(404)["type"],
+                problem_type("not-found"),
+                "{path}"
+            );
+        }
+        let body = libretto_rule(&p, "thursday", "2026-03-04");
+        let res = app.post_as(token, &list, body).await;
+        assert_eq!(
+            res.problem(404)["type"],
+            problem_type("not-found"),
+            "create"
+        );
+        let res = app.post_as(token, &stop, json!({})).await;
+        assert_eq!(res.problem(404)["type"], problem_type("not-found"), "stop");
+    }
+    // Nothing changed: the client's rule runs, no rule or service was added.
+    let client = app.login(&other_person()).await;
+    assert_eq!(shown(&app, &client, &id).await["status"], "active");
+    assert_eq!(app.items(&client, &list).await.len(), 3);
+    assert_eq!(rows(&app, "occasional_services"), services);
+    let resource = format!("/v1/clients/{}", p.client_id);
+    let mut expected: Vec<(String, String)> = [
+        "client.dashboard.read",
+        "recurring_service.create",
+        "recurring_service.list",
+        "recurring_service.read",
+        "recurring_service.stop",
+    ]
+    .iter()
+    .map(|action| ((*action).to_owned(), resource.clone()))
+    .collect();
+    expected.sort();
+    for agent in LapsingAgents::personas() {
+        let denied = app.denied_attempts(&agent.tax_code).await;
+        assert_eq!(denied, expected, "each refused attempt is on record");
+    }
+}
+
+#[actix_web::test]
+async fn a_rule_retried_with_its_key_is_recorded_once_and_its_key_elsewhere_is_refused() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let path = rule_path(&p.client_id);
+    let body = presto_rule(&p, "12:00", ("2026-03-02", "2026-03-31"));
+    let first = app
+        .post_keyed(&p.client, &path, "rule-1", body.clone())
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    assert_eq!(first.json()["generated"], 5);
+    // The retry replays the first answer: no second rule, no second window.
+    let again = app
+        .post_keyed(&p.client, &path, "rule-1", body.clone())
+        .await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.header("location"), first.header("location"));
+    assert_eq!(again.json(), first.json());
+    // The key with another body, the key on another path, another path's key here: 422.
+    let other = presto_rule(&p, "15:00", ("2026-03-02", "2026-03-31"));
+    let res = app.post_keyed(&p.client, &path, "rule-1", other).await;
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
+    let one = presto_service(
+        &p.client_id,
+        &p.worker_tax_code,
+        ("2026-03-03", "18:00", 240),
+        "40.00",
+    );
+    let res = app
+        .post_keyed(&p.client, "/v1/services", "rule-1", one.clone())
+        .await;
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
+    let res = app
+        .post_keyed(&p.client, "/v1/services", "service-1", one)
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = app.post_keyed(&p.client, &path, "service-1", body).await;
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
+    // One rule with its 5 services, and the one service: nothing else was made.
+    assert_eq!(app.items(&p.client, &path).await.len(), 1);
+    assert_eq!(rows(&app, "occasional_services"), 6);
+    let logged = count(
+        &app,
+        "SELECT count(*) AS n FROM audit_events WHERE action = 'recurring_service.create'",
+    );
+    assert_eq!(logged, 1, "the rule was recorded once");
 }

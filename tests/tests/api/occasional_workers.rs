@@ -2,7 +2,7 @@
 //! checked against their tax code and a payment method; who may see and change them.
 
 use inps_tests::TestApp;
-use inps_tests::fixtures::{IBAN, count_with, delegation_terms, problem_type, worker_body};
+use inps_tests::fixtures::{IBAN, count_with, problem_type, worker_body};
 use inps_tests::personas::{employer, intermediary, other_person};
 use serde_json::json;
 
@@ -198,17 +198,15 @@ async fn a_worker_is_visible_to_the_worker_a_delegate_within_scope_and_operators
     let operator = app.login_operator().await;
     assert_eq!(app.get_as(&operator, &path).await.status, 200);
 
-    let agent = intermediary();
-    app.register_intermediary(&agent).await;
-    let agent_token = app.login(&agent).await;
-    let terms = delegation_terms(
-        &agent.tax_code,
-        "occasional_work",
-        &["read", "services"],
-        "2026-03-02",
-        "2027-03-01",
-    );
-    app.active_delegation(&token, &agent_token, terms).await;
+    let scopes = ["read", "services"];
+    let (agent_token, _) = app
+        .occasional_agent(
+            &token,
+            &intermediary(),
+            &scopes,
+            ("2026-03-02", "2027-03-01"),
+        )
+        .await;
     assert_eq!(app.get_as(&agent_token, &path).await.status, 200);
     let res = app
         .put_as(&agent_token, &declaration, json!({"category": "other"}))

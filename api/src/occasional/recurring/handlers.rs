@@ -1,6 +1,5 @@
 //! The HTTP operations of recurring rules.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 
 use super::use_cases;
@@ -8,7 +7,8 @@ use super::wire::{NewRecurringBody, RecurringBody, RecurringList};
 use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::ValidatedJson;
+use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::idempotency::{self, Created};
 use crate::occasional::id_in_path;
 use crate::state::AppState;
 
@@ -23,10 +23,13 @@ use crate::state::AppState;
 /// `occurrences` with the refusal's `problem_type`, `rule` and `residual` amounts, and the client
 /// is notified (`recurring_occurrence_refused`). Both parties are reminded the day before each
 /// generated service (`occasional_service_reminder`). The client side with the `services`
-/// scope: the person, the legal representative, a delegate, an operator.
+/// scope: the person, the legal representative, a delegate, an operator. Accepts
+/// `Idempotency-Key`: the rule and its first window are one transaction, so a retry replays
+/// the first answer and generates nothing twice.
 #[utoipa::path(tag = "services", operation_id = "record_recurring_service",
     request_body = NewRecurringBody,
-    params(("id" = uuid::Uuid, Path, description = "The client's id.")),
+    params(("id" = uuid::Uuid, Path, description = "The client's id."),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Recorded, with the first window generated.", body = RecurringBody,
                headers(("Location" = String, description = "The rule."))),
               (status = 404, description = "The client is unknown or not the caller's."),
@@ -37,27 +40,26 @@ use crate::state::AppState;
 pub async fn record_recurring_service(
     state: web::Data<AppState>,
     caller: Caller,
+    key: IdempotencyKey,
     path: web::Path<String>,
     body: ValidatedJson<NewRecurringBody>,
 ) -> Result<HttpResponse, ApiError> {
     let client_id = id_in_path(&path.into_inner())?;
     let cmd = body.value.command(client_id)?;
     let now = state.clock.now();
-    let actor = caller.actor();
-    let creator = actor.clone();
-    let rule = db::transaction(&state, move |conn| {
-        Ok(use_cases::create_rule(conn, &creator, cmd, now)?)
-    })
-    .await?;
-    let id = rule.id;
-    let view = db::with_conn(&state, move |conn| {
+    let who = caller.tax_code.as_str().to_owned();
+    idempotency::create(&state, who, key.0, body.fingerprint, move |conn| {
+        let actor = caller.actor();
+        let id = use_cases::create_rule(conn, &actor, cmd, now)?.id;
+        // Each occurrence in a savepoint of its own: a refused one rolls back only itself.
         use_cases::generate_window(conn, &actor, id, now)?;
-        Ok(use_cases::show_rule(conn, &actor, id, now)?)
+        let view = use_cases::show_rule(conn, &actor, id, now)?;
+        Ok(Created {
+            location: format!("/v1/recurring-services/{id}"),
+            body: RecurringBody::try_from(view)?,
+        })
     })
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/recurring-services/{id}")))
-        .json(RecurringBody::try_from(view)?))
+    .await
 }
 
 /// List a client's recurring services
