@@ -39,6 +39,27 @@ fn respond(status: u16, body: Vec<u8>, location: Option<String>, replayed: bool)
     res.body(body)
 }
 
+/// Whether `key` (if sent) already holds `caller`'s answer on its method and path: a retry,
+/// which [`create`] replays. An upload checks this before measuring the request against the
+/// room its resource has left, which the first request used up.
+pub fn is_retry(
+    conn: &mut PgConnection,
+    caller: &str,
+    key: Option<&ScopedKey>,
+    now: time::OffsetDateTime,
+) -> Result<bool, ApiError> {
+    let Some(k) = key else {
+        return Ok(false);
+    };
+    let scope = KeyScope {
+        caller,
+        method: &k.method,
+        path: &k.path,
+        key: &k.key,
+    };
+    Ok(idempotency::answered(conn, &scope, now)?)
+}
+
 /// Runs `use_case` in one transaction, honouring `key` (scoped to the request's method and
 /// path) for `caller` when one was sent.
 pub async fn create<T, F>(

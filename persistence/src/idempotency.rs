@@ -84,6 +84,20 @@ pub fn used_elsewhere(
     .get_result(conn)
 }
 
+/// Whether the key of `scope` holds a live answer (a retry of a request already answered).
+pub fn answered(
+    conn: &mut PgConnection,
+    scope: &KeyScope<'_>,
+    now: OffsetDateTime,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        record!(scope)
+            .filter(idempotency_keys::expires_at.gt(now))
+            .filter(idempotency_keys::response_status.is_not_null()),
+    ))
+    .get_result(conn)
+}
+
 /// Claims the key of `scope` with the request `fingerprint`.
 pub fn claim(
     conn: &mut PgConnection,

@@ -92,15 +92,17 @@ impl TryFrom<AppointmentView> for Appointment {
     }
 }
 
-fn respond(view: AppointmentView, created: bool) -> Result<HttpResponse, ApiError> {
+/// An appointment answered 201 through [`idempotency::create`] (so a retry replays it).
+fn created(view: AppointmentView) -> Result<Created<Appointment>, ApiError> {
     let body = Appointment::try_from(view)?;
-    Ok(if created {
-        HttpResponse::Created()
-            .insert_header(("Location", format!("/v1/appointments/{}", body.id)))
-            .json(body)
-    } else {
-        HttpResponse::Ok().json(body)
+    Ok(Created {
+        location: format!("/v1/appointments/{}", body.id),
+        body,
     })
+}
+
+fn respond(view: AppointmentView) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(Appointment::try_from(view)?))
 }
 
 /// Book an appointment (draft)
@@ -114,6 +116,7 @@ fn respond(view: AppointmentView, created: bool) -> Result<HttpResponse, ApiErro
 /// confirmed until `draft_expires_at` (24 hours by default).
 #[utoipa::path(tag = "appointments", operation_id = "create_appointment",
     request_body = NewAppointment,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "The draft.", body = Appointment),
               (status = 404, description = "Unknown or not visible employment."),
               (status = 409, description = "A quesito is on another confirmed appointment.")),
@@ -122,6 +125,7 @@ fn respond(view: AppointmentView, created: bool) -> Result<HttpResponse, ApiErro
 pub async fn create_appointment(
     state: web::Data<AppState>,
     caller: Caller,
+    key: IdempotencyKey,
     body: ValidatedJson<NewAppointment>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.value;
@@ -138,17 +142,12 @@ pub async fn create_appointment(
             .collect(),
     };
     let (now, ttl) = (state.clock.now(), state.settings.appointment_draft_ttl);
-    let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::create_appointment(
-            conn,
-            &caller.actor(),
-            cmd,
-            ttl,
-            now,
-        )?)
+    let who = caller.tax_code.as_str().to_owned();
+    idempotency::create(&state, who, key.0, body.fingerprint, move |conn| {
+        let view = use_cases::create_appointment(conn, &caller.actor(), cmd, ttl, now)?;
+        created(view)
     })
-    .await?;
-    respond(view, true)
+    .await
 }
 
 /// Show an appointment
@@ -172,7 +171,7 @@ pub async fn show_appointment(
         Ok(use_cases::show_appointment(conn, &caller.actor(), id, now)?)
     })
     .await?;
-    respond(view, false)
+    respond(view)
 }
 
 /// Confirm an appointment
@@ -204,7 +203,7 @@ pub async fn confirm_appointment(
         )?)
     })
     .await?;
-    respond(view, false)
+    respond(view)
 }
 
 /// List appointments
@@ -331,7 +330,7 @@ pub async fn cancel_appointment(
         )?)
     })
     .await?;
-    respond(view, false)
+    respond(view)
 }
 
 /// Close an appointment as resolved
@@ -362,7 +361,7 @@ pub async fn close_appointment(
         )?)
     })
     .await?;
-    respond(view, false)
+    respond(view)
 }
 
 /// Reschedule an appointment
@@ -398,7 +397,7 @@ pub async fn reschedule_appointment(
         )?)
     })
     .await?;
-    respond(view, false)
+    respond(view)
 }
 
 /// Attach files to a draft
@@ -410,7 +409,8 @@ pub async fn reschedule_appointment(
 /// when one is refused. Files change only while the appointment is a draft (409 afterwards).
 #[utoipa::path(tag = "appointments", operation_id = "add_appointment_attachments",
     request_body(content = AppointmentAttachmentForm, content_type = "multipart/form-data"),
-    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
+    params(("id" = uuid::Uuid, Path, description = "Appointment id."),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Attached; the appointment.", body = Appointment),
               (status = 404, description = "Unknown or not visible."),
               (status = 409, description = "Not a draft."),
@@ -423,11 +423,19 @@ pub async fn add_appointment_attachments(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let (id, now) = (id.into_inner(), state.clock.now());
     let actor = caller.actor();
+    let who = caller.tax_code.as_str().to_owned();
+    let retry_key = key.0.clone();
     let (existing_files, existing_bytes) = db::transaction(&state, move |conn| {
+        // A retry of an answered upload is measured against the limits alone: its first answer
+        // is replayed (the files it stored took the room it would otherwise be refused for).
+        if idempotency::is_retry(conn, &who, retry_key.as_ref(), now)? {
+            return Ok((0, 0));
+        }
         Ok(use_cases::attachment_room(conn, &actor, id, now)?)
     })
     .await?;
@@ -438,17 +446,12 @@ pub async fn add_appointment_attachments(
         existing_bytes,
     };
     let form = read_form(&req, payload, rules).await?;
-    let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::add_attachments(
-            conn,
-            &caller.actor(),
-            id,
-            &form.files,
-            now,
-        )?)
+    let who = caller.tax_code.as_str().to_owned();
+    idempotency::create(&state, who, key.0, form.fingerprint(), move |conn| {
+        let view = use_cases::add_attachments(conn, &caller.actor(), id, &form.files, now)?;
+        created(view)
     })
-    .await?;
-    respond(view, true)
+    .await
 }
 
 /// Download an appointment's file
@@ -509,7 +512,7 @@ pub async fn remove_appointment_attachment(
         )?)
     })
     .await?;
-    respond(view, false)
+    respond(view)
 }
 
 /// Read the messages of an appointment

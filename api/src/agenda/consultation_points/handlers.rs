@@ -11,7 +11,8 @@ use super::wire::{
 use crate::auth::{Bearer, Operator};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::ValidatedJson;
+use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::idempotency::{self, Created};
 use crate::state::AppState;
 
 impl From<PointView> for ConsultationPoint {
@@ -53,6 +54,7 @@ pub async fn list_consultation_points(
 /// opening hours until `PUT .../opening-hours`.
 #[utoipa::path(tag = "appointments", operation_id = "create_consultation_point",
     request_body = NewConsultationPoint,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Created.", body = ConsultationPoint),
               (status = 403, description = "Not an operator, or an office operator.")),
     security(("bearer" = [])))]
@@ -60,20 +62,20 @@ pub async fn list_consultation_points(
 pub async fn create_consultation_point(
     state: web::Data<AppState>,
     Operator(caller): Operator,
+    key: IdempotencyKey,
     body: ValidatedJson<NewConsultationPoint>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let cmd = inps_domain::agenda::NewConsultationPoint::from(body.value);
-    let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::create_point(conn, &caller.actor(), cmd, now)?)
+    let who = caller.tax_code.as_str().to_owned();
+    idempotency::create(&state, who, key.0, body.fingerprint, move |conn| {
+        let view = use_cases::create_point(conn, &caller.actor(), cmd, now)?;
+        Ok(Created {
+            location: format!("/v1/consultation-points/{}", view.row.id),
+            body: ConsultationPoint::from(view),
+        })
     })
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            "Location",
-            format!("/v1/consultation-points/{}", view.row.id),
-        ))
-        .json(ConsultationPoint::from(view)))
+    .await
 }
 
 /// Set a point's opening hours
@@ -119,7 +121,8 @@ pub async fn set_consultation_point_opening_hours(
 /// Appointments already confirmed in those hours are not moved (the office reschedules them).
 #[utoipa::path(tag = "appointments", operation_id = "add_consultation_point_closure",
     request_body = NewClosure,
-    params(("id" = uuid::Uuid, Path, description = "Consultation point id.")),
+    params(("id" = uuid::Uuid, Path, description = "Consultation point id."),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Added; the point.", body = ConsultationPoint),
               (status = 403, description = "Not an operator, or an office operator of another point."),
               (status = 404, description = "Unknown point.")),
@@ -129,17 +132,20 @@ pub async fn add_consultation_point_closure(
     state: web::Data<AppState>,
     Operator(caller): Operator,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: ValidatedJson<NewClosure>,
 ) -> Result<HttpResponse, ApiError> {
     let cmd = inps_domain::agenda::NewClosure::from(body.value);
     let (id, now) = (id.into_inner(), state.clock.now());
-    let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::add_closure(conn, &caller.actor(), id, cmd, now)?)
+    let who = caller.tax_code.as_str().to_owned();
+    idempotency::create(&state, who, key.0, body.fingerprint, move |conn| {
+        let view = use_cases::add_closure(conn, &caller.actor(), id, cmd, now)?;
+        Ok(Created {
+            location: format!("/v1/consultation-points/{id}"),
+            body: ConsultationPoint::from(view),
+        })
     })
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/v1/consultation-points/{id}")))
-        .json(ConsultationPoint::from(view)))
+    .await
 }
 
 /// Assign an office operator to a point
