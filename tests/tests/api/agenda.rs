@@ -1015,6 +1015,55 @@ async fn a_draft_takes_up_to_three_files_recognised_from_their_bytes_and_only_wh
     );
 }
 
+/// The file names of `attachments` (an array of attachment metadata), in the order given.
+fn file_names(attachments: &Value) -> Vec<&str> {
+    attachments
+        .as_array()
+        .expect("attachments")
+        .iter()
+        .map(|a| a["file_name"].as_str().expect("file_name"))
+        .collect()
+}
+
+#[actix_web::test]
+async fn draft_and_message_files_sent_in_one_request_keep_the_order_they_were_sent_in() {
+    use inps_tests::fixtures::{jpeg, pdf, png};
+    let c = Cassetto::new().await;
+    let point = point(&c.app, &c.operator, 2).await;
+    let (pdf, png, jpeg) = (pdf(), png(), jpeg());
+    // One request, one `created_at`; neither the names nor the media types are in upload order.
+    let sent = ["c-zeta.png", "a-alfa.pdf", "b-beta.jpg"];
+    let files: [(&str, &[u8]); 3] = [(sent[0], &png), (sent[1], &pdf), (sent[2], &jpeg)];
+    let inquiry = eligible_inquiry(&c).await;
+    let id = draft(
+        &c.app,
+        &c.employer,
+        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
+    )
+    .await;
+    let form: Vec<(&str, &str, &[u8])> = files
+        .iter()
+        .map(|(name, bytes)| ("attachments", *name, *bytes))
+        .collect();
+    let path = format!("{APPOINTMENTS}/{id}/attachments");
+    let res = c.app.post_multipart(&c.employer, &path, &[], &form).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(file_names(&res.json()["attachments"]), sent);
+    let res = c.app.get_as(&c.employer, &format!("{APPOINTMENTS}/{id}")).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(file_names(&res.json()["attachments"]), sent);
+    // A message's files, in the appointment and in the thread.
+    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let res = message_form(&c.app, &c.employer, &id, None, "Tre file.", &files).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(file_names(&res.json()["messages"][0]["attachments"]), sent);
+    let thread = c
+        .app
+        .items(&c.employer, &format!("{APPOINTMENTS}/{id}/messages"))
+        .await;
+    assert_eq!(file_names(&thread[0]["attachments"]), sent);
+}
+
 #[actix_web::test]
 async fn slots_follow_the_clock_changes_and_skip_25_april_and_2_june() {
     let c = Cassetto::new().await;

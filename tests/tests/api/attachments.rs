@@ -130,3 +130,39 @@ async fn a_declared_content_length_over_the_limit_is_refused_before_the_body_is_
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
 }
+
+/// The file names of a resource's `attachments`, in the order given.
+fn file_names(resource: &serde_json::Value) -> Vec<&str> {
+    resource["attachments"]
+        .as_array()
+        .expect("attachments")
+        .iter()
+        .map(|a| a["file_name"].as_str().expect("file_name"))
+        .collect()
+}
+
+#[actix_web::test]
+async fn files_sent_in_one_request_are_listed_in_the_order_they_were_sent() {
+    let s = Cassetto::new().await;
+    let app = &s.app;
+    // One request, one `created_at`; neither the names nor the media types are in upload order.
+    let sent = ["c-zeta.png", "a-alfa.pdf", "b-beta.jpg"];
+    let (png, pdf, jpeg) = (png(), pdf(), jpeg());
+    let res = app
+        .send_inquiry(
+            &s.employer,
+            &s.code,
+            "mav",
+            "Domanda",
+            &[(sent[0], &png), (sent[1], &pdf), (sent[2], &jpeg)],
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let created = res.json();
+    assert_eq!(file_names(&created), sent);
+    let id = inps_tests::fixtures::id_of(&created);
+    assert_eq!(file_names(&app.show_inquiry(&s.employer, &id).await), sent);
+    let listed = app.items(&s.employer, &inquiries_path(&s.code)).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(file_names(&listed[0]), sent);
+}
