@@ -18,6 +18,15 @@ pub struct FieldError {
     pub reason: Text,
 }
 
+/// A domain value a refusal offers the caller as a way forward. It stays typed here so that a
+/// use case never builds a wire type: the edge renders it as an extension member in its wire
+/// form (`ApiError::to_problem`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offer {
+    /// The free slots nearest to the one asked for (`nearest_free_slots`).
+    NearestFreeSlots(Vec<inps_domain::agenda::FreeSlot>),
+}
+
 /// Why a use case did not do what was asked.
 #[derive(Debug)]
 pub struct Refusal(Box<Details>);
@@ -31,8 +40,10 @@ pub struct Details {
     pub detail: Option<Text>,
     /// Invalid fields, for validation errors.
     pub errors: Vec<FieldError>,
-    /// Extension members of the problem (e.g. the nearest free slots, the missing scope).
+    /// Extension members of the problem (e.g. the missing scope, the residual amounts).
     pub extensions: serde_json::Map<String, serde_json::Value>,
+    /// Domain values offered as a way forward, rendered as extension members by the edge.
+    pub offers: Vec<Offer>,
     /// Internal cause, logged and never sent.
     pub cause: Option<String>,
     /// The accountability-log event of a refused attempt: written after the use case's
@@ -48,6 +59,7 @@ impl Refusal {
             detail: None,
             errors: Vec::new(),
             extensions: serde_json::Map::new(),
+            offers: Vec::new(),
             cause: None,
             audit: None,
         }))
@@ -88,6 +100,13 @@ impl Refusal {
     #[must_use]
     pub fn with_extension(mut self, name: &str, value: serde_json::Value) -> Self {
         self.0.extensions.insert(name.to_owned(), value);
+        self
+    }
+
+    /// Adds an offer (see [`Offer`]).
+    #[must_use]
+    pub fn with_offer(mut self, offer: Offer) -> Self {
+        self.0.offers.push(offer);
         self
     }
 
