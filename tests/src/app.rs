@@ -468,7 +468,10 @@ impl TestApp {
             body.extend_from_slice(b"\r\n");
         }
         for (name, file_name, bytes) in files {
-            let (name, file_name) = (Self::form_data_param(name), Self::form_data_param(file_name));
+            let (name, file_name) = (
+                Self::form_data_param(name),
+                Self::form_data_param(file_name),
+            );
             body.extend_from_slice(
                 format!(
                     "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; \

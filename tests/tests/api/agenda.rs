@@ -1054,7 +1054,10 @@ async fn draft_and_message_files_sent_in_one_request_keep_the_order_they_were_se
     let res = c.app.post_multipart(&c.employer, &path, &[], &form).await;
     assert_eq!(res.status, 201, "{}", res.text());
     assert_eq!(file_names(&res.json()["attachments"]), sent);
-    let res = c.app.get_as(&c.employer, &format!("{APPOINTMENTS}/{id}")).await;
+    let res = c
+        .app
+        .get_as(&c.employer, &format!("{APPOINTMENTS}/{id}"))
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(file_names(&res.json()["attachments"]), sent);
     // A message's files, in the appointment and in the thread.

@@ -181,11 +181,17 @@ async fn a_file_name_with_quotes_is_stored_as_chosen_and_one_with_a_line_break_i
     let created = res.json();
     assert_eq!(file_names(&created), [name]);
     let id = inps_tests::fixtures::id_of(&created);
-    assert_eq!(file_names(&app.show_inquiry(&s.employer, &id).await), [name]);
+    assert_eq!(
+        file_names(&app.show_inquiry(&s.employer, &id).await),
+        [name]
+    );
     // The download names it exactly in `filename*`, and in `filename` without the quotes.
     let file = inps_tests::fixtures::id_of(&created["attachments"][0]);
     let res = app
-        .get_as(&s.employer, &format!("/v1/inquiries/{id}/attachments/{file}"))
+        .get_as(
+            &s.employer,
+            &format!("/v1/inquiries/{id}/attachments/{file}"),
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(
