@@ -1,10 +1,12 @@
 //! Attachments: recognised from their bytes (415 otherwise), at most 3 and 3 MiB in total
-//! (413, from `Content-Length` before reading), every refusal storing nothing.
+//! (413, from `Content-Length` before reading), every refusal storing nothing; listed in the
+//! order they were sent, under the name the client chose.
 
 use actix_web::test::TestRequest;
 use inps_tests::TestApp;
 use inps_tests::fixtures::{
-    Cassetto, MIB3, inquiries_path, inquiries_stored, jpeg, pdf, pdf_of, png, problem_type, tiff,
+    Cassetto, MIB3, file_names, inquiries_path, inquiries_stored, jpeg, pdf, pdf_of, png,
+    problem_type, tiff,
 };
 
 #[actix_web::test]
@@ -131,16 +133,6 @@ async fn a_declared_content_length_over_the_limit_is_refused_before_the_body_is_
     assert_eq!(res.status, 201, "{}", res.text());
 }
 
-/// The file names of a resource's `attachments`, in the order given.
-fn file_names(resource: &serde_json::Value) -> Vec<&str> {
-    resource["attachments"]
-        .as_array()
-        .expect("attachments")
-        .iter()
-        .map(|a| a["file_name"].as_str().expect("file_name"))
-        .collect()
-}
-
 #[actix_web::test]
 async fn files_sent_in_one_request_are_listed_in_the_order_they_were_sent() {
     let s = Cassetto::new().await;
@@ -159,12 +151,15 @@ async fn files_sent_in_one_request_are_listed_in_the_order_they_were_sent() {
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let created = res.json();
-    assert_eq!(file_names(&created), sent);
+    assert_eq!(file_names(&created["attachments"]), sent);
     let id = inps_tests::fixtures::id_of(&created);
-    assert_eq!(file_names(&app.show_inquiry(&s.employer, &id).await), sent);
+    assert_eq!(
+        file_names(&app.show_inquiry(&s.employer, &id).await["attachments"]),
+        sent
+    );
     let listed = app.items(&s.employer, &inquiries_path(&s.code)).await;
     assert_eq!(listed.len(), 1);
-    assert_eq!(file_names(&listed[0]), sent);
+    assert_eq!(file_names(&listed[0]["attachments"]), sent);
 }
 
 #[actix_web::test]
@@ -179,10 +174,10 @@ async fn a_file_name_with_quotes_is_stored_as_chosen_and_one_with_a_line_break_i
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let created = res.json();
-    assert_eq!(file_names(&created), [name]);
+    assert_eq!(file_names(&created["attachments"]), [name]);
     let id = inps_tests::fixtures::id_of(&created);
     assert_eq!(
-        file_names(&app.show_inquiry(&s.employer, &id).await),
+        file_names(&app.show_inquiry(&s.employer, &id).await["attachments"]),
         [name]
     );
     // The download names it exactly in `filename*`, and in `filename` without the quotes.
