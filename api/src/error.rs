@@ -158,9 +158,25 @@ impl ApiError {
                     reason: clipped(e.reason.get(lang), MAX_REASON),
                 })
                 .collect(),
-            extensions: details.extensions.clone(),
+            extensions: with_offers(details),
         }
     }
+}
+
+/// The refusal's extension members and its offers in their wire form.
+fn with_offers(details: &crate::refusal::Details) -> serde_json::Map<String, serde_json::Value> {
+    use crate::refusal::Offer;
+    let mut extensions = details.extensions.clone();
+    for offer in &details.offers {
+        let (name, value) = match offer {
+            Offer::NearestFreeSlots(slots) => (
+                "nearest_free_slots",
+                crate::agenda::consultation_points::wire::free_slots_json(slots),
+            ),
+        };
+        extensions.insert(name.to_owned(), value);
+    }
+    extensions
 }
 
 impl std::fmt::Display for ApiError {

@@ -18,6 +18,15 @@ pub struct FieldError {
     pub reason: Text,
 }
 
+/// A domain value a refusal offers the caller as a way forward. It stays typed here so that a
+/// use case never builds a wire type: the edge renders it as an extension member in its wire
+/// form (`ApiError::to_problem`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offer {
+    /// The free slots nearest to the one asked for (`nearest_free_slots`).
+    NearestFreeSlots(Vec<inps_domain::agenda::FreeSlot>),
+}
+
 /// Why a use case did not do what was asked.
 #[derive(Debug)]
 pub struct Refusal(Box<Details>);
@@ -31,8 +40,10 @@ pub struct Details {
     pub detail: Option<Text>,
     /// Invalid fields, for validation errors.
     pub errors: Vec<FieldError>,
-    /// Extension members of the problem (e.g. the nearest free slots, the missing scope).
+    /// Extension members of the problem (e.g. the missing scope, the residual amounts).
     pub extensions: serde_json::Map<String, serde_json::Value>,
+    /// Domain values offered as a way forward, rendered as extension members by the edge.
+    pub offers: Vec<Offer>,
     /// Internal cause, logged and never sent.
     pub cause: Option<String>,
     /// The accountability-log event of a refused attempt: written after the use case's
@@ -48,6 +59,7 @@ impl Refusal {
             detail: None,
             errors: Vec::new(),
             extensions: serde_json::Map::new(),
+            offers: Vec::new(),
             cause: None,
             audit: None,
         }))
@@ -88,6 +100,13 @@ impl Refusal {
     #[must_use]
     pub fn with_extension(mut self, name: &str, value: serde_json::Value) -> Self {
         self.0.extensions.insert(name.to_owned(), value);
+        self
+    }
+
+    /// Adds an offer (see [`Offer`]).
+    #[must_use]
+    pub fn with_offer(mut self, offer: Offer) -> Self {
+        self.0.offers.push(offer);
         self
     }
 
@@ -183,6 +202,67 @@ pub fn on_constraint(name: &str) -> Option<Problem> {
         .map(|(_, problem)| *problem)
 }
 
+/// CHECK constraints over values a request supplies, and the request field each guards. The
+/// edge validates these fields first; should a value still reach the constraint, the 422 names
+/// the field instead of saying nothing (and never quotes the database). Names are PostgreSQL's
+/// own (`<table>_<column>_check`, or `<table>_check` for a check over several columns); the
+/// integration tests check that each still exists.
+pub const CHECK_FIELDS: &[(&str, &str)] = &[
+    ("consultation_points_name_check", "name"),
+    ("consultation_points_address_check", "address"),
+    (
+        "employers_address_postal_code_check",
+        "employer_address.postal_code",
+    ),
+    (
+        "employers_address_province_check",
+        "employer_address.province",
+    ),
+    ("employments_check", "end_date"),
+    ("employments_weekly_hours_check", "weekly_hours"),
+    ("employments_hourly_pay_check", "hourly_pay"),
+    ("delegations_check", "valid_until"),
+    (
+        "inquiry_topics_answer_deadline_days_check",
+        "answer_deadline_days",
+    ),
+    ("manuals_title_check", "title"),
+    ("occasional_clients_employees_check", "employees"),
+    (
+        "occasional_recurring_rules_minutes_check",
+        "duration_minutes",
+    ),
+    ("occasional_recurring_rules_check", "last_date"),
+    ("webhook_subscriptions_url_check", "url"),
+];
+
+/// The request field a CHECK constraint guards, if listed in [`CHECK_FIELDS`].
+pub fn check_field(constraint: &str) -> Option<&'static str> {
+    CHECK_FIELDS
+        .iter()
+        .find(|(name, _)| *name == constraint)
+        .map(|(_, field)| *field)
+}
+
+/// The 422 of a CHECK (or NOT NULL) violation no registry row claims: it names the field when
+/// the constraint is listed in [`CHECK_FIELDS`], and otherwise says that a value breaks a rule of
+/// the stored data, without naming anything of the database.
+fn stored_data_rule(constraint: Option<&str>) -> Refusal {
+    match constraint.and_then(check_field) {
+        Some(field) => {
+            Refusal::invalid_field(field, Text::new("valore non ammesso", "value not allowed"))
+                .with_detail(
+                    format!("Il valore del campo {field} non è ammesso."),
+                    format!("The value of field {field} is not allowed."),
+                )
+        }
+        None => Refusal::new(Problem::ValidationFailed).with_detail(
+            "Un valore della richiesta non rispetta le regole dei dati registrati.",
+            "A value of the request breaks a rule of the stored data.",
+        ),
+    }
+}
+
 impl From<diesel::result::Error> for Refusal {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind as Kind, Error};
@@ -199,13 +279,13 @@ impl From<diesel::result::Error> for Refusal {
                 | Kind::CheckViolation
                 | Kind::NotNullViolation),
                 info,
-            ) => info
-                .constraint_name()
-                .and_then(on_constraint)
-                .unwrap_or(match kind {
-                    Kind::UniqueViolation | Kind::ForeignKeyViolation => Problem::StateConflict,
-                    _ => Problem::ValidationFailed,
-                }),
+            ) => match info.constraint_name().and_then(on_constraint) {
+                Some(problem) => problem,
+                None if matches!(kind, Kind::UniqueViolation | Kind::ForeignKeyViolation) => {
+                    Problem::StateConflict
+                }
+                None => return stored_data_rule(info.constraint_name()).with_cause(e),
+            },
             _ => Problem::Internal,
         };
         Self::new(problem).with_cause(e)
@@ -233,5 +313,78 @@ mod tests {
             assert_eq!(on_constraint(name), Some(*problem));
         }
         assert_eq!(on_constraint("no_such_constraint"), None);
+    }
+
+    /// A database error as PostgreSQL reports it (message and constraint only).
+    struct Violation(Option<&'static str>);
+
+    impl diesel::result::DatabaseErrorInformation for Violation {
+        fn message(&self) -> &str {
+            "new row for relation \"consultation_points\" violates check constraint"
+        }
+        fn details(&self) -> Option<&str> {
+            Some("Failing row contains (secret, ...).")
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            Some("consultation_points")
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            self.0
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    fn violation(
+        kind: diesel::result::DatabaseErrorKind,
+        constraint: Option<&'static str>,
+    ) -> Refusal {
+        diesel::result::Error::DatabaseError(kind, Box::new(Violation(constraint))).into()
+    }
+
+    #[test]
+    fn a_check_violation_is_a_422_naming_the_field_it_guards_and_nothing_of_the_database() {
+        use diesel::result::DatabaseErrorKind::CheckViolation;
+        let refusal = violation(CheckViolation, Some("consultation_points_name_check"));
+        let d = refusal.details();
+        assert_eq!(d.problem, Problem::ValidationFailed);
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(d.errors[0].field, "name");
+        let detail = d.detail.as_ref().expect("detail");
+        assert_eq!(detail.en, "The value of field name is not allowed.");
+        assert!(d.cause.as_deref().is_some_and(|c| c.contains("violates")));
+        // Unlisted (or unnamed): still a 422 with a detail, quoting nothing of the database.
+        for constraint in [Some("occasional_clients_wallet"), None] {
+            let refusal = violation(CheckViolation, constraint);
+            let d = refusal.details();
+            assert_eq!(d.problem, Problem::ValidationFailed);
+            assert!(d.errors.is_empty());
+            let detail = d.detail.as_ref().expect("detail");
+            for text in [&detail.it, &detail.en] {
+                assert!(
+                    !text.contains("wallet") && !text.contains("violates"),
+                    "{text}"
+                );
+                assert!(
+                    !text.contains("secret") && !text.contains("relation"),
+                    "{text}"
+                );
+            }
+        }
+        // A listed constraint keeps its registry row; a unique race stays a 409 without detail.
+        let refusal = violation(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            Some("manuals_one_version"),
+        );
+        assert_eq!(refusal.problem(), Problem::ConcurrentUpdate);
+        let refusal = violation(diesel::result::DatabaseErrorKind::UniqueViolation, None);
+        assert_eq!(refusal.problem(), Problem::StateConflict);
     }
 }

@@ -154,6 +154,38 @@ fn attachment_problem<K: Recognised>(e: &AttachmentError) -> ApiError {
     }
 }
 
+/// A part's file name as browsers write it (RFC 7578 section 2 defers to the HTML standard):
+/// `"`, CR and LF arrive percent-encoded as `%22`, `%0D` and `%0A` (the quoted-pair `\"` is
+/// already undone by the header parser). They are decoded, so that the name stored is the one the
+/// user chose, and a CR or LF is then refused as a control character. Any other `%` sequence is
+/// kept as sent: browsers do not encode `%` itself, so nothing else is an escape.
+fn decode_form_data_name(name: &str) -> String {
+    let mut decoded = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(at) = rest.find('%') {
+        decoded.push_str(&rest[..at]);
+        let escape = rest.get(at..at + 3).unwrap_or("");
+        let ch = match escape.to_ascii_uppercase().as_str() {
+            "%22" => Some('"'),
+            "%0D" => Some('\r'),
+            "%0A" => Some('\n'),
+            _ => None,
+        };
+        match ch {
+            Some(ch) => {
+                decoded.push(ch);
+                rest = &rest[at + 3..];
+            }
+            None => {
+                decoded.push('%');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    decoded.push_str(rest);
+    decoded
+}
+
 fn malformed(e: impl std::fmt::Display) -> ApiError {
     ApiError::new(Problem::MalformedRequest)
         .with_detail(
@@ -220,7 +252,8 @@ async fn read_form_parts<K: Recognised>(
         if name == rules.file_field {
             attachment::check_count(rules.existing_files, form.files.len() + 1)
                 .map_err(|e| attachment_problem::<K>(&e))?;
-            let file_name = attachment::validate_file_name(file_name.as_deref().unwrap_or(""))
+            let file_name = decode_form_data_name(file_name.as_deref().unwrap_or(""));
+            let file_name = attachment::validate_file_name(&file_name)
                 .map_err(|e| attachment_problem::<K>(&e))?;
             let mut bytes = Vec::new();
             let mut kind = None;

@@ -334,15 +334,23 @@ pub struct NewAttachment<'a> {
     pub created_at: OffsetDateTime,
 }
 
-/// Stores a file.
+/// Stores a file after its owner's other files: its position is one past the highest the owner
+/// has, so files keep the order they were stored in even when they share `created_at`. The
+/// caller holds the owner (a row it locked or created in this transaction); two concurrent
+/// inserts for one owner would meet the unique `(owner_kind, owner_id, position)` index.
 pub fn insert_attachment(conn: &mut PgConnection, row: &NewAttachment<'_>) -> QueryResult<()> {
+    let last: Option<i32> = attachments::table
+        .filter(attachments::owner_kind.eq(row.owner_kind))
+        .filter(attachments::owner_id.eq(row.owner_id))
+        .select(diesel::dsl::max(attachments::position))
+        .first(conn)?;
     diesel::insert_into(attachments::table)
-        .values(row)
+        .values((row, attachments::position.eq(last.unwrap_or(0) + 1)))
         .execute(conn)
         .map(drop)
 }
 
-/// The files of an owner, oldest first.
+/// The files of an owner, in the order they were stored.
 pub fn attachments_of(
     conn: &mut PgConnection,
     owner_kind: &str,
@@ -351,12 +359,12 @@ pub fn attachments_of(
     attachments::table
         .filter(attachments::owner_kind.eq(owner_kind))
         .filter(attachments::owner_id.eq(owner_id))
-        .order((attachments::created_at, attachments::id))
+        .order(attachments::position)
         .select(AttachmentMeta::as_select())
         .load(conn)
 }
 
-/// The files of several owners of one kind in one query, by owner, each oldest first.
+/// The files of several owners of one kind in one query, by owner, each in the order stored.
 pub fn attachments_of_owners(
     conn: &mut PgConnection,
     owner_kind: &str,
@@ -365,7 +373,7 @@ pub fn attachments_of_owners(
     let rows: Vec<(uuid::Uuid, AttachmentMeta)> = attachments::table
         .filter(attachments::owner_kind.eq(owner_kind))
         .filter(attachments::owner_id.eq_any(owner_ids))
-        .order((attachments::created_at, attachments::id))
+        .order((attachments::owner_id, attachments::position))
         .select((attachments::owner_id, AttachmentMeta::as_select()))
         .load(conn)?;
     let mut by_owner: HashMap<uuid::Uuid, Vec<AttachmentMeta>> = HashMap::new();

@@ -303,6 +303,7 @@ diesel::table! {
         sha256 -> Bytea,
         content -> Bytea,
         created_at -> Timestamptz,
+        position -> Int4,
     }
 }
 

@@ -439,8 +439,19 @@ impl TestApp {
         .expect("deliver webhooks")
     }
 
+    /// `value` as a `Content-Disposition` parameter of a form part, the way browsers write it
+    /// (RFC 7578 section 2 defers to the HTML standard): `"`, CR and LF percent-encoded as
+    /// `%22`, `%0D` and `%0A`, so that a name can neither end the quoted string nor the header.
+    pub fn form_data_param(value: &str) -> String {
+        value
+            .replace('"', "%22")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+
     /// A `multipart/form-data` body with the text `fields` and the `files`
     /// (`(field name, file name, bytes)`), and the `Content-Type` that announces its boundary.
+    /// Names are escaped by [`Self::form_data_param`].
     pub fn multipart_body(
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
@@ -448,6 +459,7 @@ impl TestApp {
         const BOUNDARY: &str = "----inps-test-boundary-7MA4YWxkTrZu0gW";
         let mut body = Vec::new();
         for (name, value) in fields {
+            let name = Self::form_data_param(name);
             body.extend_from_slice(
                 format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
                     .as_bytes(),
@@ -456,6 +468,10 @@ impl TestApp {
             body.extend_from_slice(b"\r\n");
         }
         for (name, file_name, bytes) in files {
+            let (name, file_name) = (
+                Self::form_data_param(name),
+                Self::form_data_param(file_name),
+            );
             body.extend_from_slice(
                 format!(
                     "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; \

@@ -1,7 +1,9 @@
 //! Arrange steps and helpers the API tests share, so each test file says only what it tests:
 //! row counts on the test's database, problem types, JSON bodies, the accountability log, and
-//! (in the submodules) employments and contributions, inquiries and their files, delegations.
+//! (in the submodules) employments and contributions, inquiries and their files, delegations,
+//! the agenda's points and appointments.
 
+mod agenda;
 mod delegations;
 mod employments;
 mod inquiries;
@@ -11,6 +13,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use serde_json::Value;
 
+pub use self::agenda::*;
 pub use self::delegations::*;
 pub use self::employments::*;
 pub use self::inquiries::*;
@@ -131,4 +134,14 @@ impl TestApp {
         self.items(token, &format!("/v1/audit-events?limit=200{query}"))
             .await
     }
+}
+
+/// The `file_name` of each element of `attachments` (an array of attachment metadata), in order.
+pub fn file_names(attachments: &Value) -> Vec<&str> {
+    attachments
+        .as_array()
+        .expect("attachments")
+        .iter()
+        .map(|a| a["file_name"].as_str().expect("file_name"))
+        .collect()
 }

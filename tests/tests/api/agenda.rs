@@ -4,96 +4,13 @@
 //! sharing a quesito.
 
 use futures_util::future::join_all;
-use inps_tests::fixtures::{Cassetto, count, delegation_terms, id_of, problem_type};
-use inps_tests::personas::{intermediary, other_person, with_check_char};
+use inps_tests::fixtures::{
+    APPOINTMENTS, Cassetto, FIRST_SLOT, POINTS, count, delegation_terms, draft_body, file_names,
+    id_of, problem_type, weekdays,
+};
+use inps_tests::personas::{other_person, with_check_char};
 use inps_tests::{Persona, TestApp};
 use serde_json::{Value, json};
-
-const POINTS: &str = "/v1/consultation-points";
-const APPOINTMENTS: &str = "/v1/appointments";
-/// Monday 9 March 2026, 08:30 in Rome (UTC+1): the first slot of the week after the test start.
-const FIRST_SLOT: &str = "2026-03-09T07:30:00Z";
-
-/// Monday to Friday 08:30-12:30, slots of 30 minutes with `seats` seats.
-fn weekdays(seats: u16) -> Value {
-    let days: Vec<Value> = ["monday", "tuesday", "wednesday", "thursday", "friday"]
-        .iter()
-        .map(|d| {
-            json!({"weekday": d, "openings": [{"start": "08:30", "end": "12:30"}],
-                   "slot_minutes": 30, "seats": seats})
-        })
-        .collect();
-    json!({"days": days, "exceptions": []})
-}
-
-/// A point created by `operator` with the weekday plan of `seats` seats; its id.
-async fn point(app: &TestApp, operator: &str, seats: u16) -> String {
-    let res = app
-        .post_as(
-            operator,
-            POINTS,
-            json!({"name": "INPS Roma Eur", "address": "Viale Ballarin 42"}),
-        )
-        .await;
-    assert_eq!(res.status, 201, "create point: {}", res.text());
-    let id = id_of(&res.json());
-    let res = app
-        .put_as(
-            operator,
-            &format!("{POINTS}/{id}/opening-hours"),
-            weekdays(seats),
-        )
-        .await;
-    assert_eq!(res.status, 200, "opening hours: {}", res.text());
-    id
-}
-
-/// The free slots of point `id` on `from..=to`.
-async fn slots(app: &TestApp, token: &str, id: &str, from: &str, to: &str) -> Vec<Value> {
-    let res = app
-        .get_as(token, &format!("{POINTS}/{id}/slots?from={from}&to={to}"))
-        .await;
-    assert_eq!(res.status, 200, "slots: {}", res.text());
-    res.json()["items"].as_array().expect("items").clone()
-}
-
-/// A quesito of the cassetto's employment answered negatively (eligible); its id.
-async fn eligible_inquiry(c: &Cassetto) -> String {
-    let inquiry = c.app.sent_inquiry(&c.employer, &c.code, "mav").await;
-    let id = id_of(&inquiry);
-    let res = c.app.answer_inquiry(&c.operator, &id, "negative").await;
-    assert_eq!(res.status, 200, "answer: {}", res.text());
-    id
-}
-
-fn draft_body(code: &str, inquiries: &[&str], point: &str, start: &str) -> Value {
-    json!({
-        "employment_code": code,
-        "inquiry_ids": inquiries,
-        "consultation_point_id": point,
-        "slot_start": start,
-        "note": "Vorrei chiarire il calcolo dei contributi.",
-        "notification_channels": []
-    })
-}
-
-/// A draft by `token` (asserting 201); its id.
-async fn draft(app: &TestApp, token: &str, body: Value) -> String {
-    let res = app.post_as(token, APPOINTMENTS, body).await;
-    assert_eq!(res.status, 201, "draft: {}", res.text());
-    assert_eq!(res.json()["state"], "draft");
-    id_of(&res.json())
-}
-
-async fn confirm(app: &TestApp, token: &str, id: &str) -> inps_tests::TestResponse {
-    app.call(
-        "POST",
-        &format!("{APPOINTMENTS}/{id}/confirmation"),
-        Some(token),
-        None,
-    )
-    .await
-}
 
 fn other_operator() -> Persona {
     Persona {
@@ -106,7 +23,7 @@ fn other_operator() -> Persona {
 #[actix_web::test]
 async fn operators_manage_points_and_anyone_lists_the_free_slots() {
     let c = Cassetto::new().await;
-    let id = point(&c.app, &c.operator, 2).await;
+    let id = c.app.consultation_point(&c.operator, 2).await;
     // A citizen sees the point but may not create one.
     let res = c.app.get_as(&c.employer, POINTS).await;
     assert_eq!(res.status, 200);
@@ -117,18 +34,23 @@ async fn operators_manage_points_and_anyone_lists_the_free_slots() {
         .await;
     assert_eq!(res.status, 403);
     // Monday 9 March: 8 slots of 30 minutes from 08:30 Rome time, 2 seats each.
-    let monday = slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await;
+    let monday = c
+        .app
+        .free_slots(&c.employer, &id, "2026-03-09", "2026-03-09")
+        .await;
     assert_eq!(monday.len(), 8);
     assert_eq!(monday[0]["start"], FIRST_SLOT);
     assert_eq!(monday[0]["remaining"], 2);
     // Saturday and Sunday are closed; 2 June (Festa della Repubblica, a Tuesday) too.
     assert!(
-        slots(&c.app, &c.employer, &id, "2026-03-14", "2026-03-15")
+        c.app
+            .free_slots(&c.employer, &id, "2026-03-14", "2026-03-15")
             .await
             .is_empty()
     );
     assert!(
-        slots(&c.app, &c.employer, &id, "2026-06-02", "2026-06-02")
+        c.app
+            .free_slots(&c.employer, &id, "2026-06-02", "2026-06-02")
             .await
             .is_empty()
     );
@@ -143,7 +65,8 @@ async fn operators_manage_points_and_anyone_lists_the_free_slots() {
         .await;
     assert_eq!(res.status, 201, "closure: {}", res.text());
     assert_eq!(
-        slots(&c.app, &c.employer, &id, "2026-03-10", "2026-03-10")
+        c.app
+            .free_slots(&c.employer, &id, "2026-03-10", "2026-03-10")
             .await
             .len(),
         4
@@ -162,7 +85,7 @@ async fn operators_manage_points_and_anyone_lists_the_free_slots() {
 #[actix_web::test]
 async fn a_plan_breaking_a_rule_is_refused_naming_it() {
     let c = Cassetto::new().await;
-    let id = point(&c.app, &c.operator, 2).await;
+    let id = c.app.consultation_point(&c.operator, 2).await;
     let path = format!("{POINTS}/{id}/opening-hours");
     for (why, plan) in [
         (
@@ -191,8 +114,8 @@ async fn a_plan_breaking_a_rule_is_refused_naming_it() {
 #[actix_web::test]
 async fn an_office_operator_acts_on_their_points_only_and_only_central_operators_assign() {
     let c = Cassetto::new().await;
-    let mine = point(&c.app, &c.operator, 2).await;
-    let other = point(&c.app, &c.operator, 2).await;
+    let mine = c.app.consultation_point(&c.operator, 2).await;
+    let other = c.app.consultation_point(&c.operator, 2).await;
     let office = other_operator();
     c.app.login(&office).await;
     // Only a person holding the operator role can be assigned.
@@ -250,30 +173,18 @@ async fn an_office_operator_acts_on_their_points_only_and_only_central_operators
 #[actix_web::test]
 async fn a_draft_holds_no_seat_and_its_confirmation_takes_one() {
     let c = Cassetto::new().await;
-    let id = point(&c.app, &c.operator, 2).await;
-    let inquiry = eligible_inquiry(&c).await;
-    let appointment = draft(
-        &c.app,
-        &c.employer,
-        draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
-    )
-    .await;
-    let first = |s: Vec<Value>| s[0].clone();
-    assert_eq!(
-        first(slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await)["remaining"],
-        2
-    );
-    let res = confirm(&c.app, &c.employer, &appointment).await;
+    let id = c.app.consultation_point(&c.operator, 2).await;
+    let inquiry = c.eligible_inquiry().await;
+    let appointment = c.draft_about(&c.employer, &inquiry, &id, FIRST_SLOT).await;
+    assert_eq!(remaining(&c, &id, FIRST_SLOT).await, Some(2));
+    let res = c.app.confirm_appointment(&c.employer, &appointment).await;
     assert_eq!(res.status, 200, "{}", res.text());
     let body = res.json();
     assert_eq!(body["state"], "confirmed");
     assert_eq!(body["history"].as_array().map(Vec::len), Some(2));
-    assert_eq!(
-        first(slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await)["remaining"],
-        1
-    );
+    assert_eq!(remaining(&c, &id, FIRST_SLOT).await, Some(1));
     // Confirmed twice: 409, no second seat.
-    let res = confirm(&c.app, &c.employer, &appointment).await;
+    let res = c.app.confirm_appointment(&c.employer, &appointment).await;
     assert_eq!(res.status, 409);
     assert_eq!(
         count(&c.app, "SELECT taken::bigint AS n FROM slot_seats"),
@@ -324,7 +235,7 @@ async fn a_draft_holds_no_seat_and_its_confirmation_takes_one() {
 #[actix_web::test]
 async fn a_draft_breaking_a_rule_is_refused_naming_each_field() {
     let c = Cassetto::new().await;
-    let id = point(&c.app, &c.operator, 2).await;
+    let id = c.app.consultation_point(&c.operator, 2).await;
     // Unanswered within its deadline: not eligible.
     let pending = id_of(&c.app.sent_inquiry(&c.employer, &c.code, "mav").await);
     let mut body = draft_body(&c.code, &[&pending], &id, FIRST_SLOT);
@@ -342,7 +253,7 @@ async fn a_draft_breaking_a_rule_is_refused_naming_each_field() {
         assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
     }
     // A time the point offers no slot at.
-    let inquiry = eligible_inquiry(&c).await;
+    let inquiry = c.eligible_inquiry().await;
     let res = c
         .app
         .post_as(
@@ -373,17 +284,11 @@ async fn a_draft_expires_after_its_time_to_live() {
         "3600",
     )]))
     .await;
-    let id = point(&c.app, &c.operator, 2).await;
-    let inquiry = eligible_inquiry(&c).await;
-    let appointment = draft(
-        &c.app,
-        &c.employer,
-        draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
-    )
-    .await;
+    let id = c.app.consultation_point(&c.operator, 2).await;
+    let appointment = c.drafted(&c.employer, &id, FIRST_SLOT).await;
     c.app.advance(time::Duration::minutes(61));
     let token = c.app.login(&inps_tests::personas::employer()).await;
-    let res = confirm(&c.app, &token, &appointment).await;
+    let res = c.app.confirm_appointment(&token, &appointment).await;
     assert_eq!(res.status, 409, "{}", res.text());
     assert_eq!(res.json()["type"], problem_type("state-conflict"));
     assert_eq!(count(&c.app, "SELECT count(*) AS n FROM slot_seats"), 0);
@@ -392,22 +297,9 @@ async fn a_draft_expires_after_its_time_to_live() {
 #[actix_web::test]
 async fn a_delegate_with_the_appointments_scope_books_and_manages_the_appointment() {
     let c = Cassetto::new().await;
-    let id = point(&c.app, &c.operator, 2).await;
-    let inquiry = eligible_inquiry(&c).await;
-    let agent = intermediary();
-    c.app.register_intermediary(&agent).await;
-    let agent_token = c.app.login(&agent).await;
-    let terms = delegation_terms(
-        &agent.tax_code,
-        "domestic_work",
-        &["read", "inquiries"],
-        "2026-03-02",
-        "2027-03-01",
-    );
-    let delegation = c
-        .app
-        .active_delegation(&c.employer, &agent_token, terms)
-        .await;
+    let id = c.app.consultation_point(&c.operator, 2).await;
+    let inquiry = c.eligible_inquiry().await;
+    let (agent, agent_token, delegation) = c.delegate(&["read", "inquiries"]).await;
     let body = draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT);
     let res = c
         .app
@@ -442,7 +334,10 @@ async fn a_delegate_with_the_appointments_scope_books_and_manages_the_appointmen
     // The draft is its author's: the employer does not see it yet.
     let path = format!("{APPOINTMENTS}/{}", id_of(&booked));
     assert_eq!(c.app.get_as(&c.employer, &path).await.status, 404);
-    let res = confirm(&c.app, &agent_token, &id_of(&booked)).await;
+    let res = c
+        .app
+        .confirm_appointment(&agent_token, &id_of(&booked))
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(c.app.get_as(&c.employer, &path).await.status, 200);
 }
@@ -452,20 +347,18 @@ async fn fifty_concurrent_confirmations_at_a_slot_of_three_seats_take_exactly_th
     const SEATS: usize = 3;
     const DRAFTS: usize = 50;
     let c = Cassetto::new().await;
-    let id = point(&c.app, &c.operator, SEATS as u16).await;
+    let id = c.app.consultation_point(&c.operator, SEATS as u16).await;
     let mut drafts = Vec::new();
     for _ in 0..DRAFTS {
-        let inquiry = eligible_inquiry(&c).await;
-        drafts.push(
-            draft(
-                &c.app,
-                &c.employer,
-                draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
-            )
-            .await,
-        );
+        let inquiry = c.eligible_inquiry().await;
+        drafts.push(c.draft_about(&c.employer, &inquiry, &id, FIRST_SLOT).await);
     }
-    let responses = join_all(drafts.iter().map(|d| confirm(&c.app, &c.employer, d))).await;
+    let responses = join_all(
+        drafts
+            .iter()
+            .map(|d| c.app.confirm_appointment(&c.employer, d)),
+    )
+    .await;
     let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
     assert_eq!(
         statuses.iter().filter(|s| **s == 200).count(),
@@ -483,7 +376,12 @@ async fn fifty_concurrent_confirmations_at_a_slot_of_three_seats_take_exactly_th
         let nearest = body["nearest_free_slots"].as_array().expect("nearest");
         assert_eq!(nearest.len(), 3, "{body}");
         assert!(nearest.iter().all(|s| s["start"] != FIRST_SLOT), "{body}");
-        assert_eq!(nearest[0]["start"], "2026-03-09T08:00:00Z", "{body}");
+        assert_eq!(
+            nearest[0],
+            json!({"start": "2026-03-09T08:00:00Z", "end": "2026-03-09T08:30:00Z",
+                   "date": "2026-03-09", "seats": SEATS, "remaining": SEATS}),
+            "{body}"
+        );
     }
     assert_eq!(
         count(&c.app, "SELECT taken::bigint AS n FROM slot_seats"),
@@ -496,7 +394,10 @@ async fn fifty_concurrent_confirmations_at_a_slot_of_three_seats_take_exactly_th
         ),
         SEATS as i64
     );
-    let first = slots(&c.app, &c.employer, &id, "2026-03-09", "2026-03-09").await;
+    let first = c
+        .app
+        .free_slots(&c.employer, &id, "2026-03-09", "2026-03-09")
+        .await;
     assert_ne!(
         first[0]["start"], FIRST_SLOT,
         "a full slot is not listed as free"
@@ -506,24 +407,16 @@ async fn fifty_concurrent_confirmations_at_a_slot_of_three_seats_take_exactly_th
 #[actix_web::test]
 async fn two_confirmations_of_drafts_sharing_a_quesito_confirm_one() {
     let c = Cassetto::new().await;
-    let id = point(&c.app, &c.operator, 5).await;
+    let id = c.app.consultation_point(&c.operator, 5).await;
     for round in 0..5 {
-        let inquiry = eligible_inquiry(&c).await;
-        let a = draft(
-            &c.app,
-            &c.employer,
-            draft_body(&c.code, &[&inquiry], &id, FIRST_SLOT),
-        )
-        .await;
-        let b = draft(
-            &c.app,
-            &c.employer,
-            draft_body(&c.code, &[&inquiry], &id, "2026-03-09T08:00:00Z"),
-        )
-        .await;
+        let inquiry = c.eligible_inquiry().await;
+        let a = c.draft_about(&c.employer, &inquiry, &id, FIRST_SLOT).await;
+        let b = c
+            .draft_about(&c.employer, &inquiry, &id, "2026-03-09T08:00:00Z")
+            .await;
         let responses = join_all([
-            confirm(&c.app, &c.employer, &a),
-            confirm(&c.app, &c.employer, &b),
+            c.app.confirm_appointment(&c.employer, &a),
+            c.app.confirm_appointment(&c.employer, &b),
         ])
         .await;
         let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
@@ -550,20 +443,6 @@ async fn two_confirmations_of_drafts_sharing_a_quesito_confirm_one() {
     );
 }
 
-/// A confirmed appointment of the cassetto's employer at `point`, starting at `start`; its id.
-async fn confirmed(c: &Cassetto, point: &str, start: &str) -> String {
-    let inquiry = eligible_inquiry(c).await;
-    let id = draft(
-        &c.app,
-        &c.employer,
-        draft_body(&c.code, &[&inquiry], point, start),
-    )
-    .await;
-    let res = confirm(&c.app, &c.employer, &id).await;
-    assert_eq!(res.status, 200, "confirm: {}", res.text());
-    id
-}
-
 async fn act(
     c: &Cassetto,
     token: &str,
@@ -583,7 +462,8 @@ async fn act(
 
 /// Seats left in the slot of `point` starting at `start` on 9 March.
 async fn remaining(c: &Cassetto, point: &str, start: &str) -> Option<i64> {
-    slots(&c.app, &c.employer, point, "2026-03-09", "2026-03-09")
+    c.app
+        .free_slots(&c.employer, point, "2026-03-09", "2026-03-09")
         .await
         .iter()
         .find(|s| s["start"] == start)
@@ -593,8 +473,7 @@ async fn remaining(c: &Cassetto, point: &str, start: &str) -> Option<i64> {
 #[actix_web::test]
 async fn the_user_cancels_a_confirmed_appointment_before_it_starts_and_gets_the_seat_back() {
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 2).await;
-    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let (point, id) = c.booked().await;
     assert_eq!(remaining(&c, &point, FIRST_SLOT).await, Some(1));
     let res = act(
         &c,
@@ -613,7 +492,7 @@ async fn the_user_cancels_a_confirmed_appointment_before_it_starts_and_gets_the_
     let res = act(&c, &c.employer, &id, "cancellation", Some(json!({}))).await;
     assert_eq!(res.status, 409);
     // Once started, the user can no longer cancel.
-    let later = confirmed(&c, &point, "2026-03-09T08:00:00Z").await;
+    let later = c.confirmed(&point, "2026-03-09T08:00:00Z").await;
     c.app.advance(time::Duration::days(7));
     let token = c.app.login(&inps_tests::personas::employer()).await;
     let res = act(&c, &token, &later, "cancellation", Some(json!({}))).await;
@@ -626,28 +505,13 @@ async fn the_user_cancels_a_confirmed_appointment_before_it_starts_and_gets_the_
 async fn office_changes_need_a_reason_to_cancel_and_notify_the_employer_and_the_managing_intermediary()
  {
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 2).await;
-    let agent = intermediary();
-    c.app.register_intermediary(&agent).await;
-    let agent_token = c.app.login(&agent).await;
-    let terms = delegation_terms(
-        &agent.tax_code,
-        "domestic_work",
-        &["read", "appointments"],
-        "2026-03-02",
-        "2027-03-01",
+    let point = c.app.consultation_point(&c.operator, 2).await;
+    let (_, agent_token, _) = c.delegate(&["read", "appointments"]).await;
+    let id = c.drafted(&agent_token, &point, FIRST_SLOT).await;
+    assert_eq!(
+        c.app.confirm_appointment(&agent_token, &id).await.status,
+        200
     );
-    c.app
-        .active_delegation(&c.employer, &agent_token, terms)
-        .await;
-    let inquiry = eligible_inquiry(&c).await;
-    let id = draft(
-        &c.app,
-        &agent_token,
-        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
-    )
-    .await;
-    assert_eq!(confirm(&c.app, &agent_token, &id).await.status, 200);
     let res = act(&c, &c.operator, &id, "cancellation", Some(json!({}))).await;
     assert_eq!(res.status, 422, "{}", res.text());
     assert_eq!(res.json()["errors"][0]["field"], "reason");
@@ -690,9 +554,9 @@ async fn office_changes_need_a_reason_to_cancel_and_notify_the_employer_and_the_
 #[actix_web::test]
 async fn the_office_closes_and_reschedules_within_its_reach() {
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 2).await;
-    let elsewhere = self::point(&c.app, &c.operator, 2).await;
-    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let point = c.app.consultation_point(&c.operator, 2).await;
+    let elsewhere = c.app.consultation_point(&c.operator, 2).await;
+    let id = c.confirmed(&point, FIRST_SLOT).await;
     // An office operator of another point does not see it.
     let office = other_operator();
     c.app.login(&office).await;
@@ -763,11 +627,11 @@ async fn the_office_closes_and_reschedules_within_its_reach() {
 async fn concurrent_reschedules_into_a_nearly_full_slot_take_its_last_seat_once() {
     const MOVES: usize = 20;
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 3).await;
+    let point = c.app.consultation_point(&c.operator, 3).await;
     let target = "2026-03-10T07:30:00Z";
     // The target slot has 2 of 3 seats taken.
     for _ in 0..2 {
-        confirmed(&c, &point, target).await;
+        c.confirmed(&point, target).await;
     }
     let mut moving = Vec::new();
     for i in 0..MOVES {
@@ -779,7 +643,7 @@ async fn concurrent_reschedules_into_a_nearly_full_slot_take_its_last_seat_once(
         let start = start
             .format(&time::format_description::well_known::Rfc3339)
             .expect("format");
-        moving.push(confirmed(&c, &point, &start).await);
+        moving.push(c.confirmed(&point, &start).await);
     }
     let body = json!({"slot_start": target});
     let responses = join_all(
@@ -816,8 +680,8 @@ async fn concurrent_reschedules_into_a_nearly_full_slot_take_its_last_seat_once(
 #[actix_web::test]
 async fn a_reminder_goes_out_24_hours_before_the_start() {
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 2).await;
-    confirmed(&c, &point, FIRST_SLOT).await;
+    let point = c.app.consultation_point(&c.operator, 2).await;
+    c.confirmed(&point, FIRST_SLOT).await;
     assert_eq!(c.app.run_reminders(), 0);
     // 8 March 07:29 UTC: not yet.
     c.app.advance(time::Duration::minutes(6 * 24 * 60 - 91));
@@ -836,16 +700,10 @@ async fn a_reminder_goes_out_24_hours_before_the_start() {
 #[actix_web::test]
 async fn appointments_are_searched_with_filters_and_keyset_pages_and_have_a_calendar_file() {
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 2).await;
-    let first = confirmed(&c, &point, FIRST_SLOT).await;
-    let second = confirmed(&c, &point, "2026-03-10T07:30:00Z").await;
-    let inquiry = eligible_inquiry(&c).await;
-    let pending = draft(
-        &c.app,
-        &c.employer,
-        draft_body(&c.code, &[&inquiry], &point, "2026-03-09T08:00:00Z"),
-    )
-    .await;
+    let point = c.app.consultation_point(&c.operator, 2).await;
+    let first = c.confirmed(&point, FIRST_SLOT).await;
+    let second = c.confirmed(&point, "2026-03-10T07:30:00Z").await;
+    let pending = c.drafted(&c.employer, &point, "2026-03-09T08:00:00Z").await;
     let ids = |items: Vec<Value>| items.iter().map(id_of).collect::<Vec<_>>();
     assert_eq!(
         ids(c.app.items(&c.employer, APPOINTMENTS).await),
@@ -935,14 +793,8 @@ async fn appointments_are_searched_with_filters_and_keyset_pages_and_have_a_cale
 async fn a_draft_takes_up_to_three_files_recognised_from_their_bytes_and_only_while_a_draft() {
     use inps_tests::fixtures::{pdf, pdf_of, png};
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 2).await;
-    let inquiry = eligible_inquiry(&c).await;
-    let id = draft(
-        &c.app,
-        &c.employer,
-        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
-    )
-    .await;
+    let point = c.app.consultation_point(&c.operator, 2).await;
+    let id = c.drafted(&c.employer, &point, FIRST_SLOT).await;
     let path = format!("{APPOINTMENTS}/{id}/attachments");
     let (pdf, png) = (pdf(), png());
     let files: [(&str, &str, &[u8]); 2] = [
@@ -1000,7 +852,10 @@ async fn a_draft_takes_up_to_three_files_recognised_from_their_bytes_and_only_wh
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["attachments"].as_array().map(Vec::len), Some(1));
-    assert_eq!(confirm(&c.app, &c.employer, &id).await.status, 200);
+    assert_eq!(
+        c.app.confirm_appointment(&c.employer, &id).await.status,
+        200
+    );
     let one: [(&str, &str, &[u8]); 1] = [("attachments", "c.pdf", &pdf)];
     let res = c.app.post_multipart(&c.employer, &path, &[], &one).await;
     assert_eq!(res.status, 409, "{}", res.text());
@@ -1016,9 +871,45 @@ async fn a_draft_takes_up_to_three_files_recognised_from_their_bytes_and_only_wh
 }
 
 #[actix_web::test]
+async fn draft_and_message_files_sent_in_one_request_keep_the_order_they_were_sent_in() {
+    use inps_tests::fixtures::{jpeg, pdf, png};
+    let c = Cassetto::new().await;
+    let point = c.app.consultation_point(&c.operator, 2).await;
+    let (pdf, png, jpeg) = (pdf(), png(), jpeg());
+    // One request, one `created_at`; neither the names nor the media types are in upload order.
+    let sent = ["c-zeta.png", "a-alfa.pdf", "b-beta.jpg"];
+    let files: [(&str, &[u8]); 3] = [(sent[0], &png), (sent[1], &pdf), (sent[2], &jpeg)];
+    let id = c.drafted(&c.employer, &point, FIRST_SLOT).await;
+    let form: Vec<(&str, &str, &[u8])> = files
+        .iter()
+        .map(|(name, bytes)| ("attachments", *name, *bytes))
+        .collect();
+    let path = format!("{APPOINTMENTS}/{id}/attachments");
+    let res = c.app.post_multipart(&c.employer, &path, &[], &form).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(file_names(&res.json()["attachments"]), sent);
+    let res = c
+        .app
+        .get_as(&c.employer, &format!("{APPOINTMENTS}/{id}"))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(file_names(&res.json()["attachments"]), sent);
+    // A message's files, in the appointment and in the thread.
+    let id = c.confirmed(&point, FIRST_SLOT).await;
+    let res = message_form(&c.app, &c.employer, &id, None, "Tre file.", &files).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(file_names(&res.json()["messages"][0]["attachments"]), sent);
+    let thread = c
+        .app
+        .items(&c.employer, &format!("{APPOINTMENTS}/{id}/messages"))
+        .await;
+    assert_eq!(file_names(&thread[0]["attachments"]), sent);
+}
+
+#[actix_web::test]
 async fn slots_follow_the_clock_changes_and_skip_25_april_and_2_june() {
     let c = Cassetto::new().await;
-    let id = point(&c.app, &c.operator, 1).await;
+    let id = c.app.consultation_point(&c.operator, 1).await;
     let night = |date: &str| {
         json!({"date": date, "openings": [{"start": "01:00", "end": "04:00"}],
                "slot_minutes": 60, "seats": 1})
@@ -1041,13 +932,19 @@ async fn slots_follow_the_clock_changes_and_skip_25_april_and_2_june() {
             .collect::<Vec<_>>()
     };
     // Last Sunday of March: 02:00-03:00 never happens, so 01:00 CET and 03:00 CEST.
-    let march = slots(&c.app, &c.employer, &id, "2026-03-29", "2026-03-29").await;
+    let march = c
+        .app
+        .free_slots(&c.employer, &id, "2026-03-29", "2026-03-29")
+        .await;
     assert_eq!(
         starts(march),
         ["2026-03-29T00:00:00Z", "2026-03-29T01:00:00Z"]
     );
     // Last Sunday of October: 02:00-03:00 happens twice, each with its slot.
-    let october = slots(&c.app, &c.employer, &id, "2026-10-25", "2026-10-25").await;
+    let october = c
+        .app
+        .free_slots(&c.employer, &id, "2026-10-25", "2026-10-25")
+        .await;
     assert_eq!(
         starts(october),
         [
@@ -1059,18 +956,21 @@ async fn slots_follow_the_clock_changes_and_skip_25_april_and_2_june() {
     );
     // 25 April 2026 is a Saturday the point opens on, and a national holiday; so is 2 June.
     assert!(
-        slots(&c.app, &c.employer, &id, "2026-04-25", "2026-04-25")
+        c.app
+            .free_slots(&c.employer, &id, "2026-04-25", "2026-04-25")
             .await
             .is_empty()
     );
     assert_eq!(
-        slots(&c.app, &c.employer, &id, "2026-04-18", "2026-04-18")
+        c.app
+            .free_slots(&c.employer, &id, "2026-04-18", "2026-04-18")
             .await
             .len(),
         1
     );
     assert!(
-        slots(&c.app, &c.employer, &id, "2026-06-02", "2026-06-02")
+        c.app
+            .free_slots(&c.employer, &id, "2026-06-02", "2026-06-02")
             .await
             .is_empty()
     );
@@ -1079,13 +979,13 @@ async fn slots_follow_the_clock_changes_and_skip_25_april_and_2_june() {
 #[actix_web::test]
 async fn crossing_reschedules_swap_seats_without_a_deadlock() {
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 1).await;
+    let point = c.app.consultation_point(&c.operator, 1).await;
     let (early, late) = (FIRST_SLOT, "2026-03-09T08:00:00Z");
     for round in 0..5 {
         // Each slot has one seat, taken: the moves are refused or one of them succeeds, never a
         // server error, and the seats never go over.
-        let a = confirmed(&c, &point, early).await;
-        let b = confirmed(&c, &point, late).await;
+        let a = c.confirmed(&point, early).await;
+        let b = c.confirmed(&point, late).await;
         let responses = join_all([
             act(
                 &c,
@@ -1130,8 +1030,7 @@ async fn crossing_reschedules_swap_seats_without_a_deadlock() {
 #[actix_web::test]
 async fn the_user_and_the_office_write_about_a_confirmed_appointment() {
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 2).await;
-    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let (point, id) = c.booked().await;
     let res = act(
         &c,
         &c.employer,
@@ -1190,13 +1089,7 @@ async fn the_user_and_the_office_write_about_a_confirmed_appointment() {
         404
     );
     // Not on a draft.
-    let inquiry = eligible_inquiry(&c).await;
-    let pending = draft(
-        &c.app,
-        &c.employer,
-        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
-    )
-    .await;
+    let pending = c.drafted(&c.employer, &point, FIRST_SLOT).await;
     let res = act(
         &c,
         &c.employer,
@@ -1269,8 +1162,7 @@ fn messages_stored(c: &Cassetto) -> (i64, i64) {
 async fn messages_carry_pdf_jpeg_png_and_tiff_files_downloaded_byte_for_byte() {
     use inps_tests::fixtures::{jpeg, pdf, png, tiff};
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 2).await;
-    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let (_, id) = c.booked().await;
     let (pdf, jpeg, png, tiff) = (pdf(), jpeg(), png(), tiff());
     // The user: three files, one of them with a name that is not ASCII.
     let res = message_form(
@@ -1370,8 +1262,7 @@ async fn messages_carry_pdf_jpeg_png_and_tiff_files_downloaded_byte_for_byte() {
 async fn a_message_past_the_file_limits_or_with_a_disguised_file_is_refused_storing_nothing() {
     use inps_tests::fixtures::{MIB3, jpeg, pdf, pdf_of, png, tiff};
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 2).await;
-    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let (point, id) = c.booked().await;
     let (pdf, jpeg, png, tiff) = (pdf(), jpeg(), png(), tiff());
     // A fourth file.
     let res = message_form(
@@ -1456,13 +1347,7 @@ async fn a_message_past_the_file_limits_or_with_a_disguised_file_is_refused_stor
     let stranger = c.app.login(&other_person()).await;
     let res = message_form(&c.app, &stranger, &id, None, "Ciao.", &[("a.pdf", &pdf)]).await;
     res.problem(404);
-    let inquiry = eligible_inquiry(&c).await;
-    let pending = draft(
-        &c.app,
-        &c.employer,
-        draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT),
-    )
-    .await;
+    let pending = c.drafted(&c.employer, &point, FIRST_SLOT).await;
     let res = message_form(
         &c.app,
         &c.employer,
@@ -1482,8 +1367,7 @@ async fn a_stalled_message_upload_times_out_storing_nothing_while_other_requests
     use futures_util::{StreamExt as _, stream};
     use inps_tests::fixtures::pdf;
     let c = Cassetto::on(TestApp::with_env(&[("BODY_READ_TIMEOUT_SECONDS", "3")])).await;
-    let point = point(&c.app, &c.operator, 2).await;
-    let id = confirmed(&c, &point, FIRST_SLOT).await;
+    let (_, id) = c.booked().await;
     let (content_type, body) = TestApp::multipart_body(
         &[("text", "Allego la ricevuta.")],
         &[("attachments", "ricevuta.pdf", &pdf())],
@@ -1538,9 +1422,8 @@ async fn a_stalled_message_upload_times_out_storing_nothing_while_other_requests
 async fn message_files_are_404_to_others_and_an_idempotency_key_stays_on_its_path() {
     use inps_tests::fixtures::pdf;
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 2).await;
-    let id = confirmed(&c, &point, FIRST_SLOT).await;
-    let other = confirmed(&c, &point, "2026-03-09T08:00:00Z").await;
+    let (point, id) = c.booked().await;
+    let other = c.confirmed(&point, "2026-03-09T08:00:00Z").await;
     let pdf = pdf();
     let res = message_form(
         &c.app,
@@ -1589,7 +1472,7 @@ async fn message_files_are_404_to_others_and_an_idempotency_key_stays_on_its_pat
     // another appointment or another message, an unknown file.
     let stranger = c.app.login(&other_person()).await;
     assert_eq!(c.app.get_as(&stranger, &file).await.status, 404);
-    let elsewhere = self::point(&c.app, &c.operator, 2).await;
+    let elsewhere = c.app.consultation_point(&c.operator, 2).await;
     let office = other_operator();
     c.app.login(&office).await;
     c.app.grant_role(&office, "operator").await;
@@ -1625,22 +1508,8 @@ async fn message_files_are_404_to_others_and_an_idempotency_key_stays_on_its_pat
 async fn a_delegate_writes_with_files_until_revoked_and_then_sees_nothing() {
     use inps_tests::fixtures::pdf;
     let c = Cassetto::new().await;
-    let point = point(&c.app, &c.operator, 2).await;
-    let id = confirmed(&c, &point, FIRST_SLOT).await;
-    let agent = intermediary();
-    c.app.register_intermediary(&agent).await;
-    let agent_token = c.app.login(&agent).await;
-    let terms = delegation_terms(
-        &agent.tax_code,
-        "domestic_work",
-        &["read", "appointments"],
-        "2026-03-02",
-        "2027-03-01",
-    );
-    let delegation = c
-        .app
-        .active_delegation(&c.employer, &agent_token, terms)
-        .await;
+    let (_, id) = c.booked().await;
+    let (_, agent_token, delegation) = c.delegate(&["read", "appointments"]).await;
     let pdf = pdf();
     let res = message_form(
         &c.app,
@@ -1680,39 +1549,21 @@ async fn a_delegate_writes_with_files_until_revoked_and_then_sees_nothing() {
 async fn the_appointment_list_answers_each_caller_with_exactly_their_appointments() {
     let c = Cassetto::new().await;
     let (p1, p2) = (
-        point(&c.app, &c.operator, 2).await,
-        point(&c.app, &c.operator, 2).await,
+        c.app.consultation_point(&c.operator, 2).await,
+        c.app.consultation_point(&c.operator, 2).await,
     );
-    let own = confirmed(&c, &p1, FIRST_SLOT).await;
+    let own = c.confirmed(&p1, FIRST_SLOT).await;
     // Booked by an intermediary through a delegation with the appointments scope.
-    let agent = intermediary();
-    c.app.register_intermediary(&agent).await;
-    let agent_token = c.app.login(&agent).await;
-    let terms = delegation_terms(
-        &agent.tax_code,
-        "domestic_work",
-        &["read", "appointments"],
-        "2026-03-02",
-        "2027-03-01",
+    let (_, agent_token, _) = c.delegate(&["read", "appointments"]).await;
+    let managed = c.drafted(&agent_token, &p2, "2026-03-10T07:30:00Z").await;
+    assert_eq!(
+        c.app
+            .confirm_appointment(&agent_token, &managed)
+            .await
+            .status,
+        200
     );
-    c.app
-        .active_delegation(&c.employer, &agent_token, terms)
-        .await;
-    let inquiry = eligible_inquiry(&c).await;
-    let managed = draft(
-        &c.app,
-        &agent_token,
-        draft_body(&c.code, &[&inquiry], &p2, "2026-03-10T07:30:00Z"),
-    )
-    .await;
-    assert_eq!(confirm(&c.app, &agent_token, &managed).await.status, 200);
-    let inquiry = eligible_inquiry(&c).await;
-    let agents_draft = draft(
-        &c.app,
-        &agent_token,
-        draft_body(&c.code, &[&inquiry], &p2, "2026-03-11T07:30:00Z"),
-    )
-    .await;
+    let agents_draft = c.drafted(&agent_token, &p2, "2026-03-11T07:30:00Z").await;
     let ids = |items: Vec<Value>| items.iter().map(id_of).collect::<Vec<_>>();
     let list = |token: &str, query: &str| {
         let (app, path) = (&c.app, format!("{APPOINTMENTS}{query}"));

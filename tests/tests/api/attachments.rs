@@ -1,10 +1,12 @@
 //! Attachments: recognised from their bytes (415 otherwise), at most 3 and 3 MiB in total
-//! (413, from `Content-Length` before reading), every refusal storing nothing.
+//! (413, from `Content-Length` before reading), every refusal storing nothing; listed in the
+//! order they were sent, under the name the client chose.
 
 use actix_web::test::TestRequest;
 use inps_tests::TestApp;
 use inps_tests::fixtures::{
-    Cassetto, MIB3, inquiries_path, inquiries_stored, jpeg, pdf, pdf_of, png, problem_type, tiff,
+    Cassetto, MIB3, file_names, inquiries_path, inquiries_stored, jpeg, pdf, pdf_of, png,
+    problem_type, tiff,
 };
 
 #[actix_web::test]
@@ -129,4 +131,82 @@ async fn a_declared_content_length_over_the_limit_is_refused_before_the_body_is_
         )
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
+}
+
+#[actix_web::test]
+async fn files_sent_in_one_request_are_listed_in_the_order_they_were_sent() {
+    let s = Cassetto::new().await;
+    let app = &s.app;
+    // One request, one `created_at`; neither the names nor the media types are in upload order.
+    let sent = ["c-zeta.png", "a-alfa.pdf", "b-beta.jpg"];
+    let (png, pdf, jpeg) = (png(), pdf(), jpeg());
+    let res = app
+        .send_inquiry(
+            &s.employer,
+            &s.code,
+            "mav",
+            "Domanda",
+            &[(sent[0], &png), (sent[1], &pdf), (sent[2], &jpeg)],
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let created = res.json();
+    assert_eq!(file_names(&created["attachments"]), sent);
+    let id = inps_tests::fixtures::id_of(&created);
+    assert_eq!(
+        file_names(&app.show_inquiry(&s.employer, &id).await["attachments"]),
+        sent
+    );
+    let listed = app.items(&s.employer, &inquiries_path(&s.code)).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(file_names(&listed[0]["attachments"]), sent);
+}
+
+#[actix_web::test]
+async fn a_file_name_with_quotes_is_stored_as_chosen_and_one_with_a_line_break_is_refused() {
+    let s = Cassetto::new().await;
+    let app = &s.app;
+    let pdf = pdf();
+    // The helper writes `"` as `%22` in the part header, as browsers do (RFC 7578).
+    let name = "verbale \"firmato\" è.pdf";
+    let res = app
+        .send_inquiry(&s.employer, &s.code, "mav", "Domanda", &[(name, &pdf)])
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let created = res.json();
+    assert_eq!(file_names(&created["attachments"]), [name]);
+    let id = inps_tests::fixtures::id_of(&created);
+    assert_eq!(
+        file_names(&app.show_inquiry(&s.employer, &id).await["attachments"]),
+        [name]
+    );
+    // The download names it exactly in `filename*`, and in `filename` without the quotes.
+    let file = inps_tests::fixtures::id_of(&created["attachments"][0]);
+    let res = app
+        .get_as(
+            &s.employer,
+            &format!("/v1/inquiries/{id}/attachments/{file}"),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(
+        res.header("content-disposition"),
+        Some(
+            "attachment; filename=\"verbale _firmato_ _.pdf\"; \
+             filename*=UTF-8''verbale%20%22firmato%22%20%C3%A8.pdf"
+        )
+    );
+    // CR and LF (`%0D`, `%0A` on the wire) cannot smuggle a header: refused, nothing stored.
+    let res = app
+        .send_inquiry(
+            &s.employer,
+            &s.code,
+            "mav",
+            "Domanda",
+            &[("a.pdf\r\nContent-Type: text/html", &pdf)],
+        )
+        .await;
+    let problem = res.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "attachments", "{problem}");
+    assert_eq!(inquiries_stored(app), (1, 1));
 }

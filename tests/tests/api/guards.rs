@@ -8,7 +8,8 @@
 
 use inps_domain::employment::EmploymentCode;
 use inps_tests::fixtures::{
-    count, delegation_terms, domestic, execute, id_of, libretto_service, pdf, rows,
+    FIRST_SLOT, count, delegation_terms, domestic, draft_body, execute, id_of, libretto_service,
+    pdf, rows,
 };
 use inps_tests::operations::{
     Offence, Operation, PathParam, UnknownParam, assert_no_offences, operations, status_and_type,
@@ -391,7 +392,7 @@ async fn message_with_file(app: &TestApp, token: &str, appointment: &str) -> (St
     (id_of(message), id_of(&message["attachments"][0]))
 }
 
-/// A consultation point open on Mondays and a confirmed appointment of the owner of `token`
+/// A consultation point open on weekdays and a confirmed appointment of the owner of `token`
 /// there, about a quesito of `employment_code` answered negatively, with a PDF attached while
 /// it was a draft: `(point, appointment, attachment)`.
 async fn confirmed_appointment(
@@ -400,46 +401,18 @@ async fn confirmed_appointment(
     employment_code: &str,
 ) -> (String, String, String) {
     let operator = app.login_operator().await;
-    let res = app
-        .post_as(
-            &operator,
-            "/v1/consultation-points",
-            json!({"name": "INPS Roma", "address": "Via Ciro il Grande 21"}),
-        )
-        .await;
-    assert_eq!(res.status, 201, "point: {}", res.text());
-    let point = id_of(&res.json());
-    let plan = json!({"days": [{"weekday": "monday", "openings": [{"start": "08:30", "end": "12:30"}], "slot_minutes": 30, "seats": 5}]});
-    let res = app
-        .put_as(
-            &operator,
-            &format!("/v1/consultation-points/{point}/opening-hours"),
-            plan,
-        )
-        .await;
-    assert_eq!(res.status, 200, "plan: {}", res.text());
+    let point = app.consultation_point(&operator, 5).await;
     let inquiry = id_of(&app.sent_inquiry(token, employment_code, "mav").await);
     let res = app.answer_inquiry(&operator, &inquiry, "negative").await;
     assert_eq!(res.status, 200, "answer: {}", res.text());
-    let body = json!({"employment_code": employment_code, "inquiry_ids": [inquiry],
-        "consultation_point_id": point, "slot_start": "2026-03-09T07:30:00Z",
-        "note": "Chiarimenti.", "notification_channels": []});
-    let res = app.post_as(token, "/v1/appointments", body).await;
-    assert_eq!(res.status, 201, "draft: {}", res.text());
-    let appointment = id_of(&res.json());
+    let body = draft_body(employment_code, &[&inquiry], &point, FIRST_SLOT);
+    let appointment = app.draft_appointment(token, body).await;
     let files: [(&str, &str, &[u8]); 1] = [("attachments", "buste-paga.pdf", &pdf())];
     let path = format!("/v1/appointments/{appointment}/attachments");
     let res = app.post_multipart(token, &path, &[], &files).await;
     assert_eq!(res.status, 201, "attach: {}", res.text());
     let attachment = id_of(&res.json()["attachments"][0]);
-    let res = app
-        .call(
-            "POST",
-            &format!("/v1/appointments/{appointment}/confirmation"),
-            Some(token),
-            None,
-        )
-        .await;
+    let res = app.confirm_appointment(token, &appointment).await;
     assert_eq!(res.status, 200, "confirm: {}", res.text());
     (point, appointment, attachment)
 }

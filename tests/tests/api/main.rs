@@ -9,6 +9,7 @@ mod audit_sealer;
 mod basics;
 mod cassetto_rules;
 mod cli;
+mod constraints;
 mod contact_verifications;
 mod contract;
 mod contributions;

@@ -22,13 +22,12 @@ use time::{Duration, OffsetDateTime};
 
 use crate::access::{AccessRequest, Audited};
 use crate::agenda::consultation_points::use_cases::{reach, schedule_of, slots_with_seats};
-use crate::agenda::consultation_points::wire::FreeSlot as WireFreeSlot;
 use crate::auth::Actor;
 use crate::cassetto::employments::use_cases::visible_employment;
 use crate::error::Text;
 use crate::notifications::outbox::{Event, notify_on_chosen_channels};
 use crate::problems::Problem;
-use crate::refusal::Refusal;
+use crate::refusal::{Offer, Refusal};
 use crate::upload::{UploadedFile, store_file};
 use inps_domain::agenda::{AttachmentRefusal, check_attachment_upload, check_attachments_editable};
 use inps_domain::attachment::AttachmentError;
@@ -412,14 +411,8 @@ fn slot_unavailable(
     let around = |days: i64| day.checked_add(Duration::days(days)).unwrap_or(day);
     let candidates: Vec<FreeSlot> =
         slots_with_seats(conn, point, schedule, around(-7), around(14))?;
-    let nearest: Vec<WireFreeSlot> = nearest_free(requested, &candidates, now, NEAREST_SLOTS)
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    Ok(Refusal::new(Problem::SlotUnavailable).with_extension(
-        "nearest_free_slots",
-        serde_json::to_value(nearest).map_err(Refusal::internal)?,
-    ))
+    let nearest = nearest_free(requested, &candidates, now, NEAREST_SLOTS);
+    Ok(Refusal::new(Problem::SlotUnavailable).with_offer(Offer::NearestFreeSlots(nearest)))
 }
 
 /// Takes a seat in the slot of `point` starting at `start`, or refuses with the nearest free

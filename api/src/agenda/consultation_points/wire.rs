@@ -374,6 +374,14 @@ impl From<DFreeSlot> for FreeSlot {
     }
 }
 
+/// `slots` in their wire form, as a JSON array (the `nearest_free_slots` of a 409).
+pub fn free_slots_json(slots: &[DFreeSlot]) -> serde_json::Value {
+    slots
+        .iter()
+        .map(|&slot| serde_json::to_value(FreeSlot::from(slot)).unwrap_or_default())
+        .collect()
+}
+
 /// Free slots of a point.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FreeSlotList {

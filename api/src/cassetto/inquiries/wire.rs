@@ -76,7 +76,10 @@ pub struct TopicDeadline {
 pub struct Attachment {
     /// Identifier.
     pub id: uuid::Uuid,
-    /// File name.
+    /// The file name the client sent: its last path component, surrounding spaces trimmed, with
+    /// the form-data escapes `%22`, `%0D` and `%0A` (RFC 7578, as browsers write `"`, CR and LF)
+    /// decoded; a name with a control character is refused (422). A download names the file
+    /// exactly in `filename*` and in ASCII in `filename`, anything else and `"` and `\` as `_`.
     #[schema(max_length = 255)]
     pub file_name: String,
     /// Media type, recognised from the content.
