@@ -969,14 +969,15 @@ SELECT start, taken FROM slot_seats WHERE point_id = :point::uuid AND start >= '
     if sizes.keep {
         // Renamed out of the test databases' prefix, which test runs sweep.
         let (server, name) = db.url.rsplit_once('/').ok_or("a database URL")?;
-        let kept = format!("inps_bench_agenda_{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let kept = format!(
+            "inps_bench_agenda_{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
         drop(conn);
         PgConnection::establish(&format!("{server}/postgres"))
             .and_then(|mut admin| {
                 admin
-                    .batch_execute(&format!(
-                        "ALTER DATABASE \"{name}\" RENAME TO \"{kept}\""
-                    ))
+                    .batch_execute(&format!("ALTER DATABASE \"{name}\" RENAME TO \"{kept}\""))
                     .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
             })
             .map_err(|e| format!("keeping the database: {e}"))?;

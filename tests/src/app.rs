@@ -495,15 +495,29 @@ impl TestApp {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> TestResponse {
+        self.post_multipart_keyed(token, path, None, fields, files)
+            .await
+    }
+
+    /// [`Self::post_multipart`] with an `Idempotency-Key` when `key` is given.
+    pub async fn post_multipart_keyed(
+        &self,
+        token: &str,
+        path: &str,
+        key: Option<&str>,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> TestResponse {
         let (content_type, body) = Self::multipart_body(fields, files);
-        self.send(
-            TestRequest::post()
-                .uri(path)
-                .insert_header(("Authorization", format!("Bearer {token}")))
-                .insert_header(("Content-Type", content_type))
-                .set_payload(body),
-        )
-        .await
+        let mut req = TestRequest::post()
+            .uri(path)
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .insert_header(("Content-Type", content_type))
+            .set_payload(body);
+        if let Some(key) = key {
+            req = req.insert_header(("Idempotency-Key", key));
+        }
+        self.send(req).await
     }
 }
 

@@ -1117,16 +1117,9 @@ async fn message_form(
         .iter()
         .map(|(name, bytes)| ("attachments", *name, *bytes))
         .collect();
-    let (content_type, body) = TestApp::multipart_body(&[("text", text)], &files);
-    let mut req = actix_web::test::TestRequest::post()
-        .uri(&format!("{APPOINTMENTS}/{id}/messages"))
-        .insert_header(("Authorization", format!("Bearer {token}")))
-        .insert_header(("Content-Type", content_type))
-        .set_payload(body);
-    if let Some(key) = key {
-        req = req.insert_header(("Idempotency-Key", key));
-    }
-    app.send(req).await
+    let path = format!("{APPOINTMENTS}/{id}/messages");
+    app.post_multipart_keyed(token, &path, key, &[("text", text)], &files)
+        .await
 }
 
 /// The download path of the file of type `media_type` of the last message in `appointment`
@@ -1634,4 +1627,119 @@ async fn the_appointment_list_answers_each_caller_with_exactly_their_appointment
         )
         .await;
     assert_eq!(res.status, 404, "{}", res.text());
+}
+
+#[actix_web::test]
+async fn agenda_creations_retried_with_their_key_happen_once_and_a_key_elsewhere_is_refused() {
+    use inps_tests::fixtures::{pdf, png};
+    let c = Cassetto::new().await;
+    let reused = problem_type("idempotency-key-reused");
+    // A consultation point.
+    let body = json!({"name": "INPS Milano", "address": "Via Melchiorre Gioia 22"});
+    let first = c
+        .app
+        .post_keyed(&c.operator, POINTS, "point-1", body.clone())
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let again = c.app.post_keyed(&c.operator, POINTS, "point-1", body).await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(id_of(&again.json()), id_of(&first.json()));
+    let point = id_of(&first.json());
+    assert_eq!(
+        count(&c.app, "SELECT count(*) AS n FROM consultation_points"),
+        1
+    );
+    // A closure; the point's key on the closures path is another request's key.
+    let closures = format!("{POINTS}/{point}/closures");
+    let closure = json!({"date": "2026-03-12", "reason": "Assemblea del personale"});
+    for _ in 0..2 {
+        let res = c
+            .app
+            .post_keyed(&c.operator, &closures, "closure-1", closure.clone())
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+    }
+    let res = c
+        .app
+        .post_keyed(
+            &c.operator,
+            &closures,
+            "point-1",
+            json!({"date": "2026-03-13"}),
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["type"], reused);
+    assert_eq!(
+        count(
+            &c.app,
+            "SELECT count(*) AS n FROM consultation_point_closures"
+        ),
+        1
+    );
+    let res = c
+        .app
+        .put_as(
+            &c.operator,
+            &format!("{POINTS}/{point}/opening-hours"),
+            weekdays(2),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // A draft: once, however often it is sent; the same key with another body is refused.
+    let inquiry = c.eligible_inquiry().await;
+    let body = draft_body(&c.code, &[&inquiry], &point, FIRST_SLOT);
+    let drafts: Vec<_> = join_all((0..4).map(|_| {
+        c.app
+            .post_keyed(&c.employer, APPOINTMENTS, "draft-1", body.clone())
+    }))
+    .await;
+    assert!(
+        drafts.iter().all(|r| r.status == 201),
+        "{:?}",
+        drafts.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    let id = id_of(&drafts[0].json());
+    assert!(drafts.iter().all(|r| id_of(&r.json()) == id));
+    let other = draft_body(&c.code, &[&inquiry], &point, "2026-03-10T07:30:00Z");
+    let res = c
+        .app
+        .post_keyed(&c.employer, APPOINTMENTS, "draft-1", other)
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["type"], reused);
+    assert_eq!(count(&c.app, "SELECT count(*) AS n FROM appointments"), 1);
+    // Two files: a retry is replayed, not refused for the room its first upload took.
+    let (pdf, png) = (pdf(), png());
+    let files: [(&str, &str, &[u8]); 2] = [
+        ("attachments", "buste-paga.pdf", &pdf),
+        ("attachments", "ricevuta.png", &png),
+    ];
+    let path = format!("{APPOINTMENTS}/{id}/attachments");
+    for _ in 0..2 {
+        let res = c
+            .app
+            .post_multipart_keyed(&c.employer, &path, Some("files-1"), &[], &files)
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        assert_eq!(res.json()["attachments"].as_array().map(Vec::len), Some(2));
+    }
+    assert_eq!(
+        count(
+            &c.app,
+            "SELECT count(*) AS n FROM attachments WHERE owner_kind = 'appointment'"
+        ),
+        2
+    );
+    // Without the key, the same two files are a new upload past the limit of three.
+    let res = c.app.post_multipart(&c.employer, &path, &[], &files).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(
+        count(
+            &c.app,
+            "SELECT count(*) AS n FROM attachments WHERE owner_kind = 'appointment'"
+        ),
+        2
+    );
 }
