@@ -323,6 +323,8 @@ fn agenda_for_demo(
     use inps_domain::agenda::{DayPlan, NewClosure, NewConsultationPoint, Opening, OpeningHours};
     use time::Weekday::{Friday, Monday, Thursday, Tuesday, Wednesday};
     let office = as_persona(operator, &[Role::Operator])?;
+    // The seeder acts on what it just wrote: no version to check.
+    let any_version = |_| Ok(());
     let hours = |(h1, m1): (u8, u8), (h2, m2): (u8, u8)| {
         Ok::<_, ApiError>(Opening {
             start: time::Time::from_hms(h1, m1, 0).map_err(ApiError::internal)?,
@@ -428,12 +430,12 @@ fn agenda_for_demo(
         2,
         "Conguaglio dei contributi: porto le buste paga.",
     )?;
-    confirm_appointment(conn, &agent, closed, now)?;
-    close_appointment(conn, &office, closed, now)?;
-    confirm_appointment(conn, &employer, cancelled, now)?;
+    confirm_appointment(conn, &agent, closed, any_version, now)?;
+    close_appointment(conn, &office, closed, any_version, now)?;
+    confirm_appointment(conn, &employer, cancelled, any_version, now)?;
     let reason = "Sportello chiuso per assemblea del personale.";
-    cancel_appointment(conn, &office, cancelled, Some(reason), now)?;
-    confirm_appointment(conn, &employer, confirmed, now)?;
+    cancel_appointment(conn, &office, cancelled, Some(reason), any_version, now)?;
+    confirm_appointment(conn, &employer, confirmed, any_version, now)?;
     Ok(())
 }
 

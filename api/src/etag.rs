@@ -7,6 +7,7 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 
 use crate::error::{ApiError, Problem};
+use crate::refusal::Refusal;
 
 /// Longest `If-Match` accepted (the contract's `maxLength`).
 pub const MAX_IF_MATCH_LEN: usize = 256;
@@ -86,6 +87,24 @@ pub fn check_if_match(req: &HttpRequest, version: i32, required: bool) -> Result
         )),
         None => Ok(()),
     }
+}
+
+/// The request's `If-Match` as a check for a use case to run on the version it reads once it
+/// holds the resource (locked, and known visible to the caller: a stranger gets 404, never
+/// 412 or 428). With `required`, a request without the header is refused 428.
+pub fn precondition(
+    req: &HttpRequest,
+    required: bool,
+) -> Result<impl FnOnce(i32) -> Result<(), Refusal> + Send + 'static, ApiError> {
+    let if_match = IfMatch::from_request(req)?;
+    Ok(move |version| match if_match {
+        Some(m) => m.check(version).map_err(|e| e.refusal),
+        None if required => Err(Refusal::new(Problem::PreconditionRequired).with_detail(
+            "Inviare If-Match con l'ETag letto in precedenza.",
+            "Send If-Match with the ETag read before.",
+        )),
+        None => Ok(()),
+    })
 }
 
 #[cfg(test)]

@@ -690,7 +690,7 @@ SELECT * FROM consultation_point_closures WHERE point_id = '{point}' ORDER BY da
 WITH seat AS ( \
   INSERT INTO slot_seats (point_id, start, taken) VALUES ('{point}', :slot::timestamptz, 1) \
   ON CONFLICT (point_id, start) DO UPDATE SET taken = slot_seats.taken + 1 WHERE slot_seats.taken < {seats} RETURNING taken) \
-UPDATE appointments SET state = 'confirmed', updated_at = now() WHERE id = :appointment::uuid AND EXISTS (SELECT FROM seat);
+UPDATE appointments SET state = 'confirmed', updated_at = now(), version = version + 1 WHERE id = :appointment::uuid AND EXISTS (SELECT FROM seat);
 INSERT INTO audit_events (id, occurred_at, actor_tax_code, subject_tax_code, action, resource, outcome) \
   VALUES (gen_random_uuid(), now(), :tax_code, :tax_code, 'appointment.confirmed', '/v1/appointments/' || :appointment, 'success');
 COMMIT;

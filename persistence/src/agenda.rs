@@ -287,6 +287,8 @@ pub struct AppointmentRow {
     pub draft_expires_at: OffsetDateTime,
     /// Last change.
     pub updated_at: OffsetDateTime,
+    /// 1 at booking, one more with every change of state or slot (the ETag).
+    pub version: i32,
 }
 
 /// Stores a new appointment with its quesiti, in order.
@@ -349,7 +351,7 @@ pub struct AppointmentChange<'a> {
     pub updated_at: OffsetDateTime,
 }
 
-/// Applies `change` to appointment `id`; marks its quesiti as on a confirmed appointment while
+/// Applies `change` to appointment `id` (its version grows by one); marks its quesiti as on a confirmed appointment while
 /// it is confirmed (the partial unique index refuses a quesito confirmed elsewhere).
 pub fn change_appointment(
     conn: &mut PgConnection,
@@ -357,7 +359,7 @@ pub fn change_appointment(
     change: &AppointmentChange<'_>,
 ) -> QueryResult<AppointmentRow> {
     let row = diesel::update(appointments::table.find(id))
-        .set(change)
+        .set((change, appointments::version.eq(appointments::version + 1)))
         .returning(AppointmentRow::as_returning())
         .get_result(conn)?;
     diesel::update(

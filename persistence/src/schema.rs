@@ -686,6 +686,7 @@ diesel::table! {
         created_at -> Timestamptz,
         draft_expires_at -> Timestamptz,
         updated_at -> Timestamptz,
+        version -> Int4,
     }
 }
 

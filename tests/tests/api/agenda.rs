@@ -1743,3 +1743,72 @@ async fn agenda_creations_retried_with_their_key_happen_once_and_a_key_elsewhere
         2
     );
 }
+
+/// `POST /appointments/{id}/{action}` by `token` with `If-Match: if_match`.
+async fn act_if_match(
+    c: &Cassetto,
+    token: &str,
+    id: &str,
+    action: &str,
+    body: Value,
+    if_match: &str,
+) -> inps_tests::TestResponse {
+    c.app
+        .send(
+            actix_web::test::TestRequest::post()
+                .uri(&format!("{APPOINTMENTS}/{id}/{action}"))
+                .insert_header(("Authorization", format!("Bearer {token}")))
+                .insert_header(("If-Match", if_match))
+                .set_json(body),
+        )
+        .await
+}
+
+#[actix_web::test]
+async fn a_state_change_sent_with_if_match_applies_only_to_the_version_it_names() {
+    let c = Cassetto::new().await;
+    let (_, id) = c.booked().await;
+    let path = format!("{APPOINTMENTS}/{id}");
+    // Booked (1), confirmed (2).
+    let res = c.app.get_as(&c.employer, &path).await;
+    assert_eq!(res.header("etag"), Some("\"v2\""));
+    let later = "2026-03-10T07:30:00Z";
+    let res = act_if_match(
+        &c,
+        &c.operator,
+        &id,
+        "reschedule",
+        json!({"slot_start": later}),
+        "\"v2\"",
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.header("etag"), Some("\"v3\""));
+    // The employer's copy is stale: refused, and nothing changes (state, slot, seats, history).
+    let seats = "SELECT coalesce(sum(taken), 0)::bigint AS n FROM slot_seats";
+    let history = "SELECT count(*) AS n FROM appointment_history";
+    let (seats_before, history_before) = (count(&c.app, seats), count(&c.app, history));
+    let res = act_if_match(&c, &c.employer, &id, "cancellation", json!({}), "\"v2\"").await;
+    assert_eq!(res.status, 412, "{}", res.text());
+    assert_eq!(res.json()["type"], problem_type("precondition-failed"));
+    let now = c.app.get_as(&c.employer, &path).await.json();
+    assert_eq!(
+        (now["state"].as_str(), now["slot_start"].as_str()),
+        (Some("confirmed"), Some(later))
+    );
+    assert_eq!(
+        (count(&c.app, seats), count(&c.app, history)),
+        (seats_before, history_before)
+    );
+    // A stranger learns nothing from a precondition: 404 as without one.
+    let outsider = c.app.login(&other_person()).await;
+    let res = act_if_match(&c, &outsider, &id, "cancellation", json!({}), "\"v2\"").await;
+    assert_eq!(res.status, 404, "{}", res.text());
+    // The office's closure with a stale tag is refused too; with the current one the user cancels.
+    let res = act_if_match(&c, &c.operator, &id, "closure", json!({}), "\"v1\"").await;
+    assert_eq!(res.status, 412, "{}", res.text());
+    let res = act_if_match(&c, &c.employer, &id, "cancellation", json!({}), "\"v3\"").await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.header("etag"), Some("\"v4\""));
+    assert_eq!(res.json()["state"], "cancelled");
+}

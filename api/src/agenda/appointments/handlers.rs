@@ -1,5 +1,6 @@
 //! The HTTP operations of appointments.
 
+use actix_web::http::header;
 use actix_web::{FromRequest as _, HttpRequest, HttpResponse, delete, get, post, web};
 use utoipa::ToSchema;
 
@@ -15,6 +16,7 @@ use crate::auth::{Bearer, Caller, Operator};
 use crate::cassetto::inquiries::wire::FileContent;
 use crate::db;
 use crate::error::ApiError;
+use crate::etag;
 use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of, time_id_cursor};
 use crate::idempotency::{self, Created};
 use crate::refusal::Refusal;
@@ -101,8 +103,12 @@ fn created(view: AppointmentView) -> Result<Created<Appointment>, ApiError> {
     })
 }
 
+/// An appointment answered 200, with its version as `ETag`.
 fn respond(view: AppointmentView) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(Appointment::try_from(view)?))
+    let version = view.row.version;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag::etag(version)))
+        .json(Appointment::try_from(view)?))
 }
 
 /// Book an appointment (draft)
@@ -157,7 +163,8 @@ pub async fn create_appointment(
 /// its author. Anyone else gets 404.
 #[utoipa::path(tag = "appointments", operation_id = "show_appointment",
     params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
-    responses((status = 200, description = "The appointment.", body = Appointment),
+    responses((status = 200, description = "The appointment.", body = Appointment,
+               headers(("ETag" = String, description = "Its version: 1 at booking, one more with every change of state or slot (not with messages or files)."))),
               (status = 404, description = "Unknown or not visible.")),
     security(("bearer" = [])))]
 #[get("/appointments/{id}")]
@@ -182,23 +189,29 @@ pub async fn show_appointment(
 /// `slot-unavailable` with `nearest_free_slots` (the 3 free slots nearest in time) in the
 /// problem body.
 #[utoipa::path(tag = "appointments", operation_id = "confirm_appointment",
-    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
-    responses((status = 200, description = "Confirmed.", body = Appointment),
+    params(("id" = uuid::Uuid, Path, description = "Appointment id."),
+           ("If-Match" = Option<String>, Header, description = "The ETag read before: the action applies only to that version (412 otherwise).", max_length = 256)),
+    responses((status = 200, description = "Confirmed.", body = Appointment,
+               headers(("ETag" = String, description = "The new version."))),
+              (status = 412, description = "Stale `If-Match`."),
               (status = 404, description = "Unknown or not visible."),
               (status = 409, description = "Not a draft, expired, started, slot unavailable, or a quesito on another appointment.")),
     security(("bearer" = [])))]
 #[post("/appointments/{id}/confirmation")]
 pub async fn confirm_appointment(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, now) = (id.into_inner(), state.clock.now());
+    let precondition = etag::precondition(&req, false)?;
     let view = db::transaction(&state, move |conn| {
         Ok(use_cases::confirm_appointment(
             conn,
             &caller.actor(),
             id,
+            precondition,
             now,
         )?)
     })
@@ -307,25 +320,31 @@ pub async fn appointment_calendar(
 /// (`appointment_cancelled_by_office`). The seat is given back.
 #[utoipa::path(tag = "appointments", operation_id = "cancel_appointment",
     request_body = CancellationInput,
-    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
-    responses((status = 200, description = "Cancelled.", body = Appointment),
+    params(("id" = uuid::Uuid, Path, description = "Appointment id."),
+           ("If-Match" = Option<String>, Header, description = "The ETag read before: the action applies only to that version (412 otherwise).", max_length = 256)),
+    responses((status = 200, description = "Cancelled.", body = Appointment,
+               headers(("ETag" = String, description = "The new version."))),
+              (status = 412, description = "Stale `If-Match`."),
               (status = 404, description = "Unknown or not visible."),
               (status = 409, description = "Not confirmed, or already started (user).")),
     security(("bearer" = [])))]
 #[post("/appointments/{id}/cancellation")]
 pub async fn cancel_appointment(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
     body: ValidatedJson<CancellationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, now, reason) = (id.into_inner(), state.clock.now(), body.value.reason);
+    let precondition = etag::precondition(&req, false)?;
     let view = db::transaction(&state, move |conn| {
         Ok(use_cases::cancel_appointment(
             conn,
             &caller.actor(),
             id,
             reason.as_deref(),
+            precondition,
             now,
         )?)
     })
@@ -339,24 +358,30 @@ pub async fn cancel_appointment(
 /// `closed_resolved` (Chiuso e Definito); the employer and the managing intermediary are
 /// notified (`appointment_closed`).
 #[utoipa::path(tag = "appointments", operation_id = "close_appointment",
-    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
-    responses((status = 200, description = "Closed.", body = Appointment),
+    params(("id" = uuid::Uuid, Path, description = "Appointment id."),
+           ("If-Match" = Option<String>, Header, description = "The ETag read before: the action applies only to that version (412 otherwise).", max_length = 256)),
+    responses((status = 200, description = "Closed.", body = Appointment,
+               headers(("ETag" = String, description = "The new version."))),
+              (status = 412, description = "Stale `If-Match`."),
               (status = 403, description = "Not an operator."),
               (status = 404, description = "Unknown, a draft, or out of the operator's reach."),
               (status = 409, description = "Not confirmed.")),
     security(("bearer" = [])))]
 #[post("/appointments/{id}/closure")]
 pub async fn close_appointment(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Operator(caller): Operator,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, now) = (id.into_inner(), state.clock.now());
+    let precondition = etag::precondition(&req, false)?;
     let view = db::transaction(&state, move |conn| {
         Ok(use_cases::close_appointment(
             conn,
             &caller.actor(),
             id,
+            precondition,
             now,
         )?)
     })
@@ -373,26 +398,32 @@ pub async fn close_appointment(
 /// (`appointment_rescheduled`).
 #[utoipa::path(tag = "appointments", operation_id = "reschedule_appointment",
     request_body = RescheduleInput,
-    params(("id" = uuid::Uuid, Path, description = "Appointment id.")),
-    responses((status = 200, description = "Rescheduled.", body = Appointment),
+    params(("id" = uuid::Uuid, Path, description = "Appointment id."),
+           ("If-Match" = Option<String>, Header, description = "The ETag read before: the action applies only to that version (412 otherwise).", max_length = 256)),
+    responses((status = 200, description = "Rescheduled.", body = Appointment,
+               headers(("ETag" = String, description = "The new version."))),
+              (status = 412, description = "Stale `If-Match`."),
               (status = 403, description = "Not an operator."),
               (status = 404, description = "Unknown, a draft, or out of the operator's reach."),
               (status = 409, description = "Not confirmed, a slot in the past, or the slot unavailable.")),
     security(("bearer" = [])))]
 #[post("/appointments/{id}/reschedule")]
 pub async fn reschedule_appointment(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Operator(caller): Operator,
     id: web::Path<uuid::Uuid>,
     body: ValidatedJson<RescheduleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, now, start) = (id.into_inner(), state.clock.now(), body.value.slot_start);
+    let precondition = etag::precondition(&req, false)?;
     let view = db::transaction(&state, move |conn| {
         Ok(use_cases::reschedule_appointment(
             conn,
             &caller.actor(),
             id,
             start,
+            precondition,
             now,
         )?)
     })

@@ -294,6 +294,7 @@ pub fn create_appointment(
         created_at: now,
         draft_expires_at: draft_expires_at(now, ttl),
         updated_at: now,
+        version: 1,
     };
     repo::insert_appointment(conn, &row, &valid.inquiries)?;
     history(
@@ -484,6 +485,7 @@ pub fn confirm_appointment(
     conn: &mut PgConnection,
     actor: &Actor,
     id: uuid::Uuid,
+    precondition: impl FnOnce(i32) -> Result<(), Refusal>,
     now: OffsetDateTime,
 ) -> Result<AppointmentView, Refusal> {
     let row = visible_appointment(
@@ -494,6 +496,7 @@ pub fn confirm_appointment(
         "appointment.confirm",
         now,
     )?;
+    precondition(row.version)?;
     let t = transition(&facts(&row)?, Change::Confirm, now).map_err(|e| transition_refusal(&e))?;
     let employer = employer_of(&row)?;
     let requested = repo::inquiries_of(conn, id)?;
@@ -631,6 +634,7 @@ pub fn cancel_appointment(
     actor: &Actor,
     id: uuid::Uuid,
     reason: Option<&str>,
+    precondition: impl FnOnce(i32) -> Result<(), Refusal>,
     now: OffsetDateTime,
 ) -> Result<AppointmentView, Refusal> {
     let by_office = actor.is_operator() && !is_own(actor, conn, id)?;
@@ -653,6 +657,7 @@ pub fn cancel_appointment(
         )?;
         (row, Change::CancelByUser { reason })
     };
+    precondition(row.version)?;
     let t = transition(&facts(&row)?, change, now).map_err(|e| transition_refusal(&e))?;
     repo::release_seat(conn, row.point_id, row.slot_start)?;
     let changed = record(conn, actor, &row, &t, row.slot_end, now)?;
@@ -677,9 +682,11 @@ pub fn close_appointment(
     conn: &mut PgConnection,
     actor: &Actor,
     id: uuid::Uuid,
+    precondition: impl FnOnce(i32) -> Result<(), Refusal>,
     now: OffsetDateTime,
 ) -> Result<AppointmentView, Refusal> {
     let row = office_appointment(conn, actor, id)?;
+    precondition(row.version)?;
     let t = transition(&facts(&row)?, Change::Close, now).map_err(|e| transition_refusal(&e))?;
     let changed = record(conn, actor, &row, &t, row.slot_end, now)?;
     notify_people(conn, &changed, EventType::AppointmentClosed, now)?;
@@ -695,9 +702,11 @@ pub fn reschedule_appointment(
     actor: &Actor,
     id: uuid::Uuid,
     start: OffsetDateTime,
+    precondition: impl FnOnce(i32) -> Result<(), Refusal>,
     now: OffsetDateTime,
 ) -> Result<AppointmentView, Refusal> {
     let row = office_appointment(conn, actor, id)?;
+    precondition(row.version)?;
     let t = transition(&facts(&row)?, Change::Reschedule { start }, now)
         .map_err(|e| transition_refusal(&e))?;
     let point = repo::point(conn, row.point_id, false)?.ok_or_else(Refusal::not_found)?;

@@ -14,12 +14,10 @@ use super::wire::{
 use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::{ApiError, Text};
-use crate::etag::{IfMatch, etag};
+use crate::etag::etag;
 use crate::extract::{IdempotencyKey, MergePatch, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
 use crate::occasional::id_in_path;
-use crate::problems::Problem;
-use crate::refusal::Refusal;
 use crate::state::AppState;
 
 /// Record an occasional-work service
@@ -277,17 +275,9 @@ pub async fn rectify_service(
     body: MergePatch<ServicePatchBody>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id_in_path(&path.into_inner())?;
-    let if_match = IfMatch::from_request(&req)?;
+    let precondition = crate::etag::precondition(&req, true)?;
     let patch = ServicePatch::try_from(body.0.value)?;
     let now = state.clock.now();
-    // Checked once the caller is known to see the service (a stranger gets 404, not 428).
-    let precondition = move |version| match if_match {
-        Some(m) => m.check(version).map_err(|e| e.refusal),
-        None => Err(Refusal::new(Problem::PreconditionRequired).with_detail(
-            "Inviare If-Match con l'ETag letto in precedenza.",
-            "Send If-Match with the ETag read before.",
-        )),
-    };
     let recorded = db::transaction(&state, move |conn| {
         let actor = caller.actor();
         Ok(use_cases::rectify_service(
