@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
 
 use super::delivery::url_policy;
-use super::use_cases::{self, CreateSubscription, system_resolve};
+use super::use_cases::{self, CreateSubscription, vet_url};
 use super::wire::{
     CreatedSubscription, DeliveryPage, NewSubscription, Replay, Replayed, Subscription,
     SubscriptionList, WebhookDelivery,
@@ -41,19 +41,23 @@ pub async fn create_webhook_subscription(
     body: ValidatedJson<NewSubscription>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.value;
+    let (policy, resolver) = (url_policy(&state.settings), state.resolver.clone());
+    // The host is resolved before the transaction, holding no connection: the session lookup's
+    // goes back to the pool first.
+    db::release_connection();
+    let url = web::block(move || vet_url(&input.url, policy, &resolver))
+        .await
+        .map_err(ApiError::internal)?;
     let cmd = CreateSubscription {
-        url: input.url,
+        url,
         event_types: input.event_types.into_iter().map(Into::into).collect(),
     };
-    let (now, policy) = (state.clock.now(), url_policy(&state.settings));
+    let now = state.clock.now();
     let created = db::transaction(&state, move |conn| {
-        let actor = caller.actor();
         Ok(use_cases::create_subscription(
             conn,
-            &actor,
+            &caller.actor(),
             cmd,
-            policy,
-            system_resolve,
             now,
         )?)
     })
