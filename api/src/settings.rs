@@ -108,6 +108,9 @@ pub struct Settings {
     /// `WEBHOOK_ALLOW_LOOPBACK`: webhooks may reach loopback addresses (a receiver on this
     /// machine; default on in the sandbox, refused in production).
     pub webhook_allow_loopback: bool,
+    /// `CONTACT_CODE_RESEND_SECONDS`: the shortest time between two verification codes sent to
+    /// one contact of a person (an earlier request is answered 429).
+    pub contact_code_resend_interval: time::Duration,
 }
 
 /// How an SMTP relay is secured.
@@ -496,6 +499,12 @@ impl Settings {
                     });
                 }
             },
+            contact_code_resend_interval: time::Duration::seconds(r.parsed(
+                "CONTACT_CODE_RESEND_SECONDS",
+                60,
+                "an integer 1..=3600 (seconds)",
+                |v: &i64| (1..=3600).contains(v),
+            )?),
             identity_audience: r.string("IDENTITY_AUDIENCE", "https://api.inps.example"),
             identity_jwks_file: match (r.raw("IDENTITY_JWKS_FILE"), app_env) {
                 (Some(path), _) => Some(path.into()),
@@ -570,6 +579,7 @@ mod tests {
         assert_eq!(s.app_env, AppEnv::Sandbox);
         assert_eq!(s.log_format, LogFormat::Json);
         assert_eq!(s.body_read_timeout, Duration::from_secs(30));
+        assert_eq!(s.contact_code_resend_interval, time::Duration::seconds(60));
     }
 
     #[test]
@@ -585,6 +595,9 @@ mod tests {
             ("BODY_READ_TIMEOUT_SECONDS", "0"),
             ("BODY_READ_TIMEOUT_SECONDS", "soon"),
             ("BOOTSTRAP_OPERATOR_TAX_CODE", "NOTACODE"),
+            ("CONTACT_CODE_RESEND_SECONDS", "0"),
+            ("CONTACT_CODE_RESEND_SECONDS", "3601"),
+            ("CONTACT_CODE_RESEND_SECONDS", "soon"),
         ] {
             let err = read(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var);
