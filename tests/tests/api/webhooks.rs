@@ -19,7 +19,7 @@ use inps_tests::receiver::{HttpReceiver, Received};
 use inps_tests::{TestApp, TestResponse};
 use serde_json::{Value, json};
 
-const SUBSCRIPTIONS: &str = "/v1/webhook-subscriptions";
+pub(crate) const SUBSCRIPTIONS: &str = "/v1/webhook-subscriptions";
 
 async fn subscribe(app: &TestApp, token: &str, url: &str, types: &[&str]) -> TestResponse {
     app.post_as(
@@ -31,7 +31,12 @@ async fn subscribe(app: &TestApp, token: &str, url: &str, types: &[&str]) -> Tes
 }
 
 /// Subscribes `token`'s owner to `types` at `receiver`; returns the created body.
-async fn subscribed(app: &TestApp, token: &str, receiver: &HttpReceiver, types: &[&str]) -> Value {
+pub(crate) async fn subscribed(
+    app: &TestApp,
+    token: &str,
+    receiver: &HttpReceiver,
+    types: &[&str],
+) -> Value {
     let res = subscribe(app, token, &receiver.url(), types).await;
     assert_eq!(res.status, 201, "{}", res.text());
     res.json()
@@ -44,7 +49,7 @@ async fn deliveries(app: &TestApp, token: &str, subscription: &str) -> Vec<Value
 
 /// Standard Webhooks verification, written from the spec: the key is the base64 after
 /// `whsec_`, the signature `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`.
-fn verifies(secret: &str, request: &Received) -> bool {
+pub(crate) fn verifies(secret: &str, request: &Received) -> bool {
     let key = BASE64
         .decode(secret.strip_prefix("whsec_").expect("whsec_ prefix"))
         .expect("base64 key");

@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
 
 use super::delivery::url_policy;
+use super::secrets::SecretBox;
 use super::use_cases::{self, CreateSubscription, vet_url};
 use super::wire::{
     CreatedSubscription, DeliveryPage, NewSubscription, Replay, Replayed, Subscription,
@@ -22,7 +23,7 @@ use crate::state::AppState;
 /// the caller (those in their inbox) are POSTed to `url`, signed as Standard Webhooks
 /// (`Webhook-Id` = the event id, `Webhook-Timestamp`, `Webhook-Signature` = `v1,` + base64
 /// HMAC-SHA256 of `id.timestamp.body` under the secret's decoded key). The answer carries the
-/// `secret`, shown only here. The URL must be `https://` in production and reach a public
+/// `secret`, shown only here (the server keeps it only encrypted). The URL must be `https://` in production and reach a public
 /// address: loopback, private, link-local and reserved addresses are refused (422
 /// `webhook-url-refused`), also when a name resolves to them; the host is resolved and checked
 /// again at each delivery. No `Idempotency-Key`: a replayed answer would show the secret twice.
@@ -52,12 +53,13 @@ pub async fn create_webhook_subscription(
         url,
         event_types: input.event_types.into_iter().map(Into::into).collect(),
     };
-    let now = state.clock.now();
+    let (now, secrets) = (state.clock.now(), SecretBox::from_settings(&state.settings));
     let created = db::transaction(&state, move |conn| {
         Ok(use_cases::create_subscription(
             conn,
             &caller.actor(),
             cmd,
+            &secrets,
             now,
         )?)
     })

@@ -22,6 +22,7 @@ use time::OffsetDateTime;
 
 use crate::auth::Actor;
 use crate::notifications::webhooks::delivery::new_secret;
+use crate::notifications::webhooks::secrets::SecretBox;
 use crate::problems::{Problem, Text};
 use crate::refusal::Refusal;
 
@@ -162,11 +163,12 @@ fn url_refused(refused: &UrlRefused) -> Refusal {
 
 /// Subscribes the actor to `cmd.event_types` at `cmd.url`, which [`vet_url`] must have found
 /// allowed (422 `webhook-url-refused` otherwise, recorded as a denied attempt). The secret is
-/// generated here and returned once.
+/// generated here, stored only sealed in `secrets`, and returned once.
 pub fn create_subscription(
     conn: &mut PgConnection,
     actor: &Actor,
     cmd: CreateSubscription,
+    secrets: &SecretBox,
     now: OffsetDateTime,
 ) -> Result<Created, Refusal> {
     let owner = me(actor)?.clone();
@@ -190,7 +192,7 @@ pub fn create_subscription(
             owner: &owner,
             url: &url.url,
             event_types: &event_types,
-            secret: &secret,
+            secret_sealed: &secrets.seal(id, &secret),
             now,
         },
     )?;
