@@ -512,26 +512,6 @@ impl Settings {
                 "an integer 1..=3600 (seconds)",
                 |v: &i64| (1..=3600).contains(v),
             )?),
-            webhook_secret_key: match (r.raw("WEBHOOK_SECRET_KEY"), app_env) {
-                (Some(key), _) if key.len() >= MIN_SECRET_BYTES => SecretKey(key.into_bytes()),
-                (Some(_), _) => {
-                    return Err(ConfigError {
-                        variable: "WEBHOOK_SECRET_KEY",
-                        message: format!("must be at least {MIN_SECRET_BYTES} characters"),
-                    });
-                }
-                (None, AppEnv::Production) => {
-                    return Err(ConfigError {
-                        variable: "WEBHOOK_SECRET_KEY",
-                        message: "required in production: without it a database dump lets \
-                                  anyone sign webhooks as this service"
-                            .into(),
-                    });
-                }
-                (None, AppEnv::Sandbox) => {
-                    SecretKey(SANDBOX_WEBHOOK_SECRET_KEY.as_bytes().to_vec())
-                }
-            },
             identity_audience: r.string("IDENTITY_AUDIENCE", "https://api.inps.example"),
             identity_jwks_file: match (r.raw("IDENTITY_JWKS_FILE"), app_env) {
                 (Some(path), _) => Some(path.into()),
@@ -579,6 +559,26 @@ impl Settings {
                 }
                 (None, AppEnv::Sandbox) => {
                     SecretKey(SANDBOX_DELEGATION_CODE_SECRET.as_bytes().to_vec())
+                }
+            },
+            webhook_secret_key: match (r.raw("WEBHOOK_SECRET_KEY"), app_env) {
+                (Some(key), _) if key.len() >= MIN_SECRET_BYTES => SecretKey(key.into_bytes()),
+                (Some(_), _) => {
+                    return Err(ConfigError {
+                        variable: "WEBHOOK_SECRET_KEY",
+                        message: format!("must be at least {MIN_SECRET_BYTES} characters"),
+                    });
+                }
+                (None, AppEnv::Production) => {
+                    return Err(ConfigError {
+                        variable: "WEBHOOK_SECRET_KEY",
+                        message: "required in production: without it a database dump lets \
+                                  anyone sign webhooks as this service"
+                            .into(),
+                    });
+                }
+                (None, AppEnv::Sandbox) => {
+                    SecretKey(SANDBOX_WEBHOOK_SECRET_KEY.as_bytes().to_vec())
                 }
             },
         })
