@@ -70,7 +70,10 @@ pub const DECLARED: &[(&str, &[Problem])] = &[
     ("create_webhook_subscription", &[Problem::WebhookUrlRefused]),
     ("retry_webhook_delivery", &[Problem::StateConflict]),
     ("replay_webhook_events", &[Problem::StateConflict]),
-    ("request_contact_verification", &[Problem::StateConflict]),
+    (
+        "request_contact_verification",
+        &[Problem::StateConflict, Problem::ContactCodeTooSoon],
+    ),
     (
         "confirm_contact_verification",
         &[

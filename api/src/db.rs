@@ -44,6 +44,12 @@ fn take_held() -> Option<PooledConn> {
         .flatten()
 }
 
+/// Gives the connection the current request holds back to the pool, before a wait that needs
+/// none (a DNS lookup); the next use checks one out again.
+pub fn release_connection() {
+    drop(take_held());
+}
+
 fn put_back(conn: PooledConn) {
     // Outside a request (the sealer, tests calling directly) there is no slot: the connection
     // simply returns to the pool.

@@ -302,6 +302,10 @@ registry! {
     ContactCodeExpired => (422, "contact-code-expired", "Codice di verifica scaduto", "Verification code expired",
         "Nessun codice valido per questo recapito: i codici valgono 15 minuti e decadono se il recapito cambia; chiederne uno nuovo.",
         "No valid code for this contact: codes last 15 minutes and lapse when the contact changes; ask for a new one."),
+    /// A verification code asked for again before the resend interval.
+    ContactCodeTooSoon => (429, "contact-code-too-soon", "Codice di verifica già inviato", "Verification code sent already",
+        "Un nuovo codice per lo stesso recapito si può chiedere solo dopo l'intervallo di reinvio (60 secondi salvo diversa configurazione): attendere quanto indicato da Retry-After. Il codice già inviato resta valido.",
+        "A new code for the same contact can be asked for only after the resend interval (60 seconds unless configured otherwise): wait as long as Retry-After says. The code already sent stays valid."),
     /// Occasional work before the onboarding consents.
     OnboardingIncomplete => (409, "onboarding-incomplete", "Consensi da prestare", "Consents to give",
         "Prima di registrarsi alle prestazioni occasionali vanno prestati i consensi (informativa privacy e condizioni d'uso) in /v1/me/consents.",

@@ -12,7 +12,8 @@ use crate::clock::SystemClock;
 use crate::settings::Settings;
 use crate::{AppState, build_app};
 
-/// Creates the database if missing and applies pending migrations.
+/// Creates the database if missing, applies pending migrations, then seals the webhook
+/// signing secrets still stored in clear (`WEBHOOK_SECRET_KEY`).
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
     inps_persistence::ensure_database_exists(&settings.database_url)
         .context("preparing the database (DATABASE_URL)")?;
@@ -20,6 +21,13 @@ pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
         PgConnection::establish(&settings.database_url).context("connecting to DATABASE_URL")?;
     let applied = inps_persistence::run_migrations(&mut conn)?;
     tracing::info!(applied = applied.len(), "migrations applied");
+    let secrets = crate::notifications::webhooks::secrets::SecretBox::from_settings(settings);
+    let sealed =
+        crate::notifications::webhooks::secrets::seal_clear_secrets(&mut conn, &secrets, 500)
+            .context("sealing webhook secrets")?;
+    if sealed > 0 {
+        tracing::info!(sealed, "webhook signing secrets sealed");
+    }
     Ok(())
 }
 

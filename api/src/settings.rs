@@ -108,6 +108,12 @@ pub struct Settings {
     /// `WEBHOOK_ALLOW_LOOPBACK`: webhooks may reach loopback addresses (a receiver on this
     /// machine; default on in the sandbox, refused in production).
     pub webhook_allow_loopback: bool,
+    /// `CONTACT_CODE_RESEND_SECONDS`: the shortest time between two verification codes sent to
+    /// one contact of a person (an earlier request is answered 429).
+    pub contact_code_resend_interval: time::Duration,
+    /// `WEBHOOK_SECRET_KEY` (secret; required in production): the key webhook signing secrets
+    /// are sealed under at rest (see `crate::notifications::webhooks::secrets`).
+    pub webhook_secret_key: SecretKey,
 }
 
 /// How an SMTP relay is secured.
@@ -172,6 +178,10 @@ impl std::fmt::Debug for SecretKey {
 /// production.
 pub const SANDBOX_DELEGATION_CODE_SECRET: &str =
     "inps-sandbox-delegation-code-secret-not-for-production";
+
+/// The webhook-secret key of sandbox runs without `WEBHOOK_SECRET_KEY`: fixed, so sealed secrets
+/// survive a restart. Public, hence refused in production.
+pub const SANDBOX_WEBHOOK_SECRET_KEY: &str = "inps-sandbox-webhook-secret-key-not-for-production";
 
 /// The shortest `DELEGATION_CODE_SECRET` accepted: 32 bytes (256 bits, the strength of
 /// HMAC-SHA-256), out of reach of guessing.
@@ -496,6 +506,12 @@ impl Settings {
                     });
                 }
             },
+            contact_code_resend_interval: time::Duration::seconds(r.parsed(
+                "CONTACT_CODE_RESEND_SECONDS",
+                60,
+                "an integer 1..=3600 (seconds)",
+                |v: &i64| (1..=3600).contains(v),
+            )?),
             identity_audience: r.string("IDENTITY_AUDIENCE", "https://api.inps.example"),
             identity_jwks_file: match (r.raw("IDENTITY_JWKS_FILE"), app_env) {
                 (Some(path), _) => Some(path.into()),
@@ -545,6 +561,26 @@ impl Settings {
                     SecretKey(SANDBOX_DELEGATION_CODE_SECRET.as_bytes().to_vec())
                 }
             },
+            webhook_secret_key: match (r.raw("WEBHOOK_SECRET_KEY"), app_env) {
+                (Some(key), _) if key.len() >= MIN_SECRET_BYTES => SecretKey(key.into_bytes()),
+                (Some(_), _) => {
+                    return Err(ConfigError {
+                        variable: "WEBHOOK_SECRET_KEY",
+                        message: format!("must be at least {MIN_SECRET_BYTES} characters"),
+                    });
+                }
+                (None, AppEnv::Production) => {
+                    return Err(ConfigError {
+                        variable: "WEBHOOK_SECRET_KEY",
+                        message: "required in production: without it a database dump lets \
+                                  anyone sign webhooks as this service"
+                            .into(),
+                    });
+                }
+                (None, AppEnv::Sandbox) => {
+                    SecretKey(SANDBOX_WEBHOOK_SECRET_KEY.as_bytes().to_vec())
+                }
+            },
         })
     }
 }
@@ -570,6 +606,7 @@ mod tests {
         assert_eq!(s.app_env, AppEnv::Sandbox);
         assert_eq!(s.log_format, LogFormat::Json);
         assert_eq!(s.body_read_timeout, Duration::from_secs(30));
+        assert_eq!(s.contact_code_resend_interval, time::Duration::seconds(60));
     }
 
     #[test]
@@ -585,6 +622,9 @@ mod tests {
             ("BODY_READ_TIMEOUT_SECONDS", "0"),
             ("BODY_READ_TIMEOUT_SECONDS", "soon"),
             ("BOOTSTRAP_OPERATOR_TAX_CODE", "NOTACODE"),
+            ("CONTACT_CODE_RESEND_SECONDS", "0"),
+            ("CONTACT_CODE_RESEND_SECONDS", "3601"),
+            ("CONTACT_CODE_RESEND_SECONDS", "soon"),
         ] {
             let err = read(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var);
@@ -600,8 +640,27 @@ mod tests {
             ("APP_ENV", "production"),
             ("IDENTITY_JWKS_FILE", "/etc/inps/jwks.json"),
             ("DELEGATION_CODE_SECRET", &"k".repeat(MIN_SECRET_BYTES)),
+            ("WEBHOOK_SECRET_KEY", &"w".repeat(MIN_SECRET_BYTES)),
         ]);
         assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn production_requires_a_webhook_secret_key_of_32_characters() {
+        let jwks = ("IDENTITY_JWKS_FILE", "/etc/inps/jwks.json");
+        let code = ("DELEGATION_CODE_SECRET", "0123456789abcdef0123456789abcdef");
+        let err = read(&[("APP_ENV", "production"), jwks, code]).unwrap_err();
+        assert_eq!(err.variable, "WEBHOOK_SECRET_KEY");
+        let short = "w".repeat(MIN_SECRET_BYTES - 1);
+        let err = read(&[("WEBHOOK_SECRET_KEY", &short)]).unwrap_err();
+        assert_eq!(err.variable, "WEBHOOK_SECRET_KEY");
+        assert!(!err.to_string().contains(&short));
+        let sandbox = read(&[]).unwrap();
+        assert_eq!(
+            sandbox.webhook_secret_key.bytes(),
+            SANDBOX_WEBHOOK_SECRET_KEY.as_bytes()
+        );
+        assert!(!format!("{sandbox:?}").contains(SANDBOX_WEBHOOK_SECRET_KEY));
     }
 
     #[test]
@@ -682,12 +741,14 @@ mod tests {
         );
         let jwks = ("IDENTITY_JWKS_FILE", "/dev/null");
         let secret = ("DELEGATION_CODE_SECRET", "0123456789abcdef0123456789abcdef");
-        let production = read(&[("APP_ENV", "production"), jwks, secret]).unwrap();
+        let key = ("WEBHOOK_SECRET_KEY", "fedcba9876543210fedcba9876543210");
+        let production = read(&[("APP_ENV", "production"), jwks, secret, key]).unwrap();
         assert!(!production.webhook_allow_loopback);
         let err = read(&[
             ("APP_ENV", "production"),
             jwks,
             secret,
+            key,
             ("WEBHOOK_ALLOW_LOOPBACK", "on"),
         ])
         .unwrap_err();

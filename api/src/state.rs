@@ -7,6 +7,7 @@ use inps_persistence::PgPool;
 use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::middleware::rate_limit::RateLimiter;
+use crate::notifications::webhooks::use_cases::HostResolver;
 use crate::settings::Settings;
 use crate::trust::IdentityTrust;
 
@@ -25,6 +26,8 @@ pub struct AppState {
     pub rate_limiter: Arc<RateLimiter>,
     /// Which identity assertions are trusted.
     pub identity: Arc<IdentityTrust>,
+    /// How webhook hosts are resolved when a subscription is created (tests put their own).
+    pub resolver: HostResolver,
 }
 
 impl AppState {
@@ -59,6 +62,7 @@ impl AppState {
             clock,
             metrics: Metrics::new()?,
             rate_limiter,
+            resolver: HostResolver::system(),
         })
     }
 }

@@ -2,6 +2,7 @@
 //! channel, holding only a keyed hash of the code.
 
 use diesel::prelude::*;
+use diesel::query_dsl::methods::FilterDsl as _;
 use inps_domain::person::verification::{ContactChannel, PendingCode};
 use time::OffsetDateTime;
 
@@ -24,9 +25,15 @@ pub struct NewCode<'a> {
     pub expires_at: OffsetDateTime,
 }
 
-/// Keeps `code`, replacing any code pending for the same person and channel (its wrong tries
-/// start again at zero).
-pub fn replace(conn: &mut PgConnection, code: &NewCode<'_>) -> QueryResult<()> {
+/// Keeps `code`, replacing the code pending for the same person and channel (its wrong tries
+/// start again at zero) only when that one was sent at or before `sent_by`: `Err(sent_at)`,
+/// keeping nothing, when a newer one is pending. One statement, so two requests at once cannot
+/// both replace it (the second waits for the first to commit, then sees its code).
+pub fn replace_if_sent_by(
+    conn: &mut PgConnection,
+    code: &NewCode<'_>,
+    sent_by: OffsetDateTime,
+) -> QueryResult<Result<(), OffsetDateTime>> {
     let values = (
         cv::address.eq(code.address),
         cv::code_hash.eq(code.code_hash),
@@ -34,7 +41,7 @@ pub fn replace(conn: &mut PgConnection, code: &NewCode<'_>) -> QueryResult<()> {
         cv::expires_at.eq(code.expires_at),
         cv::failed_attempts.eq(0),
     );
-    diesel::insert_into(cv::table)
+    let replaced = diesel::insert_into(cv::table)
         .values((
             cv::tax_code.eq(code.tax_code),
             cv::channel.eq(code.channel.as_str()),
@@ -43,8 +50,16 @@ pub fn replace(conn: &mut PgConnection, code: &NewCode<'_>) -> QueryResult<()> {
         .on_conflict((cv::tax_code, cv::channel))
         .do_update()
         .set(values)
-        .execute(conn)
-        .map(drop)
+        .filter(cv::created_at.le(sent_by))
+        .execute(conn)?;
+    if replaced == 1 {
+        return Ok(Ok(()));
+    }
+    let sent_at = cv::table
+        .find((code.tax_code, code.channel.as_str()))
+        .select(cv::created_at)
+        .first(conn)?;
+    Ok(Err(sent_at))
 }
 
 /// The code pending for `tax_code` on `channel` and its keyed hash, locked until the end of the

@@ -463,12 +463,13 @@ diesel::table! {
         owner_tax_code -> Text,
         url -> Text,
         event_types -> Array<Text>,
-        secret -> Text,
+        secret -> Nullable<Text>,
         status -> Text,
         consecutive_failures -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         disabled_at -> Nullable<Timestamptz>,
+        secret_sealed -> Nullable<Bytea>,
     }
 }
 

@@ -104,8 +104,8 @@ pub struct NewSubscription<'a> {
     pub url: &'a str,
     /// The event types it receives.
     pub event_types: &'a [EventType],
-    /// The signing secret (`whsec_...`).
-    pub secret: &'a str,
+    /// The signing secret, sealed (never stored in clear).
+    pub secret_sealed: &'a [u8],
     /// When.
     pub now: OffsetDateTime,
 }
@@ -122,7 +122,7 @@ pub fn insert_subscription(
             webhook_subscriptions::owner_tax_code.eq(new.owner.as_str()),
             webhook_subscriptions::url.eq(new.url),
             webhook_subscriptions::event_types.eq(types),
-            webhook_subscriptions::secret.eq(new.secret),
+            webhook_subscriptions::secret_sealed.eq(new.secret_sealed),
             webhook_subscriptions::status.eq("active"),
             webhook_subscriptions::created_at.eq(new.now),
             webhook_subscriptions::updated_at.eq(new.now),
@@ -395,6 +395,70 @@ pub fn requeue(
         .get_result(conn)
 }
 
+/// A signing secret as stored: sealed, or in clear in a row written before secrets were sealed
+/// (the `webhook_subscriptions_one_secret` constraint keeps exactly one of the two).
+#[derive(Clone, PartialEq, Eq)]
+pub enum StoredSecret {
+    /// Sealed (nonce and ciphertext; the API knows the format and the key).
+    Sealed(Vec<u8>),
+    /// In clear, still to be sealed.
+    Clear(String),
+}
+
+impl StoredSecret {
+    /// The stored form from the two columns: the sealed one when set.
+    fn of(clear: Option<String>, sealed: Option<Vec<u8>>) -> Self {
+        match sealed {
+            Some(sealed) => Self::Sealed(sealed),
+            None => Self::Clear(clear.unwrap_or_default()),
+        }
+    }
+}
+
+impl std::fmt::Debug for StoredSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Sealed(_) => "Sealed(..)",
+            Self::Clear(_) => "Clear(..)",
+        })
+    }
+}
+
+/// Up to `limit` subscriptions whose secret is still in clear, with it, locked (skipping those
+/// another process is sealing).
+pub fn clear_secrets(
+    conn: &mut PgConnection,
+    limit: i64,
+) -> QueryResult<Vec<(uuid::Uuid, String)>> {
+    webhook_subscriptions::table
+        .filter(webhook_subscriptions::secret.is_not_null())
+        .select((
+            webhook_subscriptions::id,
+            webhook_subscriptions::secret.assume_not_null(),
+        ))
+        .order(webhook_subscriptions::id)
+        .limit(limit)
+        .for_update()
+        .skip_locked()
+        .load(conn)
+}
+
+/// Replaces the clear secret of subscription `id` with `sealed`; `false` when it holds no clear
+/// secret (sealed already, or gone).
+pub fn seal_secret(conn: &mut PgConnection, id: uuid::Uuid, sealed: &[u8]) -> QueryResult<bool> {
+    diesel::update(
+        webhook_subscriptions::table
+            .find(id)
+            .filter(webhook_subscriptions::secret.is_not_null()),
+    )
+    .set((
+        webhook_subscriptions::secret.eq(None::<String>),
+        webhook_subscriptions::secret_sealed.eq(sealed),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 /// A due delivery claimed by the worker, with its subscription and its event.
 #[derive(Debug, Clone)]
 pub struct ClaimedDelivery {
@@ -402,8 +466,8 @@ pub struct ClaimedDelivery {
     pub delivery: DeliveryRow,
     /// Its subscription.
     pub subscription: SubscriptionRow,
-    /// The subscription's signing secret.
-    pub secret: String,
+    /// The subscription's signing secret as stored.
+    pub secret: StoredSecret,
     /// The event.
     pub event: EventRow,
 }
@@ -450,10 +514,17 @@ pub fn claim_due(
         .skip_locked()
         .load(conn)?;
     let subscription_ids: Vec<uuid::Uuid> = due.iter().map(|d| d.subscription_id).collect();
-    let subscriptions: Vec<(SubscriptionRow, String)> = webhook_subscriptions::table
+    let subscriptions: Vec<(SubscriptionRow, StoredSecret)> = webhook_subscriptions::table
         .filter(webhook_subscriptions::id.eq_any(subscription_ids))
-        .select((SubscriptionRow::as_select(), webhook_subscriptions::secret))
-        .load(conn)?;
+        .select((
+            SubscriptionRow::as_select(),
+            webhook_subscriptions::secret,
+            webhook_subscriptions::secret_sealed,
+        ))
+        .load::<(SubscriptionRow, Option<String>, Option<Vec<u8>>)>(conn)?
+        .into_iter()
+        .map(|(row, clear, sealed)| (row, StoredSecret::of(clear, sealed)))
+        .collect();
     let event_ids: Vec<uuid::Uuid> = due.iter().map(|d| d.event_id).collect();
     let events: Vec<EventRow> = notification_events::table
         .filter(notification_events::id.eq_any(event_ids))

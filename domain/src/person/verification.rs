@@ -1,7 +1,9 @@
 //! Verifying a contact: a person proves an e-mail address, PEC address or mobile number on file
 //! is theirs by returning the one-time code sent to it. The rules: a code is for a contact on
 //! file and not yet verified; it expires after [`CODE_TTL`], or as soon as the contact changes;
-//! after [`MAX_CODE_ATTEMPTS`] wrong codes it is spent and a new one must be asked for.
+//! after [`MAX_CODE_ATTEMPTS`] wrong codes it is spent and a new one must be asked for; a new
+//! code for a contact is sent only once the resend interval since the last one has passed
+//! ([`resend_wait`]), so nobody can make the service send codes to an address in a loop.
 
 use time::{Duration, OffsetDateTime};
 
@@ -105,6 +107,29 @@ pub fn may_confirm(
     Ok(())
 }
 
+/// How long to wait before a new code may be sent to a contact whose last one was sent at
+/// `last_sent`, with `interval` between two codes: `None` when one may be sent now, else the
+/// wait in whole seconds, rounded up (at least 1).
+pub fn resend_wait(
+    last_sent: Option<OffsetDateTime>,
+    interval: Duration,
+    now: OffsetDateTime,
+) -> Option<i64> {
+    let left = last_sent? + interval - now;
+    if !left.is_positive() {
+        return None;
+    }
+    let whole = left.whole_seconds();
+    Some(
+        if left > Duration::seconds(whole) {
+            whole + 1
+        } else {
+            whole
+        }
+        .max(1),
+    )
+}
+
 /// `contacts` with the contact of `channel` verified.
 pub fn verified(contacts: &Contacts, channel: ContactChannel) -> Contacts {
     let mut c = contacts.clone();
@@ -137,6 +162,28 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
+
+    #[test]
+    fn a_new_code_waits_for_the_resend_interval() {
+        let sent = datetime!(2026-03-02 09:00 UTC);
+        let minute = Duration::seconds(60);
+        assert_eq!(resend_wait(None, minute, sent), None, "none sent yet");
+        assert_eq!(resend_wait(Some(sent), minute, sent), Some(60));
+        assert_eq!(
+            resend_wait(Some(sent), minute, sent + Duration::milliseconds(59_500)),
+            Some(1),
+            "rounded up"
+        );
+        assert_eq!(
+            resend_wait(Some(sent), minute, sent + Duration::seconds(20)),
+            Some(40)
+        );
+        assert_eq!(resend_wait(Some(sent), minute, sent + minute), None);
+        assert_eq!(
+            resend_wait(Some(sent), minute, sent + Duration::hours(1)),
+            None
+        );
+    }
 
     fn mail(verified: bool) -> Contacts {
         Contacts {

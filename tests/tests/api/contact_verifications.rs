@@ -1,7 +1,8 @@
 //! Verifying contacts through the API, with the real SMTP server and SMS gateway of the harness:
 //! the code arrives on the contact, confirming it verifies the contact so the channel can be
 //! chosen in the preferences; a wrong code is refused and counted, five spend it; a code lapses
-//! after 15 minutes or when the contact changes; the code is never answered or audited.
+//! after 15 minutes or when the contact changes; the code is never answered or audited; a new
+//! code for the same contact waits for the resend interval (429 before it, nothing sent).
 
 use inps_tests::TestApp;
 use inps_tests::fixtures::{count, count_with};
@@ -175,8 +176,84 @@ async fn five_wrong_codes_spend_it_and_a_new_one_works() {
         spent["type"],
         "https://inps.example/problems/contact-code-exhausted"
     );
+    app.advance(Duration::minutes(1));
     let fresh = mailed_code(&app, &token, &smtp).await;
     let res = confirm(&app, &token, "email", &fresh).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+}
+
+async fn ask_code(app: &TestApp, token: &str, channel: &str) -> inps_tests::TestResponse {
+    app.post_as(
+        token,
+        "/v1/me/contacts/verifications",
+        json!({"channel": channel}),
+    )
+    .await
+}
+
+/// Asserts a `contact-code-too-soon` answer with `Retry-After: seconds`.
+fn too_soon(res: &inps_tests::TestResponse, seconds: &str) {
+    let problem = res.problem(429);
+    assert_eq!(
+        problem["type"],
+        "https://inps.example/problems/contact-code-too-soon"
+    );
+    assert_eq!(res.header("retry-after"), Some(seconds), "{problem}");
+}
+
+#[actix_web::test]
+async fn a_new_code_for_the_same_contact_waits_for_the_resend_interval() {
+    let (smtp, sms) = (SmtpServer::start(), SmsGateway::start());
+    let (app, token) = with_contacts(&smtp, Some(&sms)).await;
+    let first = mailed_code(&app, &token, &smtp).await;
+    too_soon(&ask_code(&app, &token, "email").await, "60");
+    assert_eq!(smtp.received().len(), 1, "the second request sent nothing");
+    app.advance(Duration::seconds(30));
+    too_soon(&ask_code(&app, &token, "email").await, "30");
+    assert_eq!(smtp.received().len(), 1);
+    // Another contact of the same person has its own interval.
+    assert_eq!(ask_code(&app, &token, "sms").await.status, 202);
+    assert_eq!(sms.received().len(), 1);
+    // Every refused request is on record, without a code.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM audit_events \
+             WHERE action = 'contacts.verification.request' AND outcome = 'refused:too_soon'"
+        ),
+        2
+    );
+
+    app.advance(Duration::seconds(30));
+    let second = mailed_code(&app, &token, &smtp).await;
+    assert_eq!(smtp.received().len(), 2, "exactly one more mail");
+    if second != first {
+        confirm(&app, &token, "email", &first).await.problem(422);
+    }
+    let res = confirm(&app, &token, "email", &second).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+}
+
+#[actix_web::test]
+async fn a_refused_resend_changes_nothing_and_concurrent_requests_send_once() {
+    let (smtp, sms) = (SmtpServer::start(), SmsGateway::start());
+    let (app, token) = with_contacts(&smtp, Some(&sms)).await;
+    let asks = (0..4).map(|_| ask_code(&app, &token, "sms"));
+    let answers = futures_util::future::join_all(asks).await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 202).count(),
+        1,
+        "{statuses:?}"
+    );
+    for refused in answers.iter().filter(|r| r.status == 429) {
+        too_soon(refused, "60");
+    }
+    let texts = sms.received();
+    assert_eq!(texts.len(), 1, "one text for four requests: {texts:?}");
+    // The code sent first is still the one pending.
+    let code = code_after(texts[0]["text"].as_str().expect("text"), "verifica ");
+    let res = confirm(&app, &token, "sms", &code).await;
     assert_eq!(res.status, 200, "{}", res.text());
 }
 
@@ -262,4 +339,6 @@ async fn a_channel_that_cannot_send_keeps_no_code() {
         none["type"],
         "https://inps.example/problems/contact-code-expired"
     );
+    // Nothing was sent, so no resend interval runs: a new request sends at once.
+    mailed_code(&app, &token, &smtp).await;
 }

@@ -182,6 +182,7 @@ fn production_refuses_to_start_without_a_delegation_code_secret() {
             "APP_ENV" => Some("production".to_owned()),
             "IDENTITY_JWKS_FILE" => Some("/etc/inps/jwks.json".to_owned()),
             "DELEGATION_CODE_SECRET" if with_secret => Some("s".repeat(40)),
+            "WEBHOOK_SECRET_KEY" => Some("w".repeat(40)),
             _ => None,
         }
     };

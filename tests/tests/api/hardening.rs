@@ -274,6 +274,10 @@ fn production_app(extra: &[(&str, &str)]) -> TestApp {
             "DELEGATION_CODE_SECRET",
             "a-production-secret-of-enough-length-0123456789",
         ),
+        (
+            "WEBHOOK_SECRET_KEY",
+            "a-production-webhook-key-of-enough-length-0123",
+        ),
     ];
     env.extend_from_slice(extra);
     let app = TestApp::with_env(&env);

@@ -261,6 +261,10 @@ async fn production_trusts_only_configured_keys_and_has_no_sandbox() {
             "DELEGATION_CODE_SECRET",
             "a-test-secret-of-at-least-32-characters",
         ),
+        (
+            "WEBHOOK_SECRET_KEY",
+            "a-webhook-key-of-at-least-32-characters",
+        ),
     ]);
     let res = app
         .call(

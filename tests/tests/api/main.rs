@@ -49,4 +49,5 @@ mod prescription;
 mod registry;
 mod reminders;
 mod replicas;
+mod webhook_secrets;
 mod webhooks;

@@ -11,6 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac as _};
 use inps_api::notifications::webhooks::delivery::deliver_due;
+use inps_api::notifications::webhooks::use_cases::HostResolver;
 use inps_api::notifications::worker::Senders;
 use inps_tests::fixtures::{Cassetto, count, domestic, execute, id_of};
 use inps_tests::personas::{employer, intermediary, other_person};
@@ -18,7 +19,7 @@ use inps_tests::receiver::{HttpReceiver, Received};
 use inps_tests::{TestApp, TestResponse};
 use serde_json::{Value, json};
 
-const SUBSCRIPTIONS: &str = "/v1/webhook-subscriptions";
+pub(crate) const SUBSCRIPTIONS: &str = "/v1/webhook-subscriptions";
 
 async fn subscribe(app: &TestApp, token: &str, url: &str, types: &[&str]) -> TestResponse {
     app.post_as(
@@ -30,7 +31,12 @@ async fn subscribe(app: &TestApp, token: &str, url: &str, types: &[&str]) -> Tes
 }
 
 /// Subscribes `token`'s owner to `types` at `receiver`; returns the created body.
-async fn subscribed(app: &TestApp, token: &str, receiver: &HttpReceiver, types: &[&str]) -> Value {
+pub(crate) async fn subscribed(
+    app: &TestApp,
+    token: &str,
+    receiver: &HttpReceiver,
+    types: &[&str],
+) -> Value {
     let res = subscribe(app, token, &receiver.url(), types).await;
     assert_eq!(res.status, 201, "{}", res.text());
     res.json()
@@ -43,7 +49,7 @@ async fn deliveries(app: &TestApp, token: &str, subscription: &str) -> Vec<Value
 
 /// Standard Webhooks verification, written from the spec: the key is the base64 after
 /// `whsec_`, the signature `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`.
-fn verifies(secret: &str, request: &Received) -> bool {
+pub(crate) fn verifies(secret: &str, request: &Received) -> bool {
     let key = BASE64
         .decode(secret.strip_prefix("whsec_").expect("whsec_ prefix"))
         .expect("base64 key");
@@ -232,6 +238,60 @@ async fn loopback_private_and_link_local_addresses_are_refused_also_behind_a_nam
              WHERE action = 'webhook_subscription.create' AND outcome = 'denied'"
         ) >= 16,
         "each refused attempt is on record"
+    );
+}
+
+#[actix_web::test]
+async fn a_host_name_is_resolved_before_the_transaction_holding_no_connection() {
+    // The resolver records how many pooled connections were in use while it ran: a lookup
+    // inside the creating transaction (or while the session lookup's connection is held) shows
+    // one.
+    let mut app = TestApp::with_env(&[("WEBHOOK_ALLOW_LOOPBACK", "off")]);
+    let pool = app.state.pool.clone();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = std::sync::Arc::clone(&seen);
+    app.state.resolver = HostResolver::new(move |host, _port| {
+        let state = pool.state();
+        let in_use = state.connections - state.idle_connections;
+        record.lock().unwrap().push((host.to_owned(), in_use));
+        Ok(vec![match host {
+            "hooks.example.com" => "93.184.215.14".parse().unwrap(),
+            _ => "10.1.2.3".parse().unwrap(),
+        }])
+    });
+    let token = app.login(&employer()).await;
+    let public = subscribe(
+        &app,
+        &token,
+        "http://hooks.example.com/x",
+        &["role_granted"],
+    )
+    .await;
+    assert_eq!(public.status, 201, "{}", public.text());
+    let private = subscribe(&app, &token, "http://intranet.example/x", &["role_granted"]).await;
+    assert!(
+        private.problem(422)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("10.1.2.3"),
+        "a name is refused for the private address it resolves to"
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            ("hooks.example.com".to_owned(), 0),
+            ("intranet.example".to_owned(), 0)
+        ],
+        "each name resolved once, with no connection checked out"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM audit_events \
+             WHERE action = 'webhook_subscription.create' AND outcome = 'denied'"
+        ),
+        1,
+        "the refusal is on record"
     );
 }
 

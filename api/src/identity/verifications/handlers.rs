@@ -1,8 +1,9 @@
 //! The HTTP operations of `/v1/me/contacts/verifications`.
 
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, post, web};
 
-use super::use_cases::{self, Confirmation};
+use super::use_cases::{self, CodeRequest, Confirmation};
 use super::wire::{VerificationConfirmation, VerificationRequest, VerificationSent};
 use crate::auth::Caller;
 use crate::db;
@@ -19,9 +20,11 @@ use crate::state::AppState;
 /// Sends a one-time code (8 digits, valid 15 minutes) to the caller's contact on `channel`: the
 /// e-mail or PEC address by e-mail or PEC, the mobile number by SMS. The contact must be on file
 /// and not yet verified (422 when absent, 409 when verified already), on a channel this service
-/// sends on (422 otherwise). A new request replaces the previous code. The code is sent at once
-/// and never stored in clear, logged or answered; 503 when the channel fails to send now
-/// (nothing is kept).
+/// sends on (422 otherwise). A new request replaces the previous code, but only once the resend
+/// interval (`CONTACT_CODE_RESEND_SECONDS`, 60 by default) has passed since the last code sent to
+/// that contact: an earlier one is 429 `contact-code-too-soon` with `Retry-After`, and sends
+/// nothing. The code is sent at once and never stored in clear, logged or answered; 503 when the
+/// channel fails to send now (nothing is kept).
 #[utoipa::path(tag = "me", operation_id = "request_contact_verification",
     request_body = VerificationRequest,
     responses((status = 202, description = "The code was sent.", body = VerificationSent),
@@ -30,6 +33,7 @@ use crate::state::AppState;
               (status = 409, description = "The contact is verified already."),
               (status = 415, description = "The body is not `application/json`."),
               (status = 422, description = "No such contact on file, or a channel not available."),
+              (status = 429, description = "A code was sent to this contact less than the resend interval ago (`contact-code-too-soon`), or too many requests: retry after `Retry-After` seconds."),
               (status = 503, description = "The channel cannot send now.")),
     security(("bearer" = [])))]
 #[post("/me/contacts/verifications")]
@@ -43,6 +47,7 @@ pub async fn request_contact_verification(
         state.clock.now(),
         state.settings.clone(),
     );
+    let interval = settings.contact_code_resend_interval;
     let sent = db::transaction(&state, move |conn| {
         let senders = Senders::from_settings(&settings).map_err(Refusal::internal)?;
         let secret = &settings.delegation_code_secret;
@@ -50,15 +55,27 @@ pub async fn request_contact_verification(
             conn,
             &caller.actor(),
             (secret, &senders),
-            channel,
+            (channel, interval),
             now,
         )?)
     })
     .await?;
-    Ok(HttpResponse::Accepted().json(VerificationSent {
-        channel: sent.channel.into(),
-        expires_at: sent.expires_at,
-    }))
+    match sent {
+        CodeRequest::Sent(sent) => Ok(HttpResponse::Accepted().json(VerificationSent {
+            channel: sent.channel.into(),
+            expires_at: sent.expires_at,
+        })),
+        CodeRequest::TooSoon { retry_after } => Err(ApiError::new(Problem::ContactCodeTooSoon)
+            .with_detail(
+                format!(
+                    "Un codice è già stato inviato a questo recapito: chiederne un altro tra {retry_after} secondi."
+                ),
+                format!(
+                    "A code was sent to this contact already: ask for another in {retry_after} seconds."
+                ),
+            )
+            .with_header(header::RETRY_AFTER, HeaderValue::from(retry_after))),
+    }
 }
 
 /// Confirm a contact

@@ -5,7 +5,7 @@ use diesel::PgConnection;
 use inps_domain::person::Contacts;
 use inps_domain::person::verification::{
     CODE_TTL, CodeRequestRefusal, ConfirmRefusal, ContactChannel, code_message, code_target,
-    may_confirm, verified,
+    may_confirm, resend_wait, verified,
 };
 use inps_persistence::contact_verifications::{self as repo, NewCode};
 use inps_persistence::profile;
@@ -35,16 +35,32 @@ pub struct CodeSent {
     pub expires_at: OffsetDateTime,
 }
 
+/// What a code request did.
+#[derive(Debug, Clone, Copy)]
+pub enum CodeRequest {
+    /// A code was sent.
+    Sent(CodeSent),
+    /// A code was sent to this contact less than the resend interval ago: nothing was sent or
+    /// changed (the attempt is audited); a new one may be asked for in this many seconds.
+    TooSoon {
+        /// Seconds to wait (at least 1).
+        retry_after: i64,
+    },
+}
+
 /// Sends a fresh code to the actor's contact on `channel` (on file, not yet verified, and a
 /// channel this deployment sends on), replacing any pending one; only its keyed hash is kept.
-/// The message goes out last, so a failed send keeps nothing (503).
+/// Once per `resend_interval` per person and contact: an earlier request sends nothing
+/// ([`CodeRequest::TooSoon`]); the interval is per channel whatever the address, so switching
+/// the address back and forth does not resend either. The message goes out last, so a failed
+/// send keeps nothing (503) and does not start the interval.
 pub fn request_code(
     conn: &mut PgConnection,
     actor: &Actor,
     (secret, senders): (&SecretKey, &Senders),
-    channel: ContactChannel,
+    (channel, resend_interval): (ContactChannel, time::Duration),
     now: OffsetDateTime,
-) -> Result<CodeSent, Refusal> {
+) -> Result<CodeRequest, Refusal> {
     let tax_code = actor.person().ok_or_else(Refusal::not_found)?.as_str();
     let contacts = Contacts::from(profile::contacts_of(conn, tax_code)?);
     let address = code_target(&contacts, channel).map_err(|e| match e {
@@ -68,7 +84,7 @@ pub fn request_code(
     }
     let code = new_code()?;
     let expires_at = now + CODE_TTL;
-    repo::replace(
+    let kept = repo::replace_if_sent_by(
         conn,
         &NewCode {
             tax_code,
@@ -78,16 +94,23 @@ pub fn request_code(
             now,
             expires_at,
         },
+        now - resend_interval,
     )?;
-    let event = actor.audit("contacts.verification.request", RESOURCE, Some(tax_code));
+    let mut event = actor.audit("contacts.verification.request", RESOURCE, Some(tax_code));
+    if let Err(sent_at) = kept {
+        event.outcome = "refused:too_soon".into();
+        inps_persistence::audit::append(conn, event, now)?;
+        let retry_after = resend_wait(Some(sent_at), resend_interval, now).unwrap_or(1);
+        return Ok(CodeRequest::TooSoon { retry_after });
+    }
     inps_persistence::audit::append(conn, event, now)?;
     senders
         .send_to(channel.channel(), address, &code_message(&code), now)
         .map_err(|(error, _)| Refusal::unavailable(error))?;
-    Ok(CodeSent {
+    Ok(CodeRequest::Sent(CodeSent {
         channel,
         expires_at,
-    })
+    }))
 }
 
 /// What a confirmation did.

@@ -33,7 +33,7 @@ use inps_domain::notification::EventType;
 use inps_domain::tax_code::TaxCode;
 use inps_domain::webhook::{UrlPolicy, check_resolved, should_disable, signature_base};
 use inps_persistence::notifications::Attempt;
-use inps_persistence::webhooks::{self as repo, ClaimedDelivery};
+use inps_persistence::webhooks::{self as repo, ClaimedDelivery, StoredSecret};
 use time::OffsetDateTime;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 
@@ -41,6 +41,7 @@ use crate::access::{AccessRequest, Audited};
 use crate::auth::Actor;
 use crate::clock::Clock;
 use crate::notifications::outbox::{Event, notify};
+use crate::notifications::webhooks::secrets::SecretBox;
 use crate::notifications::worker::{DeliveryRun, failed_attempt, http_tls, in_batches};
 use crate::settings::{AppEnv, Settings};
 
@@ -100,10 +101,11 @@ impl Resolver for CheckedResolver {
     }
 }
 
-/// The HTTP client of webhook deliveries.
+/// The HTTP client of webhook deliveries, with the key that opens the signing secrets.
 #[derive(Debug)]
 pub struct WebhookSender {
     agent: ureq::Agent,
+    secrets: SecretBox,
 }
 
 impl WebhookSender {
@@ -128,6 +130,7 @@ impl WebhookSender {
                 ureq::unversioned::transport::DefaultConnector::new(),
                 resolver,
             ),
+            secrets: SecretBox::from_settings(settings),
         }
     }
 
@@ -253,6 +256,25 @@ fn withheld(
     }
 }
 
+/// The clear signing secret of `claimed`'s subscription: opened, or, if it is still stored in
+/// clear (written before secrets were sealed, since the last start), sealed now.
+fn signing_secret(
+    conn: &mut PgConnection,
+    secrets: &SecretBox,
+    claimed: &ClaimedDelivery,
+) -> anyhow::Result<String> {
+    let id = claimed.subscription.id;
+    match &claimed.secret {
+        StoredSecret::Sealed(sealed) => Ok(secrets
+            .open(id, sealed)
+            .map_err(|e| anyhow::anyhow!("webhook_subscriptions {id}: {e}"))?),
+        StoredSecret::Clear(clear) => {
+            repo::seal_secret(conn, id, &secrets.seal(id, clear))?;
+            Ok(clear.clone())
+        }
+    }
+}
+
 /// One attempt at `claimed` at `now`, and the receiver's status if it answered.
 fn attempt_one(
     conn: &mut PgConnection,
@@ -274,7 +296,8 @@ fn attempt_one(
     let body = body_of(claimed)?;
     let id = claimed.event.id.to_string();
     let timestamp = now.unix_timestamp();
-    let signature = sign(&claimed.secret, &id, timestamp, &body).ok_or_else(|| {
+    let secret = signing_secret(conn, &sender.secrets, claimed)?;
+    let signature = sign(&secret, &id, timestamp, &body).ok_or_else(|| {
         anyhow::anyhow!("webhook_subscriptions {}: bad secret", d.subscription_id)
     })?;
     let signed = Signed {

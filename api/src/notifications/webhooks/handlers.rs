@@ -5,7 +5,8 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
 
 use super::delivery::url_policy;
-use super::use_cases::{self, CreateSubscription, system_resolve};
+use super::secrets::SecretBox;
+use super::use_cases::{self, CreateSubscription, vet_url};
 use super::wire::{
     CreatedSubscription, DeliveryPage, NewSubscription, Replay, Replayed, Subscription,
     SubscriptionList, WebhookDelivery,
@@ -22,7 +23,7 @@ use crate::state::AppState;
 /// the caller (those in their inbox) are POSTed to `url`, signed as Standard Webhooks
 /// (`Webhook-Id` = the event id, `Webhook-Timestamp`, `Webhook-Signature` = `v1,` + base64
 /// HMAC-SHA256 of `id.timestamp.body` under the secret's decoded key). The answer carries the
-/// `secret`, shown only here. The URL must be `https://` in production and reach a public
+/// `secret`, shown only here (the server keeps it only encrypted). The URL must be `https://` in production and reach a public
 /// address: loopback, private, link-local and reserved addresses are refused (422
 /// `webhook-url-refused`), also when a name resolves to them; the host is resolved and checked
 /// again at each delivery. No `Idempotency-Key`: a replayed answer would show the secret twice.
@@ -41,19 +42,24 @@ pub async fn create_webhook_subscription(
     body: ValidatedJson<NewSubscription>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.value;
+    let (policy, resolver) = (url_policy(&state.settings), state.resolver.clone());
+    // The host is resolved before the transaction, holding no connection: the session lookup's
+    // goes back to the pool first.
+    db::release_connection();
+    let url = web::block(move || vet_url(&input.url, policy, &resolver))
+        .await
+        .map_err(ApiError::internal)?;
     let cmd = CreateSubscription {
-        url: input.url,
+        url,
         event_types: input.event_types.into_iter().map(Into::into).collect(),
     };
-    let (now, policy) = (state.clock.now(), url_policy(&state.settings));
+    let (now, secrets) = (state.clock.now(), SecretBox::from_settings(&state.settings));
     let created = db::transaction(&state, move |conn| {
-        let actor = caller.actor();
         Ok(use_cases::create_subscription(
             conn,
-            &actor,
+            &caller.actor(),
             cmd,
-            policy,
-            system_resolve,
+            &secrets,
             now,
         )?)
     })

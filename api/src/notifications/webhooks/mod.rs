@@ -6,10 +6,12 @@
 //! `handlers` (HTTP), `wire` (request and response types), `use_cases` (`create_subscription`,
 //! `list_subscriptions`, `show_subscription`, `delete_subscription`, `deliveries`,
 //! `retry_delivery`, `replay`), `delivery` (queueing for the outbox, signing, the address
-//! checks at send time, the worker's `deliver_due`). The rules are in `inps_domain::webhook`.
+//! checks at send time, the worker's `deliver_due`), `secrets` (signing secrets sealed at rest).
+//! The rules are in `inps_domain::webhook`.
 
 pub mod delivery;
 mod handlers;
+pub mod secrets;
 pub mod use_cases;
 pub mod wire;
 

@@ -1,14 +1,19 @@
 //! The webhook use cases: subscribe, list, show, delete, the delivery log, retry a delivery,
 //! replay events since a time. Domain values in, stored values or a typed [`Refusal`] out; no
 //! HTTP. A person reaches only their own subscriptions (someone else's is 404).
+//!
+//! A subscription's URL is vetted ([`vet_url`], which resolves its host name) before the
+//! transaction that creates it: a DNS lookup can take seconds, and no pooled connection or open
+//! transaction waits on it.
 
 use std::net::{IpAddr, ToSocketAddrs as _};
+use std::sync::Arc;
 
 use diesel::PgConnection;
 use inps_domain::notification::EventType;
 use inps_domain::tax_code::TaxCode;
 use inps_domain::webhook::{
-    MAX_REPLAY_EVENTS, MAX_URL_CHARS, UrlPolicy, UrlRefused, check_resolved, check_url,
+    MAX_REPLAY_EVENTS, MAX_URL_CHARS, UrlPolicy, UrlRefused, WebhookUrl, check_resolved, check_url,
 };
 use inps_persistence::webhooks::{
     self as repo, DeliveryCursor, DeliveryRow, NewSubscription, Subscription, SubscriptionRow,
@@ -17,15 +22,56 @@ use time::OffsetDateTime;
 
 use crate::auth::Actor;
 use crate::notifications::webhooks::delivery::new_secret;
+use crate::notifications::webhooks::secrets::SecretBox;
 use crate::problems::{Problem, Text};
 use crate::refusal::Refusal;
 
-/// Resolves a host name to its addresses (the system resolver; tests may pass another).
-pub type Resolve = fn(&str, u16) -> std::io::Result<Vec<IpAddr>>;
+type ResolveFn = dyn Fn(&str, u16) -> std::io::Result<Vec<IpAddr>> + Send + Sync;
 
-/// The system resolver.
-pub fn system_resolve(host: &str, port: u16) -> std::io::Result<Vec<IpAddr>> {
-    Ok((host, port).to_socket_addrs()?.map(|a| a.ip()).collect())
+/// Resolves a host name to its addresses: the system resolver, or one a test puts in the
+/// application state. A blocking call: run it off the actix threads and outside any
+/// transaction.
+#[derive(Clone)]
+pub struct HostResolver(Arc<ResolveFn>);
+
+impl HostResolver {
+    /// The system resolver.
+    pub fn system() -> Self {
+        Self::new(|host, port| Ok((host, port).to_socket_addrs()?.map(|a| a.ip()).collect()))
+    }
+
+    /// A resolver answering through `resolve`.
+    pub fn new(
+        resolve: impl Fn(&str, u16) -> std::io::Result<Vec<IpAddr>> + Send + Sync + 'static,
+    ) -> Self {
+        Self(Arc::new(resolve))
+    }
+
+    /// The addresses of `host` (port `port`).
+    pub fn resolve(&self, host: &str, port: u16) -> std::io::Result<Vec<IpAddr>> {
+        (self.0)(host, port)
+    }
+}
+
+impl std::fmt::Debug for HostResolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HostResolver(..)")
+    }
+}
+
+/// Whether a subscription may name a URL: the URL parsed and checked, or why not.
+pub type UrlVerdict = Result<WebhookUrl, UrlRefused>;
+
+/// Vets `text` as a subscription URL under `policy`: its syntax and, for a host name, every
+/// address `resolver` gives for it (a name resolving to no address, or to one webhooks may not
+/// reach, is refused). Blocking, and meant to run before the creating transaction.
+pub fn vet_url(text: &str, policy: UrlPolicy, resolver: &HostResolver) -> UrlVerdict {
+    let url = check_url(text, policy)?;
+    if url.ip.is_none() {
+        let ips = resolver.resolve(&url.host, url.port).unwrap_or_default();
+        check_resolved(&url.host, &ips, policy)?;
+    }
+    Ok(url)
 }
 
 fn me(actor: &Actor) -> Result<&TaxCode, Refusal> {
@@ -75,8 +121,8 @@ fn audit(
 /// A subscription to create.
 #[derive(Debug, Clone)]
 pub struct CreateSubscription {
-    /// Where deliveries go.
-    pub url: String,
+    /// Where deliveries go, as [`vet_url`] judged it.
+    pub url: UrlVerdict,
     /// The event types it receives (each once).
     pub event_types: Vec<EventType>,
 }
@@ -115,32 +161,25 @@ fn url_refused(refused: &UrlRefused) -> Refusal {
         .with_field("url", Text::new(it, en))
 }
 
-/// Subscribes the actor to `cmd.event_types` at `cmd.url`: the URL must be allowed by `policy`
-/// and its host resolve (through `resolve`) only to addresses webhooks may reach (422
-/// `webhook-url-refused` otherwise, recorded as a denied attempt). The secret is generated
-/// here and returned once.
+/// Subscribes the actor to `cmd.event_types` at `cmd.url`, which [`vet_url`] must have found
+/// allowed (422 `webhook-url-refused` otherwise, recorded as a denied attempt). The secret is
+/// generated here, stored only sealed in `secrets`, and returned once.
 pub fn create_subscription(
     conn: &mut PgConnection,
     actor: &Actor,
     cmd: CreateSubscription,
-    policy: UrlPolicy,
-    resolve: Resolve,
+    secrets: &SecretBox,
     now: OffsetDateTime,
 ) -> Result<Created, Refusal> {
     let owner = me(actor)?.clone();
-    let refuse = |refused: UrlRefused| {
+    let url = cmd.url.map_err(|refused| {
         denied(
             actor,
             "webhook_subscription.create",
             "/v1/webhook-subscriptions",
             url_refused(&refused),
         )
-    };
-    let url = check_url(&cmd.url, policy).map_err(refuse)?;
-    if url.ip.is_none() {
-        let ips = resolve(&url.host, url.port).unwrap_or_default();
-        check_resolved(&url.host, &ips, policy).map_err(refuse)?;
-    }
+    })?;
     let mut event_types = cmd.event_types;
     event_types.sort();
     event_types.dedup();
@@ -153,7 +192,7 @@ pub fn create_subscription(
             owner: &owner,
             url: &url.url,
             event_types: &event_types,
-            secret: &secret,
+            secret_sealed: &secrets.seal(id, &secret),
             now,
         },
     )?;
