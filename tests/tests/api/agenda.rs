@@ -1804,6 +1804,10 @@ async fn a_state_change_sent_with_if_match_applies_only_to_the_version_it_names(
     let outsider = c.app.login(&other_person()).await;
     let res = act_if_match(&c, &outsider, &id, "cancellation", json!({}), "\"v2\"").await;
     assert_eq!(res.status, 404, "{}", res.text());
+    // A reason breaking its rule is refused as such, whatever the version.
+    let long = json!({"reason": "x".repeat(1001)});
+    let res = act_if_match(&c, &c.employer, &id, "cancellation", long, "\"v2\"").await;
+    assert_eq!(res.status, 422, "{}", res.text());
     // The office's closure with a stale tag is refused too; with the current one the user cancels.
     let res = act_if_match(&c, &c.operator, &id, "closure", json!({}), "\"v1\"").await;
     assert_eq!(res.status, 412, "{}", res.text());
