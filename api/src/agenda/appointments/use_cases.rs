@@ -657,14 +657,8 @@ pub fn cancel_appointment(
         )?;
         (row, Change::CancelByUser { reason })
     };
-    // A reason that breaks its rule is refused as such (422) before the version is checked;
-    // the version (412) before the state (409).
-    let t = transition(&facts(&row)?, change, now);
-    if let Err(e @ TransitionRefusal::Reason(_)) = &t {
-        return Err(transition_refusal(e));
-    }
     precondition(row.version)?;
-    let t = t.map_err(|e| transition_refusal(&e))?;
+    let t = transition(&facts(&row)?, change, now).map_err(|e| transition_refusal(&e))?;
     repo::release_seat(conn, row.point_id, row.slot_start)?;
     let changed = record(conn, actor, &row, &t, row.slot_end, now)?;
     if by_office {

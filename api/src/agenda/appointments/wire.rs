@@ -87,7 +87,7 @@ pub struct NewAppointment {
 pub struct CancellationInput {
     /// Why.
     #[schema(max_length = 1000)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 1000))]
     pub reason: Option<String>,
 }
 
