@@ -2,7 +2,7 @@
 //! support tickets with the estimated time to be taken in charge.
 
 use inps_api::problems::Problem;
-use inps_tests::fixtures::{delegation_terms, domestic, id_of, pdf, png};
+use inps_tests::fixtures::{count, delegation_terms, domestic, id_of, pdf, png, problem_type};
 use inps_tests::personas::{employer, intermediary, intermediary2, other_person};
 use inps_tests::{TestApp, TestResponse};
 use serde_json::{Value, json};
@@ -503,4 +503,48 @@ async fn concurrent_takings_of_a_ticket_take_it_once() {
         .items(&boss, "/v1/notifications?type=support_ticket_taken")
         .await;
     assert_eq!(taken.len(), 5, "one notification per ticket taken");
+}
+
+#[actix_web::test]
+async fn a_message_retried_with_its_key_is_written_once() {
+    let app = TestApp::new();
+    let boss = app.login(&employer()).await;
+    app.grant_role(&employer(), "employer").await;
+    let res = app
+        .post_multipart(
+            &boss,
+            TICKETS,
+            &[
+                ("service", "domestic_work"),
+                ("category", "contributions"),
+                ("subject", "Ricevuta"),
+                ("text", "Una domanda."),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let path = format!("{TICKETS}/{}/messages", id_of(&res.json()));
+    let written = "SELECT count(*) AS n FROM support_ticket_messages";
+    let before = count(&app, written);
+    let message = json!({"text": "Aggiungo un dettaglio."});
+    let sent: Vec<_> = futures_util::future::join_all(
+        (0..3).map(|_| app.post_keyed(&boss, &path, "message-1", message.clone())),
+    )
+    .await;
+    assert!(
+        sent.iter().all(|r| r.status == 201),
+        "{:?}",
+        sent.iter().map(|r| r.text()).collect::<Vec<_>>()
+    );
+    let thread = sent[0].json()["messages"].clone();
+    assert!(sent.iter().all(|r| r.json()["messages"] == thread));
+    let res = app
+        .post_keyed(&boss, &path, "message-1", json!({"text": "Un altro."}))
+        .await;
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
+    assert_eq!(count(&app, written), before + 1);
 }

@@ -495,3 +495,53 @@ async fn a_closure_or_a_reopening_sent_again_with_its_key_has_no_second_effect()
     }
     assert_eq!(rows(&app, "delegations"), 1);
 }
+
+#[actix_web::test]
+async fn a_dispute_or_a_duplicate_retried_with_its_key_is_created_once() {
+    let app = TestApp::new();
+    let p = PrestoParties::on(&app).await;
+    let service_id = service(&app, &p).await;
+    // The dispute: the retry replays the first answer; the key with another body is refused.
+    let path = format!("/v1/services/{service_id}/disputes");
+    let first = app
+        .post_keyed(&p.worker, &path, "dispute-1", wrong_hours())
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let again = app
+        .post_keyed(&p.worker, &path, "dispute-1", wrong_hours())
+        .await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.json()["id"], first.json()["id"]);
+    let other = json!({"reason": "other", "text": "Altro."});
+    let res = app.post_keyed(&p.worker, &path, "dispute-1", other).await;
+    assert_eq!(
+        res.problem(422)["type"],
+        problem_type("idempotency-key-reused")
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM occasional_disputes"),
+        1
+    );
+    // The duplicate, sent four times at once: one new service.
+    let services = count(&app, "SELECT count(*) AS n FROM occasional_services");
+    let path = format!("/v1/services/{service_id}/duplicate");
+    let copies = join_all(
+        (0..4).map(|_| app.post_keyed(&p.client, &path, "copy-1", json!({"date": "2026-03-10"}))),
+    )
+    .await;
+    assert!(
+        copies.iter().all(|r| r.status == 201),
+        "{:?}",
+        copies.iter().map(|r| r.text()).collect::<Vec<_>>()
+    );
+    assert!(
+        copies
+            .iter()
+            .all(|r| r.json()["service"]["id"] == copies[0].json()["service"]["id"])
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM occasional_services"),
+        services + 1
+    );
+}

@@ -178,7 +178,8 @@ pub async fn download_support_ticket_attachment(
 /// notified to the requester (`support_ticket_answered`). A closed ticket is 409.
 #[utoipa::path(tag = "support-tickets", operation_id = "post_support_ticket_message",
     request_body = MessageInput,
-    params(("id" = uuid::Uuid, Path, description = "Ticket id.")),
+    params(("id" = uuid::Uuid, Path, description = "Ticket id."),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Written; the ticket with its thread.", body = SupportTicket),
               (status = 404, description = "Unknown or not visible."),
               (status = 409, description = "The ticket is closed."),
@@ -188,25 +189,22 @@ pub async fn download_support_ticket_attachment(
 pub async fn post_support_ticket_message(
     state: web::Data<AppState>,
     caller: Caller,
+    key: IdempotencyKey,
     id: web::Path<uuid::Uuid>,
     body: ValidatedJson<MessageInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let now = state.clock.now();
     let text = body.value.text;
-    let view = db::transaction(&state, move |conn| {
-        Ok(use_cases::post_message(
-            conn,
-            &caller.actor(),
-            id,
-            &text,
-            now,
-        )?)
+    let who = caller.tax_code.as_str().to_owned();
+    idempotency::create(&state, who, key.0, body.fingerprint, move |conn| {
+        let view = use_cases::post_message(conn, &caller.actor(), id, &text, now)?;
+        Ok(Created {
+            location: format!("/v1/support-tickets/{id}"),
+            body: SupportTicket::from(view),
+        })
     })
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/v1/support-tickets/{id}")))
-        .json(SupportTicket::from(view)))
+    .await
 }
 
 /// Take a ticket in charge

@@ -1,6 +1,5 @@
 //! The HTTP operations of disputes.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 
 use super::use_cases::{self, OpenDispute, Reply};
@@ -8,7 +7,8 @@ use super::wire::{DisputeBody, DisputeList, NewDisputeBody, ReplyBody};
 use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::ValidatedJson;
+use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::idempotency::{self, Created};
 use crate::occasional::id_in_path;
 use crate::state::AppState;
 
@@ -21,7 +21,8 @@ use crate::state::AppState;
 /// with the `services` scope; the client side and operators get 403.
 #[utoipa::path(tag = "services", operation_id = "open_dispute",
     request_body = NewDisputeBody,
-    params(("id" = uuid::Uuid, Path, description = "The service's id.")),
+    params(("id" = uuid::Uuid, Path, description = "The service's id."),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "Opened.", body = DisputeBody),
               (status = 403, description = "Only the worker opens a dispute."),
               (status = 404, description = "Unknown or not visible."),
@@ -32,25 +33,22 @@ use crate::state::AppState;
 pub async fn open_dispute(
     state: web::Data<AppState>,
     caller: Caller,
+    key: IdempotencyKey,
     path: web::Path<String>,
     body: ValidatedJson<NewDisputeBody>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id_in_path(&path.into_inner())?;
     let cmd = OpenDispute::from(body.value);
     let now = state.clock.now();
-    let dispute = db::transaction(&state, move |conn| {
-        Ok(use_cases::open_dispute(
-            conn,
-            &caller.actor(),
-            id,
-            cmd,
-            now,
-        )?)
+    let who = caller.tax_code.as_str().to_owned();
+    idempotency::create(&state, who, key.0, body.fingerprint, move |conn| {
+        let dispute = use_cases::open_dispute(conn, &caller.actor(), id, cmd, now)?;
+        Ok(Created {
+            location: format!("/v1/disputes/{}", dispute.id),
+            body: DisputeBody::from(dispute),
+        })
     })
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/disputes/{}", dispute.id)))
-        .json(DisputeBody::from(dispute)))
+    .await
 }
 
 /// Reply to a dispute

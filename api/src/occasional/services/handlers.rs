@@ -326,7 +326,8 @@ pub async fn list_service_versions(
 /// rule and limit like a new service. The client side, with the `services` scope.
 #[utoipa::path(tag = "services", operation_id = "duplicate_service",
     request_body = DuplicateBody,
-    params(("id" = uuid::Uuid, Path, description = "The service to copy.")),
+    params(("id" = uuid::Uuid, Path, description = "The service to copy."),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
     responses((status = 201, description = "The new service.", body = RecordedService),
               (status = 404, description = "Unknown or not visible."),
               (status = 415, description = "The body is not `application/json`."),
@@ -336,19 +337,21 @@ pub async fn list_service_versions(
 pub async fn duplicate_service(
     state: web::Data<AppState>,
     caller: Caller,
+    key: IdempotencyKey,
     path: web::Path<String>,
     body: ValidatedJson<DuplicateBody>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id_in_path(&path.into_inner())?;
     let when = body.value.when()?;
     let now = state.clock.now();
-    let recorded = db::transaction(&state, move |conn| {
+    let who = caller.tax_code.as_str().to_owned();
+    idempotency::create(&state, who, key.0, body.fingerprint, move |conn| {
         let actor = caller.actor();
-        Ok(use_cases::duplicate_service(conn, &actor, id, when, now)?)
+        let recorded = use_cases::duplicate_service(conn, &actor, id, when, now)?;
+        Ok(Created {
+            location: format!("/v1/services/{}", recorded.0.id),
+            body: RecordedService::from(recorded),
+        })
     })
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/services/{}", recorded.0.id)))
-        .insert_header((header::ETAG, etag(recorded.0.version)))
-        .json(RecordedService::from(recorded)))
+    .await
 }
