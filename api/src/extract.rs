@@ -395,6 +395,25 @@ pub struct ScopedKey {
     pub key: String,
 }
 
+/// The `Idempotency-Key` header of a creating `POST` with a JSON body, as the contract states
+/// it: `params(IdempotencyKeyHeader)` (the schema is completed by `openapi::as_served`).
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKeyHeader {
+    /// Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.
+    #[param(rename = "Idempotency-Key", max_length = 128)]
+    pub key: Option<String>,
+}
+
+/// [`IdempotencyKeyHeader`] for a creating `POST` with a multipart form.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKeyFormHeader {
+    /// Makes retries safe: the same key and form replay the first answer; the same key with another form or on another path is 422.
+    #[param(rename = "Idempotency-Key", max_length = 128)]
+    pub key: Option<String>,
+}
+
 /// The `Idempotency-Key` header, if sent (1..=128 visible ASCII characters), scoped to the
 /// request's method and path.
 #[derive(Debug, Clone)]

@@ -17,7 +17,9 @@ use crate::cassetto::inquiries::wire::FileContent;
 use crate::db;
 use crate::error::ApiError;
 use crate::etag;
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of, time_id_cursor};
+use crate::extract::{
+    IdempotencyKey, IdempotencyKeyHeader, PageQuery, ValidatedJson, page_of, time_id_cursor,
+};
 use crate::idempotency::{self, Created};
 use crate::refusal::Refusal;
 use crate::state::AppState;
@@ -122,7 +124,7 @@ fn respond(view: AppointmentView) -> Result<HttpResponse, ApiError> {
 /// confirmed until `draft_expires_at` (24 hours by default).
 #[utoipa::path(tag = "appointments", operation_id = "create_appointment",
     request_body = NewAppointment,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyHeader),
     responses((status = 201, description = "The draft.", body = Appointment),
               (status = 404, description = "Unknown or not visible employment."),
               (status = 409, description = "A quesito is on another confirmed appointment.")),
@@ -441,7 +443,7 @@ pub async fn reschedule_appointment(
 #[utoipa::path(tag = "appointments", operation_id = "add_appointment_attachments",
     request_body(content = AppointmentAttachmentForm, content_type = "multipart/form-data"),
     params(("id" = uuid::Uuid, Path, description = "Appointment id."),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+           IdempotencyKeyHeader),
     responses((status = 201, description = "Attached; the appointment.", body = Appointment),
               (status = 404, description = "Unknown or not visible."),
               (status = 409, description = "Not a draft."),
@@ -588,7 +590,7 @@ pub async fn list_appointment_messages(
         (MessageInput = "application/json"),
         (AppointmentMessageForm = "multipart/form-data"))),
     params(("id" = uuid::Uuid, Path, description = "Appointment id."),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+           IdempotencyKeyHeader),
     responses((status = 201, description = "Written; the appointment with its messages.", body = Appointment),
               (status = 404, description = "Unknown or not visible."),
               (status = 409, description = "A draft."),

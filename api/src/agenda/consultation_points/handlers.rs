@@ -11,7 +11,7 @@ use super::wire::{
 use crate::auth::{Bearer, Operator};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::extract::{IdempotencyKey, IdempotencyKeyHeader, ValidatedJson};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
 
@@ -54,7 +54,7 @@ pub async fn list_consultation_points(
 /// opening hours until `PUT .../opening-hours`.
 #[utoipa::path(tag = "appointments", operation_id = "create_consultation_point",
     request_body = NewConsultationPoint,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyHeader),
     responses((status = 201, description = "Created.", body = ConsultationPoint),
               (status = 403, description = "Not an operator, or an office operator.")),
     security(("bearer" = [])))]
@@ -122,7 +122,7 @@ pub async fn set_consultation_point_opening_hours(
 #[utoipa::path(tag = "appointments", operation_id = "add_consultation_point_closure",
     request_body = NewClosure,
     params(("id" = uuid::Uuid, Path, description = "Consultation point id."),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+           IdempotencyKeyHeader),
     responses((status = 201, description = "Added; the point.", body = ConsultationPoint),
               (status = 403, description = "Not an operator, or an office operator of another point."),
               (status = 404, description = "Unknown point.")),

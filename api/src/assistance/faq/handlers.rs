@@ -10,7 +10,7 @@ use crate::auth::Operator;
 use crate::db;
 use crate::error::{ApiError, Text};
 use crate::etag::{IfMatch, etag};
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
+use crate::extract::{IdempotencyKey, IdempotencyKeyHeader, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
 
@@ -90,7 +90,7 @@ pub async fn search_faq(
 /// text is searchable at once. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "help", operation_id = "create_faq_entry",
     request_body = FaqInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyHeader),
     responses((status = 201, description = "Added.", body = FaqEntry),
               (status = 403, description = "Not an operator."),
               (status = 415, description = "The body is not `application/json`.")),

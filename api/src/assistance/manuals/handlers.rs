@@ -7,7 +7,7 @@ use super::wire::{Manual, ManualContent, ManualList, ManualPage, ManualQuery, Ne
 use crate::assistance::{form_field, read_as_viewer, required_form_field};
 use crate::auth::{Bearer, Operator};
 use crate::error::{ApiError, Text};
-use crate::extract::IdempotencyKey;
+use crate::extract::{IdempotencyKey, IdempotencyKeyFormHeader};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
 use crate::upload::{FormRules, download, read_form};
@@ -110,7 +110,7 @@ pub async fn manual_html(
 /// `Idempotency-Key`.
 #[utoipa::path(tag = "help", operation_id = "publish_manual",
     request_body(content = NewManualForm, content_type = "multipart/form-data"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and form replay the first answer; the same key with another form or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyFormHeader),
     responses((status = 201, description = "Published.", body = Manual),
               (status = 403, description = "Not an operator."),
               (status = 413, description = "Over 3 MiB."),

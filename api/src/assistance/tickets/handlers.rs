@@ -11,7 +11,10 @@ use crate::cassetto::inquiries::wire::FileContent;
 use crate::db;
 use crate::delegations::intermediaries::wire::tax_code_field;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of, time_id_cursor};
+use crate::extract::{
+    IdempotencyKey, IdempotencyKeyFormHeader, IdempotencyKeyHeader, PageQuery, ValidatedJson,
+    page_of, time_id_cursor,
+};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
 use crate::upload::{FormRules, download, read_form};
@@ -25,7 +28,7 @@ use crate::upload::{FormRules, download, read_form};
 /// ahead / 5), in the desk's working hours. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "support-tickets", operation_id = "open_support_ticket",
     request_body(content = NewTicketForm, content_type = "multipart/form-data"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and form replay the first answer; the same key with another form or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyFormHeader),
     responses((status = 201, description = "Opened, with the estimate.", body = SupportTicket),
               (status = 413, description = "Attachments over 3 MiB in total."),
               (status = 415, description = "Not multipart, or an attachment that is not PDF, JPEG, PNG or TIFF.")),
@@ -179,7 +182,7 @@ pub async fn download_support_ticket_attachment(
 #[utoipa::path(tag = "support-tickets", operation_id = "post_support_ticket_message",
     request_body = MessageInput,
     params(("id" = uuid::Uuid, Path, description = "Ticket id."),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+           IdempotencyKeyHeader),
     responses((status = 201, description = "Written; the ticket with its thread.", body = SupportTicket),
               (status = 404, description = "Unknown or not visible."),
               (status = 409, description = "The ticket is closed."),

@@ -9,7 +9,7 @@ use crate::auth::{Bearer, Operator};
 use crate::cassetto::employments::handlers::code_in_path;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::extract::{IdempotencyKey, IdempotencyKeyHeader, ValidatedJson};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
 
@@ -59,7 +59,7 @@ pub async fn list_contributions(
 #[utoipa::path(tag = "contributions", operation_id = "record_contribution_payment",
     request_body = NewPayment,
     params(("employment_code" = String, Path, description = "Codice rapporto.", max_length = 10),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+           IdempotencyKeyHeader),
     responses((status = 201, description = "Recorded.", body = Payment),
               (status = 409, description = "Notice number already recorded."),
               (status = 415, description = "The body is not `application/json`.")),

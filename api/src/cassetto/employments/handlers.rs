@@ -10,7 +10,7 @@ use super::wire::{Employment, EmploymentPage, NewEmployment};
 use crate::auth::{Bearer, Operator};
 use crate::db;
 use crate::error::{ApiError, Text};
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
+use crate::extract::{IdempotencyKey, IdempotencyKeyHeader, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
 
@@ -25,7 +25,7 @@ pub fn code_in_path(raw: &str) -> Result<EmploymentCode, ApiError> {
 /// code and gives the employer the `employer` role. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "employments", operation_id = "record_employment",
     request_body = NewEmployment,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyHeader),
     responses((status = 201, description = "Recorded.", body = Employment),
               (status = 415, description = "The body is not `application/json`.")),
     security(("bearer" = [])))]

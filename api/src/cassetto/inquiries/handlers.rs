@@ -13,7 +13,9 @@ use crate::cassetto::employments::handlers::code_in_path;
 use crate::db;
 use crate::error::ApiError;
 use crate::etag::{IfMatch, etag};
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of, time_id_cursor};
+use crate::extract::{
+    IdempotencyKey, IdempotencyKeyFormHeader, PageQuery, ValidatedJson, page_of, time_id_cursor,
+};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
 use crate::upload::{FormRules, download, read_form};
@@ -89,7 +91,7 @@ pub async fn change_inquiry_topic(
 #[utoipa::path(tag = "inquiries", operation_id = "send_inquiry",
     request_body(content = NewInquiryForm, content_type = "multipart/form-data"),
     params(("employment_code" = String, Path, description = "Codice rapporto.", max_length = 10),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and form replay the first answer; the same key with another form or on another path is 422.", max_length = 128)),
+           IdempotencyKeyFormHeader),
     responses((status = 201, description = "Sent.", body = Inquiry),
               (status = 413, description = "Attachments over 3 MiB in total."),
               (status = 415, description = "Not multipart, or an attachment that is not PDF, JPEG, PNG or TIFF.")),

@@ -9,7 +9,7 @@ use super::wire::{Intermediary, NewIntermediary, PersonRoles, RolePath, tax_code
 use crate::auth::{Bearer, Operator};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::extract::{IdempotencyKey, IdempotencyKeyHeader, ValidatedJson};
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
 use crate::wire::Role;
@@ -21,7 +21,7 @@ use crate::wire::Role;
 /// Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "intermediaries", operation_id = "register_intermediary",
     request_body = NewIntermediary,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyHeader),
     responses((status = 201, description = "Registered.", body = Intermediary),
               (status = 400, description = "The body is not JSON."),
               (status = 401, description = "No valid session."),

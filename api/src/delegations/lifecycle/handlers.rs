@@ -16,7 +16,8 @@ use crate::delegations::intermediaries::tax_code_field;
 use crate::error::{ApiError, Problem, Text};
 use crate::etag::{IfMatch, etag};
 use crate::extract::{
-    IdempotencyKey, PageQuery, ValidatedJson, page_of, parse_time_cursor, time_cursor,
+    IdempotencyKey, IdempotencyKeyHeader, PageQuery, ValidatedJson, page_of, parse_time_cursor,
+    time_cursor,
 };
 use crate::idempotency::{self, Created};
 use crate::state::AppState;
@@ -85,7 +86,7 @@ fn expected(req: &HttpRequest) -> Result<Option<ExpectedVersion>, ApiError> {
 /// (shown only here) that the intermediary needs to accept. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "delegations", operation_id = "create_delegation",
     request_body = NewDelegation,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyHeader),
     responses((status = 201, description = "Created, pending acceptance.", body = Delegation),
               (status = 400, description = "The body is not JSON."),
               (status = 401, description = "No valid session."),

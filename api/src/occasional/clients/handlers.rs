@@ -8,7 +8,7 @@ use super::wire::{Client, NewClient};
 use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::extract::{IdempotencyKey, IdempotencyKeyHeader, ValidatedJson};
 use crate::idempotency::{self, Created};
 use crate::occasional::id_in_path;
 use crate::state::AppState;
@@ -25,7 +25,7 @@ use crate::state::AppState;
 /// operator; grants the `client` role. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "clients", operation_id = "record_client",
     request_body = NewClient,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyHeader),
     responses((status = 201, description = "Recorded.", body = Client),
               (status = 404, description = "The person is unknown or not the caller's to register."),
               (status = 409, description = "Already a client."),

@@ -7,7 +7,7 @@ use super::wire::{DisputeBody, DisputeList, NewDisputeBody, ReplyBody};
 use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::extract::{IdempotencyKey, IdempotencyKeyHeader, ValidatedJson};
 use crate::idempotency::{self, Created};
 use crate::occasional::id_in_path;
 use crate::state::AppState;
@@ -22,7 +22,7 @@ use crate::state::AppState;
 #[utoipa::path(tag = "services", operation_id = "open_dispute",
     request_body = NewDisputeBody,
     params(("id" = uuid::Uuid, Path, description = "The service's id."),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+           IdempotencyKeyHeader),
     responses((status = 201, description = "Opened.", body = DisputeBody),
               (status = 403, description = "Only the worker opens a dispute."),
               (status = 404, description = "Unknown or not visible."),

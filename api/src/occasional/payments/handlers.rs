@@ -15,7 +15,7 @@ use crate::auth::{Bearer, Operator};
 use crate::db;
 use crate::error::{ApiError, Text};
 use crate::etag::{IfMatch, etag};
-use crate::extract::{IdempotencyKey, PageQuery, ValidatedJson, page_of};
+use crate::extract::{IdempotencyKey, IdempotencyKeyHeader, PageQuery, ValidatedJson, page_of};
 use crate::idempotency::{self, Created};
 use crate::occasional::id_in_path;
 use crate::state::AppState;
@@ -37,7 +37,7 @@ pub struct PdfFile(pub Vec<u8>);
 /// `scheduled`, audited and notified to the worker. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "payments", operation_id = "create_payment_run",
     request_body = NewPaymentRun,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyHeader),
     responses((status = 201, description = "The run and its payments.", body = PaymentRunBody,
                headers(("Location" = String, description = "The run."))),
               (status = 403, description = "Not an operator."),

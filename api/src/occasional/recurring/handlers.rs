@@ -7,7 +7,7 @@ use super::wire::{NewRecurringBody, RecurringBody, RecurringList};
 use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::extract::{IdempotencyKey, IdempotencyKeyHeader, ValidatedJson};
 use crate::idempotency::{self, Created};
 use crate::occasional::id_in_path;
 use crate::state::AppState;
@@ -29,7 +29,7 @@ use crate::state::AppState;
 #[utoipa::path(tag = "services", operation_id = "record_recurring_service",
     request_body = NewRecurringBody,
     params(("id" = uuid::Uuid, Path, description = "The client's id."),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+           IdempotencyKeyHeader),
     responses((status = 201, description = "Recorded, with the first window generated.", body = RecurringBody,
                headers(("Location" = String, description = "The rule."))),
               (status = 404, description = "The client is unknown or not the caller's."),

@@ -15,7 +15,9 @@ use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::{ApiError, Text};
 use crate::etag::etag;
-use crate::extract::{IdempotencyKey, MergePatch, PageQuery, ValidatedJson, page_of};
+use crate::extract::{
+    IdempotencyKey, IdempotencyKeyHeader, MergePatch, PageQuery, ValidatedJson, page_of,
+};
 use crate::idempotency::{self, Created};
 use crate::occasional::id_in_path;
 use crate::state::AppState;
@@ -35,7 +37,7 @@ use crate::state::AppState;
 /// `services` scope, or an operator. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "services", operation_id = "record_service",
     request_body = NewServiceBody,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyHeader),
     responses((status = 201, description = "Recorded.", body = RecordedService),
               (status = 404, description = "The client is unknown or not the caller's."),
               (status = 415, description = "The body is not `application/json`."),
@@ -327,7 +329,7 @@ pub async fn list_service_versions(
 #[utoipa::path(tag = "services", operation_id = "duplicate_service",
     request_body = DuplicateBody,
     params(("id" = uuid::Uuid, Path, description = "The service to copy."),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+           IdempotencyKeyHeader),
     responses((status = 201, description = "The new service.", body = RecordedService),
               (status = 404, description = "Unknown or not visible."),
               (status = 415, description = "The body is not `application/json`."),

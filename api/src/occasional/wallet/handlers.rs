@@ -7,7 +7,7 @@ use super::wire::{Funding, NewFunding, Wallet};
 use crate::auth::{Bearer, Caller, Operator};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::extract::{IdempotencyKey, IdempotencyKeyHeader, ValidatedJson};
 use crate::idempotency::{self, Created};
 use crate::occasional::id_in_path;
 use crate::state::AppState;
@@ -21,7 +21,7 @@ use crate::state::AppState;
 #[utoipa::path(tag = "clients", operation_id = "request_funding",
     request_body = NewFunding,
     params(("id" = uuid::Uuid, Path, description = "The client's id."),
-           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+           IdempotencyKeyHeader),
     responses((status = 201, description = "The payment notice.", body = Funding),
               (status = 404, description = "Unknown or not visible."),
               (status = 415, description = "The body is not `application/json`.")),

@@ -8,7 +8,7 @@ use super::wire::{NewWorker, PaymentMethodBody, SelfDeclarationBody, Worker};
 use crate::auth::{Bearer, Caller};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, ValidatedJson};
+use crate::extract::{IdempotencyKey, IdempotencyKeyHeader, ValidatedJson};
 use crate::idempotency::{self, Created};
 use crate::identity::me::handlers::current_versions;
 use crate::state::AppState;
@@ -29,7 +29,7 @@ fn worker_in_path(raw: &str) -> Result<TaxCode, ApiError> {
 /// Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "workers", operation_id = "register_worker",
     request_body = NewWorker,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body replay the first answer; the same key with another body or on another path is 422.", max_length = 128)),
+    params(IdempotencyKeyHeader),
     responses((status = 201, description = "Registered.", body = Worker),
               (status = 404, description = "The person is unknown or not the caller's to register."),
               (status = 409, description = "Already registered, or the consents are missing."),
