@@ -79,14 +79,7 @@ impl IfMatch {
 
 /// Checks the request's `If-Match` against `version`. With `required`, a missing header is 428.
 pub fn check_if_match(req: &HttpRequest, version: i32, required: bool) -> Result<(), ApiError> {
-    match IfMatch::from_request(req)? {
-        Some(if_match) => if_match.check(version),
-        None if required => Err(ApiError::new(Problem::PreconditionRequired).with_detail(
-            "Inviare If-Match con l'ETag letto in precedenza.",
-            "Send If-Match with the ETag read before.",
-        )),
-        None => Ok(()),
-    }
+    Ok(precondition(req, required)?(version)?)
 }
 
 /// The request's `If-Match` as a check for a use case to run on the version it reads once it
